@@ -1,0 +1,11 @@
+package dev.cortana.api.tools;
+
+/**
+ * Runs one call of a dynamic tool. The returned text is what the model reads. Throw an exception with a clear
+ * message for a bad argument: the host turns it into an "Error: ..." tool result.
+ */
+@FunctionalInterface
+public interface ToolHandler {
+
+    String handle(ToolCall call) throws Exception;
+}

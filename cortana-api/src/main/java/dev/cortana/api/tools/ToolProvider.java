@@ -1,0 +1,45 @@
+package dev.cortana.api.tools;
+
+import java.util.List;
+import org.pf4j.ExtensionPoint;
+
+/**
+ * Contributes tools the agent may call. The host asks again whenever the set of started plugins changes, so a
+ * provider can leave out tools that its settings turn off (a tool that is not returned is not offered at all).
+ *
+ * <p>Two styles, mixable:
+ * <ul>
+ *   <li>{@link #tools()}: objects whose methods carry LangChain4j's {@code @Tool} and {@code @P} annotations.
+ *       A parameter annotated {@code @ToolMemoryId} receives the id of the user the agent is serving.</li>
+ *   <li>{@link #dynamicTools()}: a {@link dev.langchain4j.agent.tool.ToolSpecification} built at run time with a
+ *       {@link ToolHandler}.</li>
+ * </ul>
+ *
+ * <pre>{@code
+ * @Extension
+ * public final class DiceTools implements ToolProvider {
+ *     @Override public List<Object> tools() { return List.of(this); }
+ *
+ *     @Tool("Rolls an n-sided die")
+ *     public int roll(@P("number of sides, at least 2") int sides) {
+ *         return ThreadLocalRandom.current().nextInt(sides) + 1;
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>The host runs every call with a time limit ({@code TOOL_TIMEOUT_SECONDS}); an exception or a timeout becomes
+ * a tool result the model reads ("Error: ..."), never a crash. Return short, user-presentable text: the model often
+ * repeats it verbatim. Tool names must be unique across plugins; a duplicate is skipped with a warning.
+ */
+public interface ToolProvider extends ExtensionPoint {
+
+    /** Objects with {@code @Tool}-annotated methods. */
+    default List<Object> tools() {
+        return List.of();
+    }
+
+    /** Tools described at run time. */
+    default List<AgentTool> dynamicTools() {
+        return List.of();
+    }
+}

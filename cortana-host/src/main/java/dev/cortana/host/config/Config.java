@@ -1,0 +1,32 @@
+package dev.cortana.host.config;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Cortana's raw configuration: one value per key after layering environment over {@code .env} over the YAML
+ * settings file over defaults. Keys are the environment variable names ({@code OPENAI_API_KEY}).
+ */
+public interface Config {
+
+    /** The value of {@code key}; blank values count as unset. */
+    Optional<String> get(String key);
+
+    /** Every key with a value, for discovery by prefix ({@code *_API_KEY_<N>}). */
+    Map<String, String> all();
+
+    /** The YAML section {@code plugins: {<pluginId>: {...}}} flattened to strings; empty when absent. */
+    Map<String, String> pluginSection(String pluginId);
+
+    /** A config over a fixed map, for tests and tools. */
+    static Config of(Map<String, String> values) {
+        Map<String, String> copy = Map.copyOf(values);
+        return new Config() {
+            @Override public Optional<String> get(String key) {
+                return Optional.ofNullable(copy.get(key)).filter(v -> !v.isBlank());
+            }
+            @Override public Map<String, String> all() { return copy; }
+            @Override public Map<String, String> pluginSection(String pluginId) { return Map.of(); }
+        };
+    }
+}

@@ -1,0 +1,143 @@
+package dev.cortana.host.config;
+
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The host's own settings, typed and checked once at start-up so that a malformed value stops Cortana with one
+ * clear line instead of failing later. Names and defaults follow the Python original's environment variables.
+ *
+ * @param discordToken   {@code DISCORD_TOKEN}; without it Cortana chats on the console
+ * @param masterUserId   {@code MASTER_USER_ID}, the only user Cortana serves (a Discord snowflake)
+ * @param workspaceDir   {@code WORKSPACE_DIR}: prompt files, skills, the embedded database, caches
+ * @param pluginsDir     {@code PLUGINS_DIR}: the plugin JARs to load
+ * @param databaseUrl    {@code DATABASE_URL}; empty means the embedded PostgreSQL
+ * @param modelName      {@code LLM_MODEL_NAME}, e.g. {@code gpt-4o} or {@code openai/gpt-4o}
+ * @param toolTimeout    {@code TOOL_TIMEOUT_SECONDS}: the most one tool call may take
+ * @param maxToolRounds  {@code MAX_TOOL_ROUNDS}: model round trips with tool calls per message
+ * @param timeZone       {@code TIMEZONE} (or {@code TZ}): the user's zone until {@code /settings timezone} sets one
+ */
+public record CortanaConfig(
+        Optional<String> discordToken,
+        Optional<String> masterUserId,
+        Path workspaceDir,
+        Path pluginsDir,
+        Optional<String> databaseUrl,
+        String modelName,
+        Duration toolTimeout,
+        int maxToolRounds,
+        ZoneId timeZone) {
+
+    /** The user id of the console channel when no {@code MASTER_USER_ID} is set. */
+    public static final String CONSOLE_USER = "console";
+
+    private static final Pattern SNOWFLAKE = Pattern.compile("\\d{15,21}");
+
+    public static CortanaConfig from(Config config, Path workingDir) {
+        Optional<String> masterUserId = config.get("MASTER_USER_ID");
+        masterUserId.ifPresent(id -> {
+            if (!SNOWFLAKE.matcher(id).matches()) {
+                throw ConfigException.invalid("MASTER_USER_ID", id,
+                        "your Discord user ID, 15 to 21 digits (Discord: Settings > Advanced > Developer Mode, then "
+                                + "right-click your profile > Copy User ID)");
+            }
+        });
+        Path workspace = path(config, "WORKSPACE_DIR", workingDir)
+                .orElse(Path.of(System.getProperty("user.home"), ".cortana", "workspace"));
+        Path plugins = path(config, "PLUGINS_DIR", workingDir).orElseGet(() -> defaultPluginsDir(workingDir));
+        return new CortanaConfig(
+                config.get("DISCORD_TOKEN"),
+                masterUserId,
+                workspace,
+                plugins,
+                config.get("DATABASE_URL"),
+                config.get("LLM_MODEL_NAME").orElse("gpt-4o"),
+                Duration.ofSeconds(positiveInt(config, "TOOL_TIMEOUT_SECONDS", 120, "a whole number of seconds, at least 1")),
+                positiveInt(config, "MAX_TOOL_ROUNDS", 10, "a whole number of model round trips per message, at least 1"),
+                zone(config));
+    }
+
+    /** The user the console channel speaks as. */
+    public String consoleUserId() {
+        return masterUserId.orElse(CONSOLE_USER);
+    }
+
+    /**
+     * From a checkout, the folder {@code plugins-dist} fills with the bundled plugins; elsewhere {@code ./plugins}.
+     */
+    private static Path defaultPluginsDir(Path workingDir) {
+        Path dist = workingDir.resolve("plugins-dist/target/plugins");
+        return (Files.isDirectory(dist) ? dist : workingDir.resolve("plugins")).toAbsolutePath().normalize();
+    }
+
+    private static Optional<Path> path(Config config, String key, Path workingDir) {
+        Optional<String> value = config.get(key);
+        if (value.isEmpty()) {
+            return Optional.empty();
+        }
+        String raw = value.get();
+        if (raw.startsWith("~/")) {
+            raw = System.getProperty("user.home") + raw.substring(1);
+        }
+        try {
+            Path path = workingDir.resolve(raw).toAbsolutePath().normalize();
+            if (Files.exists(path) && !Files.isDirectory(path)) {
+                throw ConfigException.invalid(key, value.get(), "a folder, but that path is a file");
+            }
+            return Optional.of(path);
+        } catch (InvalidPathException e) {
+            throw ConfigException.invalid(key, value.get(), "a folder path");
+        }
+    }
+
+    static int positiveInt(Config config, String key, int defaultValue, String expected) {
+        Optional<String> value = config.get(key);
+        if (value.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            int parsed = Integer.parseInt(value.get().trim());
+            if (parsed < 1) {
+                throw ConfigException.invalid(key, value.get(), expected);
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            throw ConfigException.invalid(key, value.get(), expected);
+        }
+    }
+
+    private static ZoneId zone(Config config) {
+        for (String key : new String[] {"TIMEZONE", "TZ"}) {
+            Optional<String> value = config.get(key);
+            if (value.isPresent()) {
+                String raw = value.get().startsWith(":") ? value.get().substring(1) : value.get();
+                try {
+                    return ZoneId.of(raw);
+                } catch (DateTimeException e) {
+                    throw ConfigException.invalid(key, value.get(), "an IANA time zone such as Europe/Berlin or America/New_York");
+                }
+            }
+        }
+        return ZoneId.systemDefault();
+    }
+
+    /** A boolean in the forms users write in {@code .env} files. */
+    static boolean bool(Config config, String key, boolean defaultValue) {
+        Optional<String> value = config.get(key);
+        if (value.isEmpty()) {
+            return defaultValue;
+        }
+        switch (value.get().trim().toLowerCase(Locale.ROOT)) {
+            case "true": case "yes": case "on": case "1": return true;
+            case "false": case "no": case "off": case "0": return false;
+            default: throw ConfigException.invalid(key, value.get(), "true or false");
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package dev.cortana.host.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CortanaConfigTest {
+
+    @TempDir
+    Path dir;
+
+    private CortanaConfig from(Map<String, String> values) {
+        return CortanaConfig.from(Config.of(values), dir);
+    }
+
+    @Test
+    void defaultsFollowThePythonOriginal() {
+        CortanaConfig config = from(Map.of());
+
+        assertThat(config.discordToken()).isEmpty();
+        assertThat(config.modelName()).isEqualTo("gpt-4o");
+        assertThat(config.databaseUrl()).isEmpty();
+        assertThat(config.consoleUserId()).isEqualTo("console");
+        assertThat(config.toolTimeout()).isEqualTo(Duration.ofSeconds(120));
+        assertThat(config.pluginsDir()).isEqualTo(dir.resolve("plugins"));
+    }
+
+    @Test
+    void relativeWorkspaceResolvesAgainstTheWorkingDirectory() {
+        assertThat(from(Map.of("WORKSPACE_DIR", "ws")).workspaceDir()).isEqualTo(dir.resolve("ws"));
+    }
+
+    @Test
+    void masterUserIdMustBeASnowflakeAndTheMessageSaysWhereToFindIt() {
+        assertThatThrownBy(() -> from(Map.of("MASTER_USER_ID", "me")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("MASTER_USER_ID='me' is not valid: expected your Discord user ID")
+                .hasMessageContaining("Copy User ID");
+        assertThat(from(Map.of("MASTER_USER_ID", "123456789012345678")).consoleUserId()).isEqualTo("123456789012345678");
+    }
+
+    @Test
+    void malformedNumbersNameTheVariableAndTheExpectedForm() {
+        assertThatThrownBy(() -> from(Map.of("TOOL_TIMEOUT_SECONDS", "soon")))
+                .hasMessage("TOOL_TIMEOUT_SECONDS='soon' is not valid: expected a whole number of seconds, at least 1");
+        assertThatThrownBy(() -> from(Map.of("MAX_TOOL_ROUNDS", "0")))
+                .hasMessageStartingWith("MAX_TOOL_ROUNDS='0' is not valid");
+    }
+
+    @Test
+    void timeZoneComesFromTimezoneOrTz() {
+        assertThat(from(Map.of("TZ", "Europe/Berlin")).timeZone()).isEqualTo(ZoneId.of("Europe/Berlin"));
+        assertThat(from(Map.of("TIMEZONE", "Asia/Tokyo", "TZ", "Europe/Berlin")).timeZone()).isEqualTo(ZoneId.of("Asia/Tokyo"));
+        assertThatThrownBy(() -> from(Map.of("TIMEZONE", "Mars/Olympus")))
+                .hasMessageContaining("expected an IANA time zone");
+    }
+
+    @Test
+    void secretValuesAreNotEchoedInErrors() {
+        ConfigException e = ConfigException.invalid("OPENAI_API_KEY", "sk-secret", "a key");
+
+        assertThat(e.getMessage()).doesNotContain("sk-secret").contains("(hidden)");
+    }
+}

@@ -1,0 +1,57 @@
+package dev.cortana.host.prompt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cortana.host.workspace.HostWorkspace;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SystemPromptTest {
+
+    @TempDir
+    Path dir;
+
+    private final Clock clock = Clock.fixed(Instant.parse("2026-11-25T09:30:00Z"), ZoneOffset.UTC);
+
+    @Test
+    void containsThePromptFilesInOrderAndTheTimeInTheUsersZone() {
+        HostWorkspace workspace = HostWorkspace.open(dir);
+        SystemPrompt prompt = new SystemPrompt(workspace, clock, user -> ZoneId.of("Europe/Berlin"), 20_000);
+
+        String text = prompt.forUser("u1");
+
+        assertThat(text.indexOf("# Identity")).isLessThan(text.indexOf("# Soul"));
+        assertThat(text.indexOf("# Soul")).isLessThan(text.indexOf("# User"));
+        assertThat(text.indexOf("# User")).isLessThan(text.indexOf("# Tool policy"));
+        assertThat(text).contains("Wednesday 2026-11-25 10:30 (Europe/Berlin, UTC+01:00)");
+    }
+
+    @Test
+    void editsOnDiskApplyOnTheNextTurn() throws Exception {
+        HostWorkspace workspace = HostWorkspace.open(dir);
+        SystemPrompt prompt = new SystemPrompt(workspace, clock, user -> ZoneOffset.UTC, 20_000);
+        prompt.forUser("u1");
+
+        Path soul = dir.resolve("SOUL.md");
+        Files.writeString(soul, "# Soul\nSpeak like a pirate.");
+        Files.setLastModifiedTime(soul, FileTime.from(Instant.now().plusSeconds(5)));
+
+        assertThat(prompt.forUser("u1")).contains("Speak like a pirate.");
+    }
+
+    @Test
+    void anOversizedFileIsCut() throws Exception {
+        HostWorkspace workspace = HostWorkspace.open(dir);
+        Files.writeString(dir.resolve("USER.md"), "x".repeat(500));
+        SystemPrompt prompt = new SystemPrompt(workspace, clock, user -> ZoneOffset.UTC, 100);
+
+        assertThat(prompt.forUser("u1")).contains("x".repeat(100) + "\n[... cut").doesNotContain("x".repeat(101));
+    }
+}
