@@ -32,4 +32,10 @@ CREATE TABLE IF NOT EXISTS todos (
     CHECK (due_time IS NULL OR due_date IS NOT NULL)
 );
 
+-- The highest number each user's todos ever had, so a deleted todo's number is never handed out again.
+CREATE TABLE IF NOT EXISTS todo_counters (
+    user_id     TEXT    PRIMARY KEY,
+    last_number INTEGER NOT NULL
+);
+
 CREATE INDEX IF NOT EXISTS todos_user_open_idx ON todos (user_id, done, due_date);

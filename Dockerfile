@@ -1,0 +1,17 @@
+# Build: the whole reactor, tests skipped (CI runs them).
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY . .
+RUN mvn -B -q -DskipTests package
+
+# Run: the host jar and the bundled plugins. PostgreSQL refuses to run as root, so Cortana runs as "cortana".
+FROM eclipse-temurin:17-jre
+RUN useradd --create-home --uid 1000 cortana && mkdir -p /workspace /app/plugins && chown -R cortana /workspace /app
+WORKDIR /app
+COPY --from=build /src/cortana-host/target/cortana-host.jar /app/cortana-host.jar
+COPY --from=build /src/plugins-dist/target/plugins/ /app/plugins/
+ENV WORKSPACE_DIR=/workspace \
+    PLUGINS_DIR=/app/plugins
+USER cortana
+VOLUME ["/workspace"]
+ENTRYPOINT ["java", "-XX:+UseSerialGC", "-Xss512k", "-jar", "/app/cortana-host.jar"]

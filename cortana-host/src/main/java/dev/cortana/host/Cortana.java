@@ -1,0 +1,185 @@
+package dev.cortana.host;
+
+import dev.cortana.api.commands.Command;
+import dev.cortana.api.commands.CommandProvider;
+import dev.cortana.api.llm.LlmProvider;
+import dev.cortana.host.agent.Agent;
+import dev.cortana.host.channel.MasterNotifier;
+import dev.cortana.host.commands.CommandRouter;
+import dev.cortana.host.commands.HelpCommand;
+import dev.cortana.host.commands.ResetCommand;
+import dev.cortana.host.config.Config;
+import dev.cortana.host.config.CortanaConfig;
+import dev.cortana.host.conversation.ConversationStore;
+import dev.cortana.host.conversation.InMemoryConversations;
+import dev.cortana.host.llm.ModelRouter;
+import dev.cortana.host.plugins.Contribution;
+import dev.cortana.host.plugins.HostServices;
+import dev.cortana.host.plugins.PluginHost;
+import dev.cortana.host.plugins.PluginsCommand;
+import dev.cortana.host.prompt.SystemPrompt;
+import dev.cortana.host.storage.Database;
+import dev.cortana.host.storage.UserSettingsStore;
+import dev.cortana.host.tools.ToolRegistry;
+import dev.cortana.host.tools.ToolRunner;
+import dev.cortana.host.workspace.HostWorkspace;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Cortana: database, plugins, the agent and its commands, wired together. Channels (console, Discord)
+ * sit on top and share everything here.
+ */
+public final class Cortana implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Cortana.class);
+
+    /** The host's version, which plugins' {@code Plugin-Requires} is checked against. */
+    public static final String VERSION = "0.1.0";
+
+    private final CortanaConfig config;
+    private final Database database;
+    private final PluginHost plugins;
+    private final ToolRunner toolRunner;
+    private final ScheduledExecutorService scheduler;
+    private final MasterNotifier notifier;
+    private final ModelRouter models;
+    private final Agent agent;
+    private final CommandRouter commands;
+    private final UserSettingsStore userSettings;
+
+    private Cortana(CortanaConfig config, Database database, PluginHost plugins, ToolRunner toolRunner,
+                    ScheduledExecutorService scheduler, MasterNotifier notifier, ModelRouter models, Agent agent,
+                    CommandRouter commands, UserSettingsStore userSettings) {
+        this.config = config;
+        this.database = database;
+        this.plugins = plugins;
+        this.toolRunner = toolRunner;
+        this.scheduler = scheduler;
+        this.notifier = notifier;
+        this.models = models;
+        this.agent = agent;
+        this.commands = commands;
+        this.userSettings = userSettings;
+    }
+
+    /** Starts everything but the channels. Throws with a clear message when the database or workspace is unusable. */
+    public static Cortana start(Config raw, CortanaConfig config, Clock clock) {
+        HostWorkspace workspace = HostWorkspace.open(config.workspaceDir());
+        Database database = Database.open(config.databaseUrl(), workspace.root());
+        try {
+            UserSettingsStore userSettings = new UserSettingsStore(database.dataSource());
+            ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, daemonThreads("scheduler"));
+            MasterNotifier notifier = new MasterNotifier();
+            HostServices services = new HostServices(database.dataSource(), workspace, raw, clock,
+                    () -> zoneOf(userSettings, config.consoleUserId(), config.timeZone()), notifier, scheduler);
+            PluginHost plugins = new PluginHost(config.pluginsDir(), VERSION, services);
+            plugins.start();
+            plugins.watch(Duration.ofMillis(500));
+
+            ToolRegistry tools = new ToolRegistry(plugins);
+            ToolRunner toolRunner = new ToolRunner(config.toolTimeout());
+            ModelRouter models = new ModelRouter(
+                    () -> plugins.extensions(LlmProvider.class).stream().map(Contribution::extension).toList(),
+                    plugins::generation, raw);
+            ConversationStore conversations = new InMemoryConversations();
+            SystemPrompt prompt = new SystemPrompt(workspace, clock,
+                    userId -> zoneOf(userSettings, userId, config.timeZone()), 20_000);
+            Agent agent = new Agent(models, userId -> userSettings.get(userId, "model").orElse(config.modelName()),
+                    tools, toolRunner, conversations, prompt, config.maxToolRounds());
+
+            CommandRouter[] router = new CommandRouter[1];
+            List<Command> hostCommands = List.of(
+                    new HelpCommand(() -> router[0]),
+                    new PluginsCommand(plugins, pluginId -> tools.toolNamesByPlugin().getOrDefault(pluginId, List.of())),
+                    new ResetCommand(conversations));
+            router[0] = new CommandRouter(() -> {
+                List<Command> all = new ArrayList<>(hostCommands);
+                for (Contribution<CommandProvider> provider : plugins.extensions(CommandProvider.class)) {
+                    try {
+                        all.addAll(provider.extension().commands());
+                    } catch (RuntimeException | LinkageError e) {
+                        log.warn("Commands of plugin {} skipped: {}", provider.pluginId(), e.toString());
+                    }
+                }
+                return all;
+            });
+            return new Cortana(config, database, plugins, toolRunner, scheduler, notifier, models, agent, router[0],
+                    userSettings);
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    private static ZoneId zoneOf(UserSettingsStore settings, String userId, ZoneId fallback) {
+        try {
+            return settings.get(userId, "timezone").map(ZoneId::of).orElse(fallback);
+        } catch (RuntimeException e) { // a bad stored zone, or the database briefly away
+            return fallback;
+        }
+    }
+
+    static java.util.concurrent.ThreadFactory daemonThreads(String name) {
+        AtomicInteger counter = new AtomicInteger();
+        return r -> {
+            Thread thread = new Thread(r, name + "-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    public CortanaConfig config() {
+        return config;
+    }
+
+    public Agent agent() {
+        return agent;
+    }
+
+    public CommandRouter commands() {
+        return commands;
+    }
+
+    public PluginHost plugins() {
+        return plugins;
+    }
+
+    public MasterNotifier notifier() {
+        return notifier;
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    public UserSettingsStore userSettings() {
+        return userSettings;
+    }
+
+    /** Why the configured model cannot answer yet (no key, no provider plugin), for the start-up notice. */
+    public Optional<String> llmProblem() {
+        return models.unavailableReason(config.modelName());
+    }
+
+    @Override
+    public void close() {
+        try {
+            plugins.close();
+        } catch (RuntimeException e) {
+            log.warn("Stopping plugins failed: {}", e.toString());
+        }
+        scheduler.shutdownNow();
+        toolRunner.close();
+        database.close();
+    }
+}

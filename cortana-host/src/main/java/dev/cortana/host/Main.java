@@ -1,0 +1,101 @@
+package dev.cortana.host;
+
+import dev.cortana.host.channel.ConsoleChannel;
+import dev.cortana.host.config.ConfigException;
+import dev.cortana.host.config.CortanaConfig;
+import dev.cortana.host.config.LayeredConfig;
+import dev.cortana.host.storage.DatabaseUnavailableException;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code java -jar cortana-host.jar [--console]}: starts Cortana. With no {@code DISCORD_TOKEN} (or with
+ * {@code --console}) standard input is a chat with the master user.
+ *
+ * <p>Exit codes: 0 at the end of console input, 2 for a configuration error, 3 when the database is unusable.
+ */
+public final class Main {
+
+    private static final String USAGE = """
+            Usage: java -jar cortana-host.jar [--console]
+              --console   chat on standard input/output even when DISCORD_TOKEN is set
+            Configuration comes from the environment, a .env file and cortana.yml in the working directory;
+            see README.md for the variables.""";
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(List.of(args), System.getenv(), Path.of("").toAbsolutePath(), System.in, System.out, System.err,
+                System.console() != null));
+    }
+
+    /** Runs Cortana until the console's input ends; returns the process exit code. */
+    public static int run(List<String> args, Map<String, String> environment, Path workingDir, InputStream stdin,
+                          PrintStream stdout, PrintStream stderr, boolean interactive) {
+        if (args.contains("--help") || args.contains("-h")) {
+            stdout.println(USAGE);
+            return 0;
+        }
+        if (args.contains("--version")) {
+            stdout.println("Cortana " + Cortana.VERSION);
+            return 0;
+        }
+        for (String arg : args) {
+            if (!arg.equals("--console")) {
+                stderr.println("Unknown option " + arg + "\n" + USAGE);
+                return 2;
+            }
+        }
+        CortanaConfig config;
+        LayeredConfig raw;
+        try {
+            raw = LayeredConfig.load(environment, workingDir);
+            config = CortanaConfig.from(raw, workingDir);
+        } catch (ConfigException e) {
+            stderr.println("Configuration error: " + e.getMessage());
+            return 2;
+        }
+        Logging.configure(config.workspaceDir(), raw.get("LOG_LEVEL").orElse("INFO"));
+
+        long started = System.nanoTime();
+        Cortana cortana;
+        try {
+            cortana = Cortana.start(raw, config, Clock.systemDefaultZone());
+        } catch (DatabaseUnavailableException e) {
+            stderr.println("Database error: " + e.getMessage());
+            return 3;
+        } catch (ConfigException e) {
+            stderr.println("Configuration error: " + e.getMessage());
+            return 2;
+        }
+        try (cortana) {
+            boolean console = config.discordToken().isEmpty() || args.contains("--console");
+            if (!console) {
+                stderr.println("DISCORD_TOKEN is set, but this build has no Discord channel yet; chatting on the console instead.");
+            }
+            cortana.llmProblem().ifPresent(problem -> stderr.println("Note: " + problem));
+            ConsoleChannel channel = new ConsoleChannel(cortana.agent(), cortana.commands(), config.consoleUserId(),
+                    stdout, interactive);
+            cortana.notifier().attach(channel);
+            long plugins = cortana.plugins().statuses().stream().filter(s -> s.started()).count();
+            stderr.printf("Cortana %s is ready in %d ms: console chat as the master user, model %s, %d plugins, %s.%n"
+                            + "Type a message; /help lists commands; Ctrl-D quits.%n",
+                    Cortana.VERSION, (System.nanoTime() - started) / 1_000_000, config.modelName(), plugins,
+                    cortana.database().description());
+            stderr.flush();
+            channel.run(new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8)));
+            return 0;
+        } catch (java.io.IOException e) {
+            stderr.println("Console input failed: " + e.getMessage());
+            return 1;
+        }
+    }
+}

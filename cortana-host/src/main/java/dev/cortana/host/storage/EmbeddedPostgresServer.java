@@ -1,0 +1,492 @@
+package dev.cortana.host.storage;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A PostgreSQL server run by Cortana itself, so that a user without a database server still gets a real
+ * PostgreSQL, the same SQL the plugins run on Supabase. It wraps zonky's {@link EmbeddedPostgres} (PostgreSQL
+ * binaries shipped in a jar, unpacked to a temporary folder) and adds what a long-lived, persistent server needs
+ * and zonky, being made for tests, does not do:
+ *
+ * <ul>
+ *   <li><b>Surviving a killed run.</b> The server is a separate process: when Cortana's JVM is killed with
+ *       SIGKILL (or crashes) the server goes on running on the data directory, and zonky's next start would
+ *       wait for a server that can never start there. {@link #startPersistent(Path)} stops such a leftover
+ *       server (one whose working directory is this data directory) with a fast shutdown, and removes a
+ *       {@code postmaster.pid} whose process is gone or is something else (PIDs are reused, notably in
+ *       containers). An {@code initdb} that was interrupted (the server never ran on the directory, so it holds
+ *       no data) is moved aside, not deleted, and done again. Data is never deleted.</li>
+ *   <li><b>Refusing a second user.</b> If another process (another Cortana on the same workspace) holds the
+ *       data directory's lock, starting fails with a clear message instead of stopping that process's server.</li>
+ *   <li><b>Durability.</b> zonky runs PostgreSQL with {@code fsync} and {@code synchronous_commit} off, fine
+ *       for tests but able to lose or corrupt data on a power loss; the persistent server turns both on.</li>
+ *   <li><b>Access.</b> zonky lets anyone on the machine log in without a password; this server listens on
+ *       127.0.0.1 only, has no Unix socket, and requires the superuser's password (SCRAM), generated at
+ *       {@code initdb} and kept in the data directory (mode 700) in {@value #PASSWORD_FILE}. A superuser
+ *       login would otherwise let any local user run programs as the user running Cortana.</li>
+ *   <li><b>A predictable locale.</b> {@code initdb} uses {@code C.UTF-8} (byte-order sorting, but Unicode-aware
+ *       {@code upper}/{@code lower}/{@code ILIKE}, as on Supabase), or {@code C} where the system lacks it, rather
+ *       than whatever the environment happened to say at the first start.</li>
+ * </ul>
+ *
+ * <p>Start-up cost, measured on the reference machine (2 shared cores): the first start, with {@code initdb}, 2 to
+ * 3 s; later starts 0.5 to 1 s. Unpacking the binaries adds 3 to 4 s once per machine (again whenever the temporary
+ * folder has been emptied, e.g. at a reboot with {@code /tmp} in memory).
+ */
+public final class EmbeddedPostgresServer implements AutoCloseable {
+
+    /** The superuser the server is initialised with. */
+    public static final String SUPERUSER = "postgres";
+
+    /** Where, inside the data directory, the superuser's generated password is kept. */
+    public static final String PASSWORD_FILE = "cortana-superuser-password";
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
+
+    private static final String HOST = "127.0.0.1";
+    /** zonky's lock file in the data directory, held (an OS file lock) by the process running the server. */
+    private static final String LOCK_FILE = "epg-lock";
+    private static final String PID_FILE = "postmaster.pid";
+    /** Written by the postmaster at each start: its presence proves the server once ran on the directory. */
+    private static final String OPTS_FILE = "postmaster.opts";
+    private static final Duration STARTUP_WAIT = Duration.ofSeconds(20);
+    private static final Duration FAST_SHUTDOWN_WAIT = Duration.ofSeconds(15);
+    private static final Duration IMMEDIATE_SHUTDOWN_WAIT = Duration.ofSeconds(5);
+    private static final String HBA_CONF = """
+            # Written by Cortana at every start of its embedded PostgreSQL: edits here are replaced.
+            # Connections only from this machine, and always with the password (SCRAM).
+            # TYPE  DATABASE  USER  ADDRESS       METHOD
+            local   all       all                 scram-sha-256
+            host    all       all   127.0.0.1/32  scram-sha-256
+            host    all       all   ::1/128       scram-sha-256
+            """;
+
+    private final EmbeddedPostgres postgres;
+    private final Path dataDirectory;
+    private final String password;
+    private final boolean persistent;
+    private final Thread shutdownHook;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private EmbeddedPostgresServer(EmbeddedPostgres postgres, Path dataDirectory, String password, boolean persistent) {
+        this.postgres = postgres;
+        this.dataDirectory = dataDirectory;
+        this.password = password;
+        this.persistent = persistent;
+        this.shutdownHook = new Thread(this::stop, "cortana-postgres-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /**
+     * Starts (after the first time: restarts) the server whose data lives in {@code dataDirectory}, created with
+     * {@code initdb} when the directory is missing or empty, and kept when the server stops.
+     *
+     * @throws DatabaseUnavailableException if the server cannot start: the data directory is in use by another
+     *                                      process, or PostgreSQL fails; the message says which and what to do
+     */
+    public static EmbeddedPostgresServer startPersistent(Path dataDirectory) {
+        Path data = dataDirectory.toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(data.getParent());
+            recoverFromEarlierRun(data);
+        } catch (IOException e) {
+            throw new DatabaseUnavailableException("Cannot prepare the embedded PostgreSQL's data directory " + data
+                    + ": " + e + ". Check that the workspace folder is writable, or set DATABASE_URL to use another "
+                    + "PostgreSQL.", e);
+        }
+        return start(data, true);
+    }
+
+    /**
+     * Starts a server in a new temporary directory, with durability off for speed; {@link #close()} deletes the
+     * directory. For tests and other throwaway use.
+     */
+    public static EmbeddedPostgresServer startThrowaway() {
+        Path data;
+        try {
+            data = Files.createTempDirectory("cortana-pg-").toAbsolutePath();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create a temporary directory for PostgreSQL", e);
+        }
+        return start(data, false);
+    }
+
+    /** The TCP port the server listens on, on {@code 127.0.0.1}; chosen at random at each start. */
+    public int port() {
+        return postgres.getPort();
+    }
+
+    /** {@code 127.0.0.1}: the only address the server listens on. */
+    public String host() {
+        return HOST;
+    }
+
+    /**
+     * The superuser's password, to log in as {@link #SUPERUSER}; {@code null} only for a data directory initialised
+     * without one (by something other than this class), which then keeps password-less access.
+     */
+    public String password() {
+        return password;
+    }
+
+    /** The data directory (absolute). */
+    public Path dataDirectory() {
+        return dataDirectory;
+    }
+
+    /** A JDBC URL of one of the server's databases, without credentials: pass user and password as properties. */
+    public String jdbcUrl(String database) {
+        return "jdbc:postgresql://" + HOST + ":" + port() + "/" + database;
+    }
+
+    /**
+     * Stops the server with a fast shutdown (open transactions are rolled back, committed data is kept) and, for a
+     * throwaway server, deletes its data. Idempotent; also run by a shutdown hook if the JVM exits first.
+     */
+    @Override
+    public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // the hook is running or will run: stop() is idempotent
+        }
+        stop();
+    }
+
+    private void stop() {
+        if (closed.getAndSet(true)) {
+            return;
+        }
+        try {
+            postgres.close();
+        } catch (IOException | RuntimeException e) {
+            log.warn("Could not stop the embedded PostgreSQL in {} cleanly: {}", dataDirectory, e.toString());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "embedded PostgreSQL on " + HOST + ":" + port() + " (data in " + dataDirectory + ")"
+                + (persistent ? "" : ", throwaway");
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Starting
+
+    private static EmbeddedPostgresServer start(Path data, boolean persistent) {
+        boolean initialise = !Files.exists(data.resolve("postgresql.conf"));
+        String password = initialise ? newPassword() : readPassword(data).orElse(null);
+        if (password == null) {
+            log.warn("The embedded PostgreSQL in {} has no {}: it keeps its old password-less access", data,
+                    PASSWORD_FILE);
+        }
+        // C.UTF-8 is missing on a few (older) systems: initdb then fails before writing anything, so try C.
+        List<String> locales = initialise ? List.of("C.UTF-8", "C") : List.of("C.UTF-8");
+        RuntimeException failure = null;
+        for (String locale : locales) {
+            try {
+                EmbeddedPostgres postgres = startZonky(data, persistent, initialise, locale, password);
+                return new EmbeddedPostgresServer(postgres, data, password, persistent);
+            } catch (IOException | RuntimeException | ExceptionInInitializerError e) {
+                RuntimeException wrapped = new DatabaseUnavailableException("The embedded PostgreSQL (data in " + data
+                        + ") did not start: " + message(e) + ". The lines logged above by PostgreSQL say why; or "
+                        + "set DATABASE_URL to use another PostgreSQL.", e);
+                if (failure == null) {
+                    failure = wrapped;
+                } else {
+                    failure.addSuppressed(e);
+                }
+                if (!initialise || !isEmpty(data)) {
+                    break;
+                }
+                log.info("initdb with locale {} failed; trying the next locale", locale);
+            }
+        }
+        throw failure;
+    }
+
+    private static EmbeddedPostgres startZonky(Path data, boolean persistent, boolean initialise, String locale,
+                                               String password) throws IOException {
+        Path passwordFile = null;
+        try {
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                    .setDataDirectory(data.toFile())
+                    .setCleanDataDirectory(!persistent)
+                    .setRegisterShutdownHook(false) // ours stops the server; zonky's would run concurrently
+                    .setPort(freePort())
+                    .setPGStartupWait(STARTUP_WAIT)
+                    .setServerConfig("listen_addresses", HOST)
+                    .setServerConfig("unix_socket_directories", "''")
+                    .setServerConfig("max_connections", persistent ? "50" : "200");
+            if (persistent) {
+                // zonky passes -F (fsync off) and synchronous_commit=off; these come later on the command line
+                builder.setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on");
+            }
+            if (initialise) {
+                // zonky passes each locale setting to initdb as --key=value: the way to give initdb more options
+                builder.setLocaleConfig("locale", locale);
+                if (password != null) {
+                    passwordFile = Files.createTempFile("cortana-pg-", ".pw",
+                            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                    Files.writeString(passwordFile, password + "\n");
+                    builder.setLocaleConfig("pwfile", passwordFile.toString());
+                }
+            }
+            if (password != null) {
+                builder.setConnectConfig("password", password); // zonky's readiness check logs in
+                builder.setDataDirectoryCustomizer(dir -> harden(dir.toPath(), password));
+            }
+            long started = System.nanoTime();
+            EmbeddedPostgres postgres = builder.start();
+            log.info("Embedded PostgreSQL {} in {} ms on {}:{} (data in {})", initialise ? "initialised and started"
+                            : "started", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), HOST,
+                    postgres.getPort(), data);
+            return postgres;
+        } finally {
+            if (passwordFile != null) {
+                Files.deleteIfExists(passwordFile);
+            }
+        }
+    }
+
+    /** Run after initdb, before each start: keeps the password and makes sure logins need it. */
+    private static void harden(Path data, String password) {
+        try {
+            Path file = data.resolve(PASSWORD_FILE);
+            if (!Files.exists(file)) {
+                Files.writeString(file, password + "\n", StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            }
+            Path hba = data.resolve("pg_hba.conf");
+            if (!Files.exists(hba) || !Files.readString(hba).equals(HBA_CONF)) {
+                Files.writeString(hba, HBA_CONF);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the embedded PostgreSQL's access settings in " + data, e);
+        }
+    }
+
+    private static Optional<String> readPassword(Path data) {
+        try {
+            return Optional.of(Files.readString(data.resolve(PASSWORD_FILE)).strip()).filter(s -> !s.isEmpty());
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + data.resolve(PASSWORD_FILE), e);
+        }
+    }
+
+    private static String newPassword() {
+        byte[] bytes = new byte[24];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+            return socket.getLocalPort();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Recovering from an earlier run that was killed
+
+    /**
+     * Makes {@code data} startable after an earlier run that did not stop cleanly. Never deletes data: a server
+     * left running is shut down (PostgreSQL writes everything committed before it exits), a stale pid file is
+     * removed, and a directory on which the server never ran is moved aside.
+     */
+    static void recoverFromEarlierRun(Path data) throws IOException {
+        if (!Files.isDirectory(data)) {
+            return;
+        }
+        Path lockFile = data.resolve(LOCK_FILE);
+        if (Files.exists(lockFile)) {
+            try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE);
+                 FileLock lock = channel.tryLock()) {
+                if (lock == null) {
+                    throw inUse(data);
+                }
+                stopLeftoverServer(data);
+            } catch (OverlappingFileLockException e) {
+                throw inUse(data);
+            }
+        } else {
+            stopLeftoverServer(data);
+        }
+        moveAsideIfNeverStarted(data);
+    }
+
+    private static DatabaseUnavailableException inUse(Path data) {
+        return new DatabaseUnavailableException("The embedded PostgreSQL's data directory " + data + " is in use by "
+                + "another running Cortana (or another program). Stop it first, or give this one another workspace "
+                + "(WORKSPACE_DIR).");
+    }
+
+    private static void stopLeftoverServer(Path data) throws IOException {
+        Path pidFile = data.resolve(PID_FILE);
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(pidFile, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return;
+        }
+        long pid;
+        try {
+            pid = Math.abs(Long.parseLong(lines.get(0).strip()));
+        } catch (RuntimeException e) {
+            log.warn("Removing the unreadable {} left in {}", PID_FILE, data);
+            Files.deleteIfExists(pidFile);
+            return;
+        }
+        Optional<ProcessHandle> process = ProcessHandle.of(pid).filter(EmbeddedPostgresServer::running);
+        if (process.isEmpty() || !isPostmasterOf(process.get(), data)) {
+            log.info("Removing the stale {} (pid {}) left in {} by an earlier run", PID_FILE, pid, data);
+            Files.deleteIfExists(pidFile);
+            return;
+        }
+        log.warn("The PostgreSQL server (pid {}) of an earlier run that did not stop is still running on {}: "
+                + "stopping it", pid, data);
+        long started = System.nanoTime();
+        signal(process.get(), "INT"); // fast shutdown: rolls back open transactions, checkpoints, exits
+        if (!awaitStopped(process.get(), pidFile, FAST_SHUTDOWN_WAIT)) {
+            log.warn("PostgreSQL (pid {}) did not stop within {} s: asking for an immediate shutdown", pid,
+                    FAST_SHUTDOWN_WAIT.toSeconds());
+            signal(process.get(), "QUIT"); // immediate shutdown: the next start recovers from the WAL
+            if (!awaitStopped(process.get(), pidFile, IMMEDIATE_SHUTDOWN_WAIT)) {
+                throw new DatabaseUnavailableException("The PostgreSQL server (pid " + pid + ") left running on "
+                        + data + " by an earlier run does not stop. Stop it (kill " + pid + ") and start again.");
+            }
+        }
+        log.info("Stopped the leftover PostgreSQL server (pid {}) in {} ms", pid,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    }
+
+    /**
+     * Whether {@code process} is the postmaster serving {@code data}: a postmaster's working directory is its data
+     * directory. A process we cannot inspect is assumed not to be (its pid file is then removed, and PostgreSQL
+     * itself refuses to start if a server really runs there).
+     */
+    private static boolean isPostmasterOf(ProcessHandle process, Path data) {
+        try {
+            Path cwd = Path.of("/proc", Long.toString(process.pid()), "cwd");
+            if (Files.exists(cwd)) {
+                return Files.isSameFile(cwd, data);
+            }
+        } catch (IOException | SecurityException e) {
+            // not Linux, or not allowed: fall back on the command line
+        }
+        ProcessHandle.Info info = process.info();
+        return info.command().map(c -> c.endsWith("postgres")).orElse(false)
+                && info.commandLine().map(c -> c.contains(data.toString())).orElse(false);
+    }
+
+    /** Alive and not a zombie (the postmaster's parent, often init, may reap it late). */
+    private static boolean running(ProcessHandle process) {
+        if (!process.isAlive()) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+            int end = stat.lastIndexOf(')');
+            return end < 0 || end + 2 >= stat.length() || stat.charAt(end + 2) != 'Z';
+        } catch (IOException | SecurityException e) {
+            return process.isAlive();
+        }
+    }
+
+    private static void signal(ProcessHandle process, String signal) {
+        try {
+            // Java can only send TERM and KILL; the shell's kill builtin is everywhere sh is
+            Process kill = new ProcessBuilder("sh", "-c", "kill -" + signal + " " + process.pid())
+                    .redirectErrorStream(true).start();
+            if (kill.waitFor(5, TimeUnit.SECONDS) && kill.exitValue() == 0) {
+                return;
+            }
+        } catch (IOException e) {
+            log.debug("kill -{} {} failed", signal, process.pid(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process.destroy(); // SIGTERM: PostgreSQL's "smart" shutdown
+    }
+
+    /** Like {@code pg_ctl stop}: the server has stopped once its pid file is gone or the process has exited. */
+    private static boolean awaitStopped(ProcessHandle process, Path pidFile, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!Files.exists(pidFile) || !running(process)) {
+                return true;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A non-empty data directory on which the server never ran is what an interrupted {@code initdb} leaves; it
+     * holds no data, but {@code initdb} will not run on a non-empty directory and the server cannot start on it.
+     */
+    private static void moveAsideIfNeverStarted(Path data) throws IOException {
+        if (isEmpty(data) || Files.exists(data.resolve(OPTS_FILE))) {
+            return;
+        }
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT));
+        Path aside = data.resolveSibling(data.getFileName() + ".incomplete-" + stamp);
+        try {
+            Files.move(data, aside);
+        } catch (FileAlreadyExistsException e) {
+            aside = data.resolveSibling(aside.getFileName() + "-" + System.nanoTime());
+            Files.move(data, aside);
+        }
+        log.warn("{} holds an unfinished PostgreSQL initialisation (an earlier first start was interrupted): moved "
+                + "it to {} (it holds no data; delete it) and initialising again", data, aside);
+    }
+
+    private static boolean isEmpty(Path dir) {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        } catch (NoSuchFileException e) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String message(Throwable e) {
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    }
+}

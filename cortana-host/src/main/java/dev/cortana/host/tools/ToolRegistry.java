@@ -1,0 +1,140 @@
+package dev.cortana.host.tools;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cortana.api.tools.AgentTool;
+import dev.cortana.api.tools.ToolCall;
+import dev.cortana.api.tools.ToolProvider;
+import dev.cortana.host.plugins.Contribution;
+import dev.cortana.host.plugins.PluginHost;
+import dev.langchain4j.agent.tool.Tool;
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.agent.tool.ToolSpecification;
+import dev.langchain4j.agent.tool.ToolSpecifications;
+import dev.langchain4j.exception.ToolArgumentsException;
+import dev.langchain4j.exception.ToolExecutionException;
+import dev.langchain4j.invocation.InvocationContext;
+import dev.langchain4j.service.tool.DefaultToolExecutor;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Collects the tools of every started plugin. The snapshot is rebuilt only when the plugin set changes
+ * ({@link PluginHost#generation()}), so a message pays nothing for discovery.
+ */
+public final class ToolRegistry {
+
+    private static final Logger log = LoggerFactory.getLogger(ToolRegistry.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Supplier<List<Contribution<ToolProvider>>> providers;
+    private final Supplier<Long> generation;
+    private volatile Snapshot snapshot = new Snapshot(-1, ToolSet.empty());
+
+    public ToolRegistry(PluginHost plugins) {
+        this(() -> plugins.extensions(ToolProvider.class), plugins::generation);
+    }
+
+    public ToolRegistry(Supplier<List<Contribution<ToolProvider>>> providers, Supplier<Long> generation) {
+        this.providers = providers;
+        this.generation = generation;
+    }
+
+    /** The tools to offer for the next message. */
+    public ToolSet current() {
+        long now = generation.get();
+        Snapshot seen = snapshot;
+        if (seen.generation == now) {
+            return seen.tools;
+        }
+        synchronized (this) {
+            if (snapshot.generation != now) {
+                snapshot = new Snapshot(now, collect());
+            }
+            return snapshot.tools;
+        }
+    }
+
+    /** Tool names grouped by plugin id, for {@code /plugins}. */
+    public Map<String, List<String>> toolNamesByPlugin() {
+        Map<String, List<String>> names = new TreeMap<>();
+        for (RegisteredTool tool : current().tools()) {
+            names.computeIfAbsent(tool.pluginId(), k -> new ArrayList<>()).add(tool.name());
+        }
+        return names;
+    }
+
+    private ToolSet collect() {
+        Map<String, RegisteredTool> byName = new LinkedHashMap<>();
+        for (Contribution<ToolProvider> contribution : providers.get()) {
+            String pluginId = contribution.pluginId();
+            try {
+                List<RegisteredTool> tools = new ArrayList<>();
+                for (Object object : contribution.extension().tools()) {
+                    tools.addAll(annotated(pluginId, object));
+                }
+                for (AgentTool tool : contribution.extension().dynamicTools()) {
+                    tools.add(dynamic(pluginId, tool));
+                }
+                for (RegisteredTool tool : tools) {
+                    RegisteredTool previous = byName.putIfAbsent(tool.name(), tool);
+                    if (previous != null) {
+                        log.warn("Tool {} of plugin {} skipped: plugin {} already offers a tool with that name",
+                                tool.name(), pluginId, previous.pluginId());
+                    }
+                }
+            } catch (RuntimeException | LinkageError e) {
+                log.warn("Tools of plugin {} skipped: its ToolProvider failed: {}", pluginId, e.toString());
+            }
+        }
+        log.debug("Tool set rebuilt: {}", byName.keySet());
+        return new ToolSet(new ArrayList<>(byName.values()));
+    }
+
+    private static List<RegisteredTool> annotated(String pluginId, Object object) {
+        List<RegisteredTool> tools = new ArrayList<>();
+        for (Method method : object.getClass().getMethods()) {
+            if (!method.isAnnotationPresent(Tool.class)) {
+                continue;
+            }
+            ToolSpecification specification = ToolSpecifications.toolSpecificationFrom(method);
+            DefaultToolExecutor executor = DefaultToolExecutor.builder()
+                    .object(object)
+                    .originalMethod(method)
+                    .methodToInvoke(method)
+                    .wrapToolArgumentsExceptions(true)
+                    .propagateToolExecutionExceptions(true)
+                    .build();
+            tools.add(new RegisteredTool(pluginId, specification, (arguments, userId) -> {
+                ToolExecutionRequest request = ToolExecutionRequest.builder()
+                        .name(specification.name())
+                        .arguments(arguments)
+                        .build();
+                InvocationContext context = InvocationContext.builder().chatMemoryId(userId).build();
+                try {
+                    return executor.executeWithContext(request, context).resultText();
+                } catch (ToolExecutionException | ToolArgumentsException e) {
+                    throw e.getCause() instanceof Exception cause ? cause : e;
+                }
+            }));
+        }
+        return tools;
+    }
+
+    private static RegisteredTool dynamic(String pluginId, AgentTool tool) {
+        return new RegisteredTool(pluginId, tool.specification(), (arguments, userId) -> {
+            JsonNode parsed = arguments == null || arguments.isBlank() ? JSON.createObjectNode() : JSON.readTree(arguments);
+            return tool.handler().handle(new ToolCall(tool.name(), parsed, userId));
+        });
+    }
+
+    private record Snapshot(long generation, ToolSet tools) {
+    }
+}

@@ -1,0 +1,867 @@
+package dev.cortana.host.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * A loopback server speaking the OpenAI chat-completions wire protocol, so tests drive the real LangChain4j
+ * {@code OpenAiChatModel} / {@code OpenAiStreamingChatModel} (and everything built on them: providers, key
+ * rotation, the agent loop) over real HTTP without a network or an API key. Mocking {@code ChatModel} instead
+ * would skip exactly the parts that break in practice: JSON mapping, SSE assembly, status-code mapping, headers.
+ *
+ * <pre>{@code
+ * try (FakeOpenAi openAi = FakeOpenAi.start()) {
+ *     openAi.forKey("sk-a").enqueue(Reply.rateLimited(Duration.ofSeconds(20)));   // only key sk-a is throttled
+ *     openAi.enqueue(Reply.toolCall("add_todo", "{\"title\":\"milk\"}"), Reply.text("Added."));
+ *     ChatModel model = OpenAiChatModel.builder().baseUrl(openAi.baseUrl()).apiKey("sk-b").modelName("gpt-4o").build();
+ *     model.chat(ChatRequest.builder().messages(UserMessage.from("Remember milk")).toolSpecifications(addTodo).build());
+ *     assertThat(openAi.lastRequest().toolNames()).containsExactly("add_todo");
+ * }
+ * }</pre>
+ *
+ * <h2>Endpoints</h2>
+ * <ul>
+ *   <li>{@code POST /v1/chat/completions}: answers with the next {@link Reply}, as one JSON body, or as SSE
+ *       {@code data:} chunks ending in {@code data: [DONE]} when the request says {@code "stream": true}. Text and
+ *       tool-call arguments are split over several chunks; a usage chunk comes last when the request asks for
+ *       it ({@code stream_options.include_usage}), as LangChain4j does.</li>
+ *   <li>{@code GET /v1/models}: the ids set with {@link #models(String...)}.</li>
+ *   <li>Anything else: 404 with an OpenAI-style error body.</li>
+ * </ul>
+ *
+ * <h2>Which reply answers a chat request</h2>
+ * With the request's bearer token as the key, the first that applies: a key {@link #rejectKey rejected} gets
+ * 401; the key's queue ({@link #forKey(String)}); the key's responder; the shared queue ({@link #enqueue}); the
+ * shared responder ({@link #respondWith}); otherwise a 400 whose message says nothing was scripted, chosen so an
+ * unscripted call fails at once instead of being retried. A responder may return {@code null} to pass; one that
+ * throws also yields a 400 carrying the exception's text.
+ *
+ * <p>Every request is recorded before it is answered ({@link #requests()}), including rejected and unscripted
+ * ones. All methods are thread-safe; one server can serve concurrent requests, and hung or delayed replies do not
+ * hold up the others. {@link #close()} releases hung requests.
+ */
+public final class FakeOpenAi implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final List<String> DEFAULT_MODELS = List.of("gpt-4o", "gpt-4o-mini", "gpt-4.1", "o4-mini");
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final CountDownLatch closed = new CountDownLatch(1);
+
+    private final Script shared = new Script();
+    private final Map<String, Script> byKey = new ConcurrentHashMap<>();
+    private final Set<String> rejectedKeys = ConcurrentHashMap.newKeySet();
+    private final List<RecordedRequest> requests = new ArrayList<>();
+    private volatile List<String> models = DEFAULT_MODELS;
+
+    private final AtomicInteger completionIds = new AtomicInteger();
+    private final AtomicInteger toolCallIds = new AtomicInteger();
+
+    private FakeOpenAi() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        AtomicInteger threads = new AtomicInteger();
+        executor = Executors.newCachedThreadPool(task -> {
+            Thread thread = new Thread(task, "fake-openai-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    /** Starts a server on 127.0.0.1 at a free port. */
+    public static FakeOpenAi start() {
+        try {
+            return new FakeOpenAi();
+        } catch (IOException e) {
+            throw new UncheckedIOException("FakeOpenAi could not bind a loopback port", e);
+        }
+    }
+
+    /** What to give a client as its base URL: {@code http://127.0.0.1:PORT/v1}. */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port() + "/v1";
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** Queues replies for the next chat requests of any key not scripted on its own. */
+    public FakeOpenAi enqueue(Reply... replies) {
+        shared.enqueue(replies);
+        return this;
+    }
+
+    /**
+     * Answers chat requests that no queue answers; return {@code null} to pass. For behaviour that depends on the
+     * request, such as a fake model that echoes the last tool result.
+     */
+    public FakeOpenAi respondWith(Function<RecordedRequest, Reply> responder) {
+        shared.respondWith(responder);
+        return this;
+    }
+
+    /** The script for requests whose bearer token is {@code apiKey}; consulted before the shared one. */
+    public Script forKey(String apiKey) {
+        Objects.requireNonNull(apiKey, "apiKey");
+        return byKey.computeIfAbsent(apiKey, k -> new Script());
+    }
+
+    /** Makes every request with this key fail with OpenAI's 401 {@code invalid_api_key}, on every endpoint. */
+    public FakeOpenAi rejectKey(String apiKey) {
+        rejectedKeys.add(Objects.requireNonNull(apiKey, "apiKey"));
+        return this;
+    }
+
+    /** The ids {@code GET /v1/models} lists; by default a few common OpenAI models. */
+    public FakeOpenAi models(String... ids) {
+        models = List.of(ids);
+        return this;
+    }
+
+    /** Every request so far, oldest first (a snapshot). */
+    public List<RecordedRequest> requests() {
+        synchronized (requests) {
+            return List.copyOf(requests);
+        }
+    }
+
+    /** The requests made with one key, oldest first. */
+    public List<RecordedRequest> requests(String apiKey) {
+        return requests().stream().filter(r -> Objects.equals(apiKey, r.apiKey())).toList();
+    }
+
+    /** The chat-completion requests only, leaving out model listings. */
+    public List<RecordedRequest> chatRequests() {
+        return requests().stream().filter(RecordedRequest::isChatCompletion).toList();
+    }
+
+    public int requestCount() {
+        synchronized (requests) {
+            return requests.size();
+        }
+    }
+
+    /** The newest request; fails when there is none. */
+    public RecordedRequest lastRequest() {
+        synchronized (requests) {
+            if (requests.isEmpty()) {
+                throw new IllegalStateException("FakeOpenAi has received no request");
+            }
+            return requests.get(requests.size() - 1);
+        }
+    }
+
+    /** Queued replies not consumed yet, over all keys: a test can check its whole script was used. */
+    public int pendingReplies() {
+        return shared.pending() + byKey.values().stream().mapToInt(Script::pending).sum();
+    }
+
+    /** Forgets scripts, rejected keys, recorded requests and the model list, to share one server between tests. */
+    public void reset() {
+        shared.clear();
+        byKey.clear();
+        rejectedKeys.clear();
+        models = DEFAULT_MODELS;
+        synchronized (requests) {
+            requests.clear();
+        }
+    }
+
+    /** Stops the server; requests still hung or delayed are dropped without an answer. */
+    @Override
+    public void close() {
+        closed.countDown();
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    // ------------------------------------------------------------------------------------------------ serving
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try {
+            RecordedRequest request = record(exchange);
+            String path = request.path();
+            if (request.apiKey() != null && rejectedKeys.contains(request.apiKey())) {
+                send(exchange, request, Reply.invalidApiKey());
+            } else if (path.equals("/v1/chat/completions") && request.method().equals("POST")) {
+                if (request.body() == null) {
+                    send(exchange, request, Reply.openAiError(400, "invalid_request_error", null,
+                            "FakeOpenAi: the request body is not JSON"));
+                } else {
+                    send(exchange, request, replyFor(request));
+                }
+            } else if (path.equals("/v1/models") && request.method().equals("GET")) {
+                sendJson(exchange, 200, Map.of(), modelList());
+            } else {
+                send(exchange, request, Reply.openAiError(404, "invalid_request_error", "unknown_url",
+                        "Unknown request URL: " + request.method() + " " + path));
+            }
+        } catch (IOException | RuntimeException e) {
+            // The client went away (timeout, cancelled stream) or the server is closing: nothing to answer.
+        } finally {
+            exchange.close();
+        }
+    }
+
+    private RecordedRequest record(HttpExchange exchange) throws IOException {
+        String raw;
+        try (InputStream in = exchange.getRequestBody()) {
+            raw = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        JsonNode body = null;
+        if (!raw.isBlank()) {
+            try {
+                body = JSON.readTree(raw);
+            } catch (IOException notJson) {
+                body = null;
+            }
+        }
+        Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, List.copyOf(values)));
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        String apiKey = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? authorization.substring(7).trim()
+                : null;
+        synchronized (requests) {
+            RecordedRequest request = new RecordedRequest(requests.size(), exchange.getRequestMethod(),
+                    exchange.getRequestURI().getPath(), Collections.unmodifiableMap(headers), apiKey, raw, body);
+            requests.add(request);
+            return request;
+        }
+    }
+
+    private Reply replyFor(RecordedRequest request) {
+        Script keyScript = request.apiKey() == null ? null : byKey.get(request.apiKey());
+        Reply reply;
+        try {
+            reply = keyScript == null ? null : keyScript.next(request);
+            if (reply == null) {
+                reply = shared.next(request);
+            }
+        } catch (RuntimeException | AssertionError e) {
+            // Surface a broken responder in the test's own failure instead of as a dropped connection.
+            return Reply.openAiError(400, "invalid_request_error", "fake_openai_responder_failed",
+                    "FakeOpenAi: the responder failed on request #" + request.index() + ": " + e);
+        }
+        if (reply == null) {
+            reply = Reply.openAiError(400, "invalid_request_error", "fake_openai_unscripted",
+                    "FakeOpenAi: no reply scripted for request #" + request.index());
+        }
+        return reply;
+    }
+
+    private void send(HttpExchange exchange, RecordedRequest request, Reply reply) throws IOException {
+        if (reply.kind == Kind.HANG) {
+            awaitClose(null);
+            return;
+        }
+        if (reply.delay != null && !awaitClose(reply.delay)) {
+            return;
+        }
+        if (reply.kind == Kind.ERROR) {
+            byte[] bytes = reply.errorBody.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            reply.headers.forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
+            exchange.sendResponseHeaders(reply.status, bytes.length == 0 ? -1 : bytes.length);
+            if (bytes.length > 0) {
+                exchange.getResponseBody().write(bytes);
+            }
+            return;
+        }
+        List<Reply.ToolCall> calls = new ArrayList<>();
+        for (Reply.ToolCall call : reply.toolCalls) {
+            calls.add(call.id() != null ? call : call.withId("call_fake_" + toolCallIds.incrementAndGet()));
+        }
+        if (request.isStream()) {
+            stream(exchange, request, reply, calls);
+        } else {
+            sendJson(exchange, 200, reply.headers, completion(request, reply, calls));
+        }
+    }
+
+    /** Waits for the delay, or for ever when null; false when the server closed first. */
+    private boolean awaitClose(Duration delay) {
+        try {
+            if (delay == null) {
+                closed.await();
+                return false;
+            }
+            return !closed.await(delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private ObjectNode completion(RecordedRequest request, Reply reply, List<Reply.ToolCall> calls) {
+        ObjectNode message = NODES.objectNode().put("role", "assistant");
+        if (reply.text != null) {
+            message.put("content", reply.text);
+        } else {
+            message.putNull("content");
+        }
+        if (!calls.isEmpty()) {
+            ArrayNode toolCalls = message.putArray("tool_calls");
+            for (Reply.ToolCall call : calls) {
+                ObjectNode node = toolCalls.addObject().put("id", call.id()).put("type", "function");
+                node.putObject("function").put("name", call.name()).put("arguments", call.arguments());
+            }
+        }
+        ObjectNode response = header(request, "chat.completion");
+        ObjectNode choice = response.putArray("choices").addObject();
+        choice.put("index", 0);
+        choice.set("message", message);
+        choice.putNull("logprobs");
+        choice.put("finish_reason", finishReason(reply, calls));
+        response.set("usage", usage(request, reply, calls));
+        return response;
+    }
+
+    private void stream(HttpExchange exchange, RecordedRequest request, Reply reply, List<Reply.ToolCall> calls)
+            throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
+        exchange.getResponseHeaders().set("Cache-Control", "no-cache");
+        reply.headers.forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
+        exchange.sendResponseHeaders(200, 0);
+        OutputStream out = exchange.getResponseBody();
+        ObjectNode chunkHeader = header(request, "chat.completion.chunk");
+
+        ObjectNode first = NODES.objectNode().put("role", "assistant");
+        first.put("content", "");
+        event(out, chunk(chunkHeader, first, null));
+        if (reply.text != null) {
+            for (String piece : split(reply.text, reply.chunkSize)) {
+                event(out, chunk(chunkHeader, NODES.objectNode().put("content", piece), null));
+            }
+        }
+        for (int index = 0; index < calls.size(); index++) {
+            Reply.ToolCall call = calls.get(index);
+            ObjectNode opening = NODES.objectNode();
+            ObjectNode callNode = opening.putArray("tool_calls").addObject()
+                    .put("index", index).put("id", call.id()).put("type", "function");
+            callNode.putObject("function").put("name", call.name()).put("arguments", "");
+            event(out, chunk(chunkHeader, opening, null));
+            for (String piece : split(call.arguments(), reply.chunkSize)) {
+                ObjectNode delta = NODES.objectNode();
+                delta.putArray("tool_calls").addObject().put("index", index)
+                        .putObject("function").put("arguments", piece);
+                event(out, chunk(chunkHeader, delta, null));
+            }
+        }
+        event(out, chunk(chunkHeader, NODES.objectNode(), finishReason(reply, calls)));
+        if (request.includeUsage()) {
+            ObjectNode usage = chunkHeader.deepCopy();
+            usage.putArray("choices");
+            usage.set("usage", usage(request, reply, calls));
+            event(out, usage.toString());
+        }
+        event(out, "[DONE]");
+    }
+
+    private static String chunk(ObjectNode header, ObjectNode delta, String finishReason) {
+        ObjectNode chunk = header.deepCopy();
+        ObjectNode choice = chunk.putArray("choices").addObject();
+        choice.put("index", 0);
+        choice.set("delta", delta);
+        choice.putNull("logprobs");
+        if (finishReason == null) {
+            choice.putNull("finish_reason");
+        } else {
+            choice.put("finish_reason", finishReason);
+        }
+        return chunk.toString();
+    }
+
+    private static void event(OutputStream out, String data) throws IOException {
+        out.write(("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    private ObjectNode header(RecordedRequest request, String object) {
+        ObjectNode node = NODES.objectNode();
+        node.put("id", "chatcmpl-fake-" + completionIds.incrementAndGet());
+        node.put("object", object);
+        node.put("created", System.currentTimeMillis() / 1000);
+        node.put("model", request.model() == null ? "gpt-4o" : request.model());
+        node.put("system_fingerprint", "fp_fake");
+        return node;
+    }
+
+    private static String finishReason(Reply reply, List<Reply.ToolCall> calls) {
+        if (reply.finishReason != null) {
+            return reply.finishReason;
+        }
+        return calls.isEmpty() ? "stop" : "tool_calls";
+    }
+
+    private static ObjectNode usage(RecordedRequest request, Reply reply, List<Reply.ToolCall> calls) {
+        int prompt = reply.promptTokens != null ? reply.promptTokens : Math.max(1, request.rawBody().length() / 4);
+        int completion;
+        if (reply.completionTokens != null) {
+            completion = reply.completionTokens;
+        } else {
+            int chars = reply.text == null ? 0 : reply.text.length();
+            for (Reply.ToolCall call : calls) {
+                chars += call.name().length() + call.arguments().length();
+            }
+            completion = Math.max(1, chars / 4);
+        }
+        ObjectNode usage = NODES.objectNode();
+        usage.put("prompt_tokens", prompt);
+        usage.put("completion_tokens", completion);
+        usage.put("total_tokens", prompt + completion);
+        return usage;
+    }
+
+    /** Splits by code points so a chunk boundary never falls inside a surrogate pair. */
+    private static List<String> split(String text, int size) {
+        List<String> pieces = new ArrayList<>();
+        int[] codePoints = text.codePoints().toArray();
+        for (int start = 0; start < codePoints.length; start += size) {
+            pieces.add(new String(codePoints, start, Math.min(size, codePoints.length - start)));
+        }
+        return pieces;
+    }
+
+    private ObjectNode modelList() {
+        ObjectNode list = NODES.objectNode().put("object", "list");
+        ArrayNode data = list.putArray("data");
+        for (String id : models) {
+            data.addObject().put("id", id).put("object", "model").put("created", 1_700_000_000L)
+                    .put("owned_by", "fake-openai");
+        }
+        return list;
+    }
+
+    private static void sendJson(HttpExchange exchange, int status, Map<String, String> headers, JsonNode body)
+            throws IOException {
+        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        headers.forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+    }
+
+    // ------------------------------------------------------------------------------------------------ scripts
+
+    /** Replies for one key (or for any key): a queue consumed first, then an optional responder. */
+    public static final class Script {
+
+        private final Queue<Reply> queue = new ConcurrentLinkedQueue<>();
+        private volatile Function<RecordedRequest, Reply> responder;
+
+        private Script() {
+        }
+
+        /** Adds replies to the end of the queue; each answers one chat request. */
+        public Script enqueue(Reply... replies) {
+            for (Reply reply : replies) {
+                queue.add(Objects.requireNonNull(reply, "reply"));
+            }
+            return this;
+        }
+
+        /** Answers requests once the queue is empty; returning {@code null} passes to the next script. */
+        public Script respondWith(Function<RecordedRequest, Reply> responder) {
+            this.responder = responder;
+            return this;
+        }
+
+        /** Queued replies not consumed yet. */
+        public int pending() {
+            return queue.size();
+        }
+
+        private Reply next(RecordedRequest request) {
+            Reply reply = queue.poll();
+            if (reply != null) {
+                return reply;
+            }
+            Function<RecordedRequest, Reply> current = responder;
+            return current == null ? null : current.apply(request);
+        }
+
+        private void clear() {
+            queue.clear();
+            responder = null;
+        }
+    }
+
+    private enum Kind { ANSWER, ERROR, HANG }
+
+    /**
+     * One scripted answer to one chat request. Immutable: the {@code with…} methods return a copy. The same reply
+     * serves a plain and a streaming request; the fake renders it in the form the request asked for.
+     */
+    public static final class Reply {
+
+        /**
+         * A tool call the model asks for.
+         *
+         * @param id        {@code null} for an id the server makes up ({@code call_fake_N})
+         * @param arguments sent as given, so a test can also send malformed JSON
+         */
+        public record ToolCall(String id, String name, String arguments) {
+
+            public ToolCall {
+                Objects.requireNonNull(name, "name");
+                Objects.requireNonNull(arguments, "arguments");
+            }
+
+            public ToolCall withId(String newId) {
+                return new ToolCall(newId, name, arguments);
+            }
+        }
+
+        private final Kind kind;
+        private final String text;
+        private final List<ToolCall> toolCalls;
+        private final int status;
+        private final String errorBody;
+        private final Map<String, String> headers;
+        private final Duration delay;
+        private final Integer promptTokens;
+        private final Integer completionTokens;
+        private final String finishReason;
+        private final int chunkSize;
+
+        private Reply(Kind kind, String text, List<ToolCall> toolCalls, int status, String errorBody,
+                      Map<String, String> headers, Duration delay, Integer promptTokens, Integer completionTokens,
+                      String finishReason, int chunkSize) {
+            this.kind = kind;
+            this.text = text;
+            this.toolCalls = List.copyOf(toolCalls);
+            this.status = status;
+            this.errorBody = errorBody;
+            this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+            this.delay = delay;
+            this.promptTokens = promptTokens;
+            this.completionTokens = completionTokens;
+            this.finishReason = finishReason;
+            this.chunkSize = chunkSize;
+        }
+
+        private static Reply answer(String text, List<ToolCall> calls) {
+            return new Reply(Kind.ANSWER, text, calls, 200, null, Map.of(), null, null, null, null, 8);
+        }
+
+        /** The assistant answers with text. */
+        public static Reply text(String text) {
+            return answer(Objects.requireNonNull(text, "text"), List.of());
+        }
+
+        /** The assistant calls one tool; {@code argumentsJson} is the JSON object of arguments. */
+        public static Reply toolCall(String name, String argumentsJson) {
+            return toolCalls(call(name, argumentsJson));
+        }
+
+        /** The assistant calls several tools in one turn (parallel tool calls). */
+        public static Reply toolCalls(ToolCall... calls) {
+            if (calls.length == 0) {
+                throw new IllegalArgumentException("at least one tool call");
+            }
+            return answer(null, List.of(calls));
+        }
+
+        /** A tool call with a server-made id, for {@link #toolCalls(ToolCall...)}. */
+        public static ToolCall call(String name, String argumentsJson) {
+            return new ToolCall(null, name, argumentsJson);
+        }
+
+        /** An HTTP error with this exact body (JSON or not). */
+        public static Reply error(int status, String body) {
+            if (status < 400) {
+                throw new IllegalArgumentException("an error status is 400 or more, got " + status);
+            }
+            return new Reply(Kind.ERROR, null, List.of(), status, Objects.requireNonNull(body, "body"), Map.of(),
+                    null, null, null, null, 8);
+        }
+
+        /** An HTTP error with OpenAI's body: {@code {"error":{"message","type","param","code"}}}. */
+        public static Reply openAiError(int status, String type, String code, String message) {
+            ObjectNode body = NODES.objectNode();
+            ObjectNode error = body.putObject("error");
+            error.put("message", message);
+            error.put("type", type);
+            error.putNull("param");
+            if (code == null) {
+                error.putNull("code");
+            } else {
+                error.put("code", code);
+            }
+            return error(status, body.toString());
+        }
+
+        /** 429 {@code rate_limit_exceeded} with {@code Retry-After} in whole seconds, as OpenAI sends it. */
+        public static Reply rateLimited(Duration retryAfter) {
+            long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+            return openAiError(429, "requests", "rate_limit_exceeded",
+                    "Rate limit reached for requests. Please try again in " + seconds + "s.")
+                    .withHeader("Retry-After", Long.toString(seconds));
+        }
+
+        /** 429 {@code insufficient_quota}: the key's billing quota is used up, not a short-term limit. */
+        public static Reply quotaExceeded() {
+            return openAiError(429, "insufficient_quota", "insufficient_quota",
+                    "You exceeded your current quota, please check your plan and billing details.");
+        }
+
+        /** 401 {@code invalid_api_key}. */
+        public static Reply invalidApiKey() {
+            return openAiError(401, "invalid_request_error", "invalid_api_key", "Incorrect API key provided.");
+        }
+
+        /** 400 {@code context_length_exceeded}: the conversation is too long for the model. */
+        public static Reply contextLengthExceeded() {
+            return openAiError(400, "invalid_request_error", "context_length_exceeded",
+                    "This model's maximum context length is 128000 tokens. However, your messages resulted in "
+                            + "130000 tokens. Please reduce the length of the messages.");
+        }
+
+        /** 500 {@code server_error}. */
+        public static Reply serverError() {
+            return openAiError(500, "server_error", null, "The server had an error while processing your request.");
+        }
+
+        /** Never answers: the request stays open until the client gives up or the server closes. */
+        public static Reply hang() {
+            return new Reply(Kind.HANG, null, List.of(), 0, null, Map.of(), null, null, null, null, 8);
+        }
+
+        /** Adds text before this answer's tool calls, or replaces its text. */
+        public Reply withText(String newText) {
+            requireAnswer();
+            return new Reply(kind, newText, toolCalls, status, errorBody, headers, delay, promptTokens,
+                    completionTokens, finishReason, chunkSize);
+        }
+
+        /** Adds one more tool call to this answer. */
+        public Reply andToolCall(String name, String argumentsJson) {
+            requireAnswer();
+            List<ToolCall> calls = new ArrayList<>(toolCalls);
+            calls.add(call(name, argumentsJson));
+            return new Reply(kind, text, calls, status, errorBody, headers, delay, promptTokens, completionTokens,
+                    finishReason, chunkSize);
+        }
+
+        /** Adds a response header, e.g. {@code x-ratelimit-remaining-requests}. */
+        public Reply withHeader(String name, String value) {
+            Map<String, String> more = new LinkedHashMap<>(headers);
+            more.put(name, value);
+            return new Reply(kind, text, toolCalls, status, errorBody, more, delay, promptTokens, completionTokens,
+                    finishReason, chunkSize);
+        }
+
+        /**
+         * Exact usage numbers. Without them the fake estimates about four characters a token: the request's raw
+         * body for the prompt, the answer's text and tool calls for the completion.
+         */
+        public Reply withUsage(int promptTokens, int completionTokens) {
+            return new Reply(kind, text, toolCalls, status, errorBody, headers, delay, promptTokens,
+                    completionTokens, finishReason, chunkSize);
+        }
+
+        /** Overrides {@code finish_reason} ({@code stop} or {@code tool_calls} by default), e.g. {@code length}. */
+        public Reply withFinishReason(String reason) {
+            requireAnswer();
+            return new Reply(kind, text, toolCalls, status, errorBody, headers, delay, promptTokens,
+                    completionTokens, reason, chunkSize);
+        }
+
+        /** Waits this long before answering (or failing), for timeout and concurrency tests. */
+        public Reply delayed(Duration by) {
+            return new Reply(kind, text, toolCalls, status, errorBody, headers, Objects.requireNonNull(by), promptTokens,
+                    completionTokens, finishReason, chunkSize);
+        }
+
+        /** How many characters each streamed text or arguments chunk carries (8 by default). */
+        public Reply inChunksOf(int characters) {
+            if (characters < 1) {
+                throw new IllegalArgumentException("chunk size must be positive");
+            }
+            return new Reply(kind, text, toolCalls, status, errorBody, headers, delay, promptTokens,
+                    completionTokens, finishReason, characters);
+        }
+
+        private void requireAnswer() {
+            if (kind != Kind.ANSWER) {
+                throw new IllegalStateException("only an answer has text, tool calls or a finish reason");
+            }
+        }
+
+        @Override
+        public String toString() {
+            switch (kind) {
+                case ERROR:
+                    return "Reply[" + status + " " + errorBody + "]";
+                case HANG:
+                    return "Reply[hang]";
+                default:
+                    return "Reply[text=" + text + ", toolCalls=" + toolCalls + "]";
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ records
+
+    /** A tool result the client sent back: a {@code role: tool} message. */
+    public record ToolResult(String toolCallId, String content) {
+    }
+
+    /**
+     * One request as the server received it.
+     *
+     * @param index   0 for the first request since start or {@link #reset()}
+     * @param headers case-insensitive names
+     * @param apiKey  the bearer token, or {@code null} when none was sent
+     * @param body    the parsed JSON body, or {@code null} when empty or not JSON
+     */
+    public record RecordedRequest(int index, String method, String path, Map<String, List<String>> headers,
+                                  String apiKey, String rawBody, JsonNode body) {
+
+        /** The first value of a header, or {@code null}. */
+        public String header(String name) {
+            List<String> values = headers.get(name);
+            return values == null || values.isEmpty() ? null : values.get(0);
+        }
+
+        public boolean isChatCompletion() {
+            return path.equals("/v1/chat/completions");
+        }
+
+        public String model() {
+            return body == null || !body.hasNonNull("model") ? null : body.get("model").asText();
+        }
+
+        public boolean isStream() {
+            return body != null && body.path("stream").asBoolean(false);
+        }
+
+        /** Whether a streaming request asked for the final usage chunk. */
+        public boolean includeUsage() {
+            return body != null && body.path("stream_options").path("include_usage").asBoolean(false);
+        }
+
+        /** The {@code messages} array, in order. */
+        public List<JsonNode> messages() {
+            List<JsonNode> messages = new ArrayList<>();
+            if (body != null) {
+                body.path("messages").forEach(messages::add);
+            }
+            return messages;
+        }
+
+        /** The names of the tools offered to the model. */
+        public List<String> toolNames() {
+            List<String> names = new ArrayList<>();
+            if (body != null) {
+                body.path("tools").forEach(tool -> names.add(tool.path("function").path("name").asText()));
+            }
+            return names;
+        }
+
+        /** The text of the system message(s), joined by blank lines, or {@code null}. */
+        public String systemPrompt() {
+            List<String> texts = new ArrayList<>();
+            for (JsonNode message : messages()) {
+                String role = message.path("role").asText();
+                if (role.equals("system") || role.equals("developer")) {
+                    texts.add(text(message));
+                }
+            }
+            return texts.isEmpty() ? null : String.join("\n\n", texts);
+        }
+
+        /** The text of the newest user message, or {@code null}; multi-part content has its text parts joined. */
+        public String lastUserMessage() {
+            List<JsonNode> messages = messages();
+            for (int i = messages.size() - 1; i >= 0; i--) {
+                if (messages.get(i).path("role").asText().equals("user")) {
+                    return text(messages.get(i));
+                }
+            }
+            return null;
+        }
+
+        /**
+         * The tool results the conversation ends with (those after the newest assistant message): what the model is
+         * being asked to read now. Empty when the last message is not a tool result.
+         */
+        public List<ToolResult> lastToolResults() {
+            List<JsonNode> messages = messages();
+            int start = messages.size();
+            while (start > 0 && messages.get(start - 1).path("role").asText().equals("tool")) {
+                start--;
+            }
+            List<ToolResult> results = new ArrayList<>();
+            for (JsonNode message : messages.subList(start, messages.size())) {
+                results.add(new ToolResult(message.path("tool_call_id").asText(null), text(message)));
+            }
+            return results;
+        }
+
+        /** The content of the newest tool result when the conversation ends with tool results, else {@code null}. */
+        public String lastToolResult() {
+            List<ToolResult> results = lastToolResults();
+            return results.isEmpty() ? null : results.get(results.size() - 1).content();
+        }
+
+        private static String text(JsonNode message) {
+            JsonNode content = message.path("content");
+            if (content.isTextual()) {
+                return content.asText();
+            }
+            if (content.isArray()) {
+                List<String> parts = new ArrayList<>();
+                content.forEach(part -> {
+                    if (part.path("type").asText().equals("text")) {
+                        parts.add(part.path("text").asText());
+                    }
+                });
+                return String.join("\n", parts);
+            }
+            return null;
+        }
+
+        @Override
+        public String toString() {
+            return "RecordedRequest[#" + index + " " + method + " " + path + (model() == null ? "" : " " + model())
+                    + "]";
+        }
+    }
+}
