@@ -44,4 +44,7 @@ public interface CortanaContext {
 
     /** Runs work later or periodically; everything scheduled is cancelled when the plugin stops. */
     PluginScheduler scheduler();
+
+    /** Asks the master user to allow an action and waits for the answer. */
+    Approvals approvals();
 }

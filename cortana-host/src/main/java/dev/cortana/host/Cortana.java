@@ -4,7 +4,7 @@ import dev.cortana.api.commands.Command;
 import dev.cortana.api.commands.CommandProvider;
 import dev.cortana.api.llm.LlmProvider;
 import dev.cortana.host.agent.Agent;
-import dev.cortana.host.channel.MasterNotifier;
+import dev.cortana.host.channel.MasterConnection;
 import dev.cortana.host.commands.CommandRouter;
 import dev.cortana.host.commands.HelpCommand;
 import dev.cortana.host.commands.ResetCommand;
@@ -51,14 +51,14 @@ public final class Cortana implements AutoCloseable {
     private final PluginHost plugins;
     private final ToolRunner toolRunner;
     private final ScheduledExecutorService scheduler;
-    private final MasterNotifier notifier;
+    private final MasterConnection notifier;
     private final ModelRouter models;
     private final Agent agent;
     private final CommandRouter commands;
     private final UserSettingsStore userSettings;
 
     private Cortana(CortanaConfig config, Database database, PluginHost plugins, ToolRunner toolRunner,
-                    ScheduledExecutorService scheduler, MasterNotifier notifier, ModelRouter models, Agent agent,
+                    ScheduledExecutorService scheduler, MasterConnection notifier, ModelRouter models, Agent agent,
                     CommandRouter commands, UserSettingsStore userSettings) {
         this.config = config;
         this.database = database;
@@ -79,9 +79,9 @@ public final class Cortana implements AutoCloseable {
         try {
             UserSettingsStore userSettings = new UserSettingsStore(database.dataSource());
             ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, daemonThreads("scheduler"));
-            MasterNotifier notifier = new MasterNotifier();
+            MasterConnection notifier = new MasterConnection();
             HostServices services = new HostServices(database.dataSource(), workspace, raw, clock,
-                    () -> zoneOf(userSettings, config.consoleUserId(), config.timeZone()), notifier, scheduler);
+                    () -> zoneOf(userSettings, config.consoleUserId(), config.timeZone()), notifier, notifier, scheduler);
             PluginHost plugins = new PluginHost(config.pluginsDir(), VERSION, services);
             plugins.start();
             plugins.watch(Duration.ofMillis(500));
@@ -154,7 +154,7 @@ public final class Cortana implements AutoCloseable {
         return plugins;
     }
 
-    public MasterNotifier notifier() {
+    public MasterConnection master() {
         return notifier;
     }
 

@@ -84,7 +84,7 @@ public final class Main {
             cortana.llmProblem().ifPresent(problem -> stderr.println("Note: " + problem));
             ConsoleChannel channel = new ConsoleChannel(cortana.agent(), cortana.commands(), config.consoleUserId(),
                     stdout, interactive);
-            cortana.notifier().attach(channel);
+            cortana.master().attach(channel);
             long plugins = cortana.plugins().statuses().stream().filter(s -> s.started()).count();
             stderr.printf("Cortana %s is ready in %d ms: console chat as the master user, model %s, %d plugins, %s.%n"
                             + "Type a message; /help lists commands; Ctrl-D quits.%n",

@@ -1,6 +1,5 @@
 package dev.cortana.host.channel;
 
-import dev.cortana.api.Notifier;
 import dev.cortana.host.agent.Agent;
 import dev.cortana.host.commands.CommandRouter;
 import java.io.BufferedReader;
@@ -12,7 +11,7 @@ import java.io.PrintStream;
  * to standard output. Lines are handled strictly in order, each reply printed before the next line is read, so
  * piped input behaves like a conversation.
  */
-public final class ConsoleChannel implements Notifier {
+public final class ConsoleChannel implements MasterChannel {
 
     private final Agent agent;
     private final CommandRouter commands;

@@ -1,6 +1,8 @@
 package dev.cortana.host.llm;
 
 import dev.cortana.api.llm.LlmCredential;
+import dev.cortana.api.llm.LlmFailure;
+import dev.cortana.api.llm.ModelInfo;
 import dev.cortana.api.llm.LlmProvider;
 import dev.cortana.host.config.Config;
 import dev.langchain4j.exception.HttpException;
@@ -61,11 +63,37 @@ public final class ModelRouter {
         try {
             return client.chat(request);
         } catch (RuntimeException e) {
+            LlmFailure failure = LlmErrorClassifier.classify(route.provider, e);
             String reason = describe(e);
-            log.warn("Model call to {}/{} with key {} failed: {}", route.providerName, route.model, credential.fingerprint(), reason);
+            log.warn("Model call to {}/{} with key {} failed ({}): {}", route.providerName, route.model,
+                    credential.fingerprint(), failure.kind(), reason);
             throw new LlmUnavailableException("The model " + route.providerName + "/" + route.model
-                    + " could not answer (key " + credential.fingerprint() + "): " + reason);
+                    + " could not answer (key " + credential.fingerprint() + "): " + reason, failure, null);
         }
+    }
+
+    /**
+     * What the host knows about {@code modelName}: the provider's catalog entry (context window, output limit), when
+     * the provider lists it.
+     */
+    public Optional<ModelInfo> modelInfo(String modelName) {
+        ModelName name = ModelName.parse(modelName);
+        List<LlmProvider> available = providers.get();
+        String providerName = name.provider().orElseGet(() -> inferProvider(available, name.model()));
+        for (LlmProvider provider : available) {
+            if (provider.serves(providerName)) {
+                try {
+                    for (ModelInfo info : provider.catalog()) {
+                        if (info.name().equals(name.model())) {
+                            return Optional.of(info);
+                        }
+                    }
+                } catch (RuntimeException | LinkageError e) {
+                    log.debug("Catalog of provider {} failed: {}", provider.id(), e.toString());
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     private String describe(RuntimeException e) {

@@ -1,6 +1,7 @@
 package dev.cortana.host.plugins;
 
 import dev.cortana.api.CortanaContext;
+import dev.cortana.api.Approvals;
 import dev.cortana.api.Notifier;
 import dev.cortana.api.PluginScheduler;
 import dev.cortana.api.PluginSettings;
@@ -52,6 +53,7 @@ public final class HostPluginContext implements CortanaContext, AutoCloseable {
     @Override public Clock clock() { return services.clock(); }
     @Override public ZoneId userZone() { return services.userZone().get(); }
     @Override public Notifier notifier() { return services.notifier(); }
+    @Override public Approvals approvals() { return services.approvals(); }
     @Override public PluginScheduler scheduler() { return scheduler; }
 
     /** Cancels everything the plugin scheduled and refuses new tasks: the plugin is stopping. */

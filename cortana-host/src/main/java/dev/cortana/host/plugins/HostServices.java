@@ -1,5 +1,6 @@
 package dev.cortana.host.plugins;
 
+import dev.cortana.api.Approvals;
 import dev.cortana.api.Notifier;
 import dev.cortana.api.Workspace;
 import dev.cortana.host.config.Config;
@@ -20,5 +21,6 @@ public record HostServices(
         Clock clock,
         Supplier<ZoneId> userZone,
         Notifier notifier,
+        Approvals approvals,
         ScheduledExecutorService scheduler) {
 }

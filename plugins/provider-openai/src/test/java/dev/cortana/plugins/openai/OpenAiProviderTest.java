@@ -243,6 +243,11 @@ class OpenAiProviderTest {
             }
 
             @Override
+            public dev.cortana.api.Approvals approvals() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
             public Clock clock() {
                 return Clock.systemUTC();
             }

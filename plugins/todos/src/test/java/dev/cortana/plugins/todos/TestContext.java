@@ -74,4 +74,9 @@ final class TestContext implements CortanaContext {
     public PluginScheduler scheduler() {
         throw new UnsupportedOperationException("the todos plugin does not schedule work");
     }
+
+    @Override
+    public dev.cortana.api.Approvals approvals() {
+        throw new UnsupportedOperationException("the todos plugin does not ask for approvals");
+    }
 }
