@@ -7,7 +7,21 @@ import dev.cortana.host.testing.FakeOpenAi;
 import dev.cortana.host.testing.FakeOpenAi.Reply;
 import dev.cortana.host.testing.TestDatabase;
 import dev.cortana.host.testing.TestPostgres;
+import dev.langchain4j.agent.tool.ToolSpecification;
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.ToolExecutionResultMessage;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
+import dev.langchain4j.model.openai.OpenAiChatModel;
 import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.util.ArrayList;
+import java.util.List;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
@@ -50,13 +64,52 @@ public final class MessageOverheadBenchmark {
                     send(cortana, i);
                     millis[i] = (System.nanoTime() - start) / 1e6;
                 }
+                Stats total = Stats.of(millis);
                 System.out.println("message with one tool call writing to PostgreSQL (2 loopback model calls): "
-                        + Stats.of(millis).format("ms"));
+                        + total.format("ms"));
                 FakeOpenAi.RecordedRequest first = openAi.chatRequests().get(openAi.chatRequests().size() - 2);
                 System.out.printf("model request size with all bundled plugins: %d bytes (system prompt %d chars, %d tools)%n",
                         first.rawBody().length(), first.systemPrompt().length(), first.toolNames().size());
+                Stats baseline = baseline(openAi, database, warmup, messages);
+                System.out.println("baseline without the host (same 2 model calls with the bare LangChain4j client, same insert): "
+                        + baseline.format("ms"));
+                System.out.printf("host overhead per message (median difference): %.2f ms%n", total.median() - baseline.median());
             }
         }
+    }
+
+    /**
+     * The work a message needs without Cortana: the two model round trips with LangChain4j's own client against the
+     * same fake, and the same todo insert over plain JDBC. What the host adds is the difference.
+     */
+    private static Stats baseline(FakeOpenAi openAi, TestDatabase database, int warmup, int messages) throws Exception {
+        ChatModel model = OpenAiChatModel.builder().baseUrl(openAi.baseUrl()).apiKey("sk-bench-0002").modelName("gpt-4o")
+                .maxRetries(0).build();
+        ToolSpecification addTodo = ToolSpecification.builder().name("add_todo").description("Add a todo for the user")
+                .parameters(JsonObjectSchema.builder().addStringProperty("title").addStringProperty("due").required("title").build())
+                .build();
+        double[] millis = new double[messages];
+        for (int i = -warmup; i < messages; i++) {
+            long start = System.nanoTime();
+            List<ChatMessage> messagesSoFar = new ArrayList<>(List.of(SystemMessage.from("You are Cortana."),
+                    UserMessage.from("add benchmark todo " + i)));
+            AiMessage call = model.chat(ChatRequest.builder().messages(messagesSoFar).toolSpecifications(addTodo).build()).aiMessage();
+            try (Connection connection = database.dataSource().getConnection();
+                 PreparedStatement insert = connection.prepareStatement(
+                         "INSERT INTO todos (user_id, number, title, due_date) VALUES (?, ?, ?, DATE '2026-11-27')")) {
+                insert.setString(1, "baseline");
+                insert.setInt(2, i + warmup + 1);
+                insert.setString(3, "benchmark todo");
+                insert.executeUpdate();
+            }
+            messagesSoFar.add(call);
+            messagesSoFar.add(ToolExecutionResultMessage.from(call.toolExecutionRequests().get(0), "Added \"benchmark todo\"."));
+            model.chat(ChatRequest.builder().messages(messagesSoFar).toolSpecifications(addTodo).build());
+            if (i >= 0) {
+                millis[i] = (System.nanoTime() - start) / 1e6;
+            }
+        }
+        return Stats.of(millis);
     }
 
     private static void send(Cortana cortana, int i) {
