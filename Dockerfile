@@ -4,7 +4,7 @@ WORKDIR /src
 COPY . .
 RUN mvn -B -q -DskipTests package
 
-# Run: the host jar and the bundled plugins. PostgreSQL refuses to run as root, so Cortana runs as "cortana".
+# Run: the host jar and the bundled plugins, as an unprivileged user (the embedded PostgreSQL keeps its data in /workspace).
 FROM eclipse-temurin:17-jre
 RUN useradd --create-home --uid 1000 cortana && mkdir -p /workspace /app/plugins && chown -R cortana /workspace /app
 WORKDIR /app

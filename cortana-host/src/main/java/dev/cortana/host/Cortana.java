@@ -94,7 +94,7 @@ public final class Cortana implements AutoCloseable {
             ConversationStore conversations = new InMemoryConversations();
             SystemPrompt prompt = new SystemPrompt(workspace, clock,
                     userId -> zoneOf(userSettings, userId, config.timeZone()), 20_000);
-            Agent agent = new Agent(models, userId -> userSettings.get(userId, "model").orElse(config.modelName()),
+            Agent agent = new Agent(models, userId -> modelOf(userSettings, userId, config.modelName()),
                     tools, toolRunner, conversations, prompt, config.maxToolRounds());
 
             CommandRouter[] router = new CommandRouter[1];
@@ -118,6 +118,15 @@ public final class Cortana implements AutoCloseable {
         } catch (RuntimeException e) {
             database.close();
             throw e;
+        }
+    }
+
+    private static String modelOf(UserSettingsStore settings, String userId, String fallback) {
+        try {
+            return settings.get(userId, "model").orElse(fallback);
+        } catch (RuntimeException e) { // the database briefly away: answer with the configured model
+            log.warn("Could not read the model setting of user {}: {}", userId, e.getMessage());
+            return fallback;
         }
     }
 

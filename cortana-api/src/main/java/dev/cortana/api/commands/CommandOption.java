@@ -6,8 +6,8 @@ package dev.cortana.api.commands;
  * @param name         lower-case option name ({@code name}, {@code provider})
  * @param description  one line for Discord's picker
  * @param required     whether the command refuses to run without it
- * @param autocomplete whether Discord should ask the command's {@link CommandInvocation}-less completions
- *                     (see {@link Autocompleting})
+ * @param autocomplete whether Discord offers suggestions while the user types; the command then implements
+ *                     {@link Autocompleting}
  */
 public record CommandOption(String name, String description, boolean required, boolean autocomplete) {
 
