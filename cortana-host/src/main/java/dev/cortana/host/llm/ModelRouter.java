@@ -5,7 +5,8 @@ import dev.cortana.api.llm.LlmFailure;
 import dev.cortana.api.llm.ModelInfo;
 import dev.cortana.api.llm.LlmProvider;
 import dev.cortana.host.config.Config;
-import dev.langchain4j.exception.HttpException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
@@ -27,6 +28,7 @@ import org.slf4j.LoggerFactory;
 public final class ModelRouter {
 
     private static final Logger log = LoggerFactory.getLogger(ModelRouter.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Supplier<List<LlmProvider>> providers;
     private final Supplier<Long> pluginGeneration;
@@ -64,7 +66,7 @@ public final class ModelRouter {
             return client.chat(request);
         } catch (RuntimeException e) {
             LlmFailure failure = LlmErrorClassifier.classify(route.provider, e);
-            String reason = describe(e);
+            String reason = describe(failure, e);
             log.warn("Model call to {}/{} with key {} failed ({}): {}", route.providerName, route.model,
                     credential.fingerprint(), failure.kind(), reason);
             throw new LlmUnavailableException("The model " + route.providerName + "/" + route.model
@@ -96,13 +98,30 @@ public final class ModelRouter {
         return Optional.empty();
     }
 
-    private String describe(RuntimeException e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    /** {@code HTTP 500 server error: The server had an error...}: the class, then the provider's own words. */
+    private String describe(LlmFailure failure, RuntimeException e) {
+        String message = providerMessage(e);
         if (message.length() > 300) {
             message = message.substring(0, 300) + "…";
         }
-        String status = e instanceof HttpException http ? "HTTP " + http.statusCode() + ": " : "";
-        return redactor.redact(status + message);
+        return redactor.redact(failure.detail() + (message.isBlank() ? "" : ": " + message));
+    }
+
+    /** The {@code error.message} of a JSON error body when there is one, else the exception's message. */
+    private static String providerMessage(RuntimeException e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip();
+        if (message.startsWith("{")) {
+            try {
+                JsonNode body = JSON.readTree(message);
+                JsonNode text = body.path("error").path("message");
+                if (text.isTextual()) {
+                    return text.asText();
+                }
+            } catch (Exception ignored) {
+                // not JSON after all: show it as it is
+            }
+        }
+        return message;
     }
 
     private ChatModel client(LlmProvider provider, LlmCredential credential, String model) {

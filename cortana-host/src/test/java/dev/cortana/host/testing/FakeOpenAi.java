@@ -618,6 +618,12 @@ public final class FakeOpenAi implements AutoCloseable {
                     null, null, null, null, 8);
         }
 
+        /** A 200 whose body is not what the protocol promises (an HTML page, truncated JSON): a model gone wrong. */
+        public static Reply garbage(String body) {
+            return new Reply(Kind.ERROR, null, List.of(), 200, Objects.requireNonNull(body, "body"), Map.of(),
+                    null, null, null, null, 8);
+        }
+
         /** An HTTP error with OpenAI's body: {@code {"error":{"message","type","param","code"}}}. */
         public static Reply openAiError(int status, String type, String code, String message) {
             ObjectNode body = NODES.objectNode();
