@@ -1,19 +1,14 @@
 package dev.cortana.host.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,7 +18,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -69,10 +63,12 @@ import java.util.function.Function;
  * <p>Every request is recorded before it is answered ({@link #requests()}), including rejected and unscripted
  * ones. All methods are thread-safe; one server can serve concurrent requests, and hung or delayed replies do not
  * hold up the others. {@link #close()} releases hung requests.
+ *
+ * <p>This class is the scripting API; how requests are read and recorded is in {@code RequestRecorder}, how replies
+ * are rendered as OpenAI JSON and SSE in {@code OpenAiWireFormat}.
  */
 public final class FakeOpenAi implements AutoCloseable {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final List<String> DEFAULT_MODELS = List.of("gpt-4o", "gpt-4o-mini", "gpt-4.1", "o4-mini");
 
@@ -83,11 +79,9 @@ public final class FakeOpenAi implements AutoCloseable {
     private final Script shared = new Script();
     private final Map<String, Script> byKey = new ConcurrentHashMap<>();
     private final Set<String> rejectedKeys = ConcurrentHashMap.newKeySet();
-    private final List<RecordedRequest> requests = new ArrayList<>();
+    private final RequestRecorder requests = new RequestRecorder();
+    private final OpenAiWireFormat wire = new OpenAiWireFormat();
     private volatile List<String> models = DEFAULT_MODELS;
-
-    private final AtomicInteger completionIds = new AtomicInteger();
-    private final AtomicInteger toolCallIds = new AtomicInteger();
 
     private FakeOpenAi() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -161,9 +155,7 @@ public final class FakeOpenAi implements AutoCloseable {
 
     /** Every request so far, oldest first (a snapshot). */
     public List<RecordedRequest> requests() {
-        synchronized (requests) {
-            return List.copyOf(requests);
-        }
+        return requests.all();
     }
 
     /** The requests made with one key, oldest first. */
@@ -177,19 +169,16 @@ public final class FakeOpenAi implements AutoCloseable {
     }
 
     public int requestCount() {
-        synchronized (requests) {
-            return requests.size();
-        }
+        return requests.count();
     }
 
     /** The newest request; fails when there is none. */
     public RecordedRequest lastRequest() {
-        synchronized (requests) {
-            if (requests.isEmpty()) {
-                throw new IllegalStateException("FakeOpenAi has received no request");
-            }
-            return requests.get(requests.size() - 1);
+        RecordedRequest last = requests.last();
+        if (last == null) {
+            throw new IllegalStateException("FakeOpenAi has received no request");
         }
+        return last;
     }
 
     /** Queued replies not consumed yet, over all keys: a test can check its whole script was used. */
@@ -203,9 +192,7 @@ public final class FakeOpenAi implements AutoCloseable {
         byKey.clear();
         rejectedKeys.clear();
         models = DEFAULT_MODELS;
-        synchronized (requests) {
-            requests.clear();
-        }
+        requests.clear();
     }
 
     /** Stops the server; requests still hung or delayed are dropped without an answer. */
@@ -220,7 +207,7 @@ public final class FakeOpenAi implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try {
-            RecordedRequest request = record(exchange);
+            RecordedRequest request = requests.record(exchange);
             String path = request.path();
             if (request.apiKey() != null && rejectedKeys.contains(request.apiKey())) {
                 send(exchange, request, Reply.invalidApiKey());
@@ -232,7 +219,7 @@ public final class FakeOpenAi implements AutoCloseable {
                     send(exchange, request, replyFor(request));
                 }
             } else if (path.equals("/v1/models") && request.method().equals("GET")) {
-                sendJson(exchange, 200, Map.of(), modelList());
+                wire.sendModels(exchange, models);
             } else {
                 send(exchange, request, Reply.openAiError(404, "invalid_request_error", "unknown_url",
                         "Unknown request URL: " + request.method() + " " + path));
@@ -241,33 +228,6 @@ public final class FakeOpenAi implements AutoCloseable {
             // The client went away (timeout, cancelled stream) or the server is closing: nothing to answer.
         } finally {
             exchange.close();
-        }
-    }
-
-    private RecordedRequest record(HttpExchange exchange) throws IOException {
-        String raw;
-        try (InputStream in = exchange.getRequestBody()) {
-            raw = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        JsonNode body = null;
-        if (!raw.isBlank()) {
-            try {
-                body = JSON.readTree(raw);
-            } catch (IOException notJson) {
-                body = null;
-            }
-        }
-        Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, List.copyOf(values)));
-        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-        String apiKey = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-                ? authorization.substring(7).trim()
-                : null;
-        synchronized (requests) {
-            RecordedRequest request = new RecordedRequest(requests.size(), exchange.getRequestMethod(),
-                    exchange.getRequestURI().getPath(), Collections.unmodifiableMap(headers), apiKey, raw, body);
-            requests.add(request);
-            return request;
         }
     }
 
@@ -299,25 +259,7 @@ public final class FakeOpenAi implements AutoCloseable {
         if (reply.delay != null && !awaitClose(reply.delay)) {
             return;
         }
-        if (reply.kind == Kind.ERROR) {
-            byte[] bytes = reply.errorBody.getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            reply.headers.forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
-            exchange.sendResponseHeaders(reply.status, bytes.length == 0 ? -1 : bytes.length);
-            if (bytes.length > 0) {
-                exchange.getResponseBody().write(bytes);
-            }
-            return;
-        }
-        List<Reply.ToolCall> calls = new ArrayList<>();
-        for (Reply.ToolCall call : reply.toolCalls) {
-            calls.add(call.id() != null ? call : call.withId("call_fake_" + toolCallIds.incrementAndGet()));
-        }
-        if (request.isStream()) {
-            stream(exchange, request, reply, calls);
-        } else {
-            sendJson(exchange, 200, reply.headers, completion(request, reply, calls));
-        }
+        wire.send(exchange, request, reply);
     }
 
     /** Waits for the delay, or for ever when null; false when the server closed first. */
@@ -332,155 +274,6 @@ public final class FakeOpenAi implements AutoCloseable {
             Thread.currentThread().interrupt();
             return false;
         }
-    }
-
-    private ObjectNode completion(RecordedRequest request, Reply reply, List<Reply.ToolCall> calls) {
-        ObjectNode message = NODES.objectNode().put("role", "assistant");
-        if (reply.text != null) {
-            message.put("content", reply.text);
-        } else {
-            message.putNull("content");
-        }
-        if (!calls.isEmpty()) {
-            ArrayNode toolCalls = message.putArray("tool_calls");
-            for (Reply.ToolCall call : calls) {
-                ObjectNode node = toolCalls.addObject().put("id", call.id()).put("type", "function");
-                node.putObject("function").put("name", call.name()).put("arguments", call.arguments());
-            }
-        }
-        ObjectNode response = header(request, "chat.completion");
-        ObjectNode choice = response.putArray("choices").addObject();
-        choice.put("index", 0);
-        choice.set("message", message);
-        choice.putNull("logprobs");
-        choice.put("finish_reason", finishReason(reply, calls));
-        response.set("usage", usage(request, reply, calls));
-        return response;
-    }
-
-    private void stream(HttpExchange exchange, RecordedRequest request, Reply reply, List<Reply.ToolCall> calls)
-            throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
-        exchange.getResponseHeaders().set("Cache-Control", "no-cache");
-        reply.headers.forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
-        exchange.sendResponseHeaders(200, 0);
-        OutputStream out = exchange.getResponseBody();
-        ObjectNode chunkHeader = header(request, "chat.completion.chunk");
-
-        ObjectNode first = NODES.objectNode().put("role", "assistant");
-        first.put("content", "");
-        event(out, chunk(chunkHeader, first, null));
-        if (reply.text != null) {
-            for (String piece : split(reply.text, reply.chunkSize)) {
-                event(out, chunk(chunkHeader, NODES.objectNode().put("content", piece), null));
-            }
-        }
-        for (int index = 0; index < calls.size(); index++) {
-            Reply.ToolCall call = calls.get(index);
-            ObjectNode opening = NODES.objectNode();
-            ObjectNode callNode = opening.putArray("tool_calls").addObject()
-                    .put("index", index).put("id", call.id()).put("type", "function");
-            callNode.putObject("function").put("name", call.name()).put("arguments", "");
-            event(out, chunk(chunkHeader, opening, null));
-            for (String piece : split(call.arguments(), reply.chunkSize)) {
-                ObjectNode delta = NODES.objectNode();
-                delta.putArray("tool_calls").addObject().put("index", index)
-                        .putObject("function").put("arguments", piece);
-                event(out, chunk(chunkHeader, delta, null));
-            }
-        }
-        event(out, chunk(chunkHeader, NODES.objectNode(), finishReason(reply, calls)));
-        if (request.includeUsage()) {
-            ObjectNode usage = chunkHeader.deepCopy();
-            usage.putArray("choices");
-            usage.set("usage", usage(request, reply, calls));
-            event(out, usage.toString());
-        }
-        event(out, "[DONE]");
-    }
-
-    private static String chunk(ObjectNode header, ObjectNode delta, String finishReason) {
-        ObjectNode chunk = header.deepCopy();
-        ObjectNode choice = chunk.putArray("choices").addObject();
-        choice.put("index", 0);
-        choice.set("delta", delta);
-        choice.putNull("logprobs");
-        if (finishReason == null) {
-            choice.putNull("finish_reason");
-        } else {
-            choice.put("finish_reason", finishReason);
-        }
-        return chunk.toString();
-    }
-
-    private static void event(OutputStream out, String data) throws IOException {
-        out.write(("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
-        out.flush();
-    }
-
-    private ObjectNode header(RecordedRequest request, String object) {
-        ObjectNode node = NODES.objectNode();
-        node.put("id", "chatcmpl-fake-" + completionIds.incrementAndGet());
-        node.put("object", object);
-        node.put("created", System.currentTimeMillis() / 1000);
-        node.put("model", request.model() == null ? "gpt-4o" : request.model());
-        node.put("system_fingerprint", "fp_fake");
-        return node;
-    }
-
-    private static String finishReason(Reply reply, List<Reply.ToolCall> calls) {
-        if (reply.finishReason != null) {
-            return reply.finishReason;
-        }
-        return calls.isEmpty() ? "stop" : "tool_calls";
-    }
-
-    private static ObjectNode usage(RecordedRequest request, Reply reply, List<Reply.ToolCall> calls) {
-        int prompt = reply.promptTokens != null ? reply.promptTokens : Math.max(1, request.rawBody().length() / 4);
-        int completion;
-        if (reply.completionTokens != null) {
-            completion = reply.completionTokens;
-        } else {
-            int chars = reply.text == null ? 0 : reply.text.length();
-            for (Reply.ToolCall call : calls) {
-                chars += call.name().length() + call.arguments().length();
-            }
-            completion = Math.max(1, chars / 4);
-        }
-        ObjectNode usage = NODES.objectNode();
-        usage.put("prompt_tokens", prompt);
-        usage.put("completion_tokens", completion);
-        usage.put("total_tokens", prompt + completion);
-        return usage;
-    }
-
-    /** Splits by code points so a chunk boundary never falls inside a surrogate pair. */
-    private static List<String> split(String text, int size) {
-        List<String> pieces = new ArrayList<>();
-        int[] codePoints = text.codePoints().toArray();
-        for (int start = 0; start < codePoints.length; start += size) {
-            pieces.add(new String(codePoints, start, Math.min(size, codePoints.length - start)));
-        }
-        return pieces;
-    }
-
-    private ObjectNode modelList() {
-        ObjectNode list = NODES.objectNode().put("object", "list");
-        ArrayNode data = list.putArray("data");
-        for (String id : models) {
-            data.addObject().put("id", id).put("object", "model").put("created", 1_700_000_000L)
-                    .put("owned_by", "fake-openai");
-        }
-        return list;
-    }
-
-    private static void sendJson(HttpExchange exchange, int status, Map<String, String> headers, JsonNode body)
-            throws IOException {
-        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        headers.forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
-        exchange.sendResponseHeaders(status, bytes.length);
-        exchange.getResponseBody().write(bytes);
     }
 
     // ------------------------------------------------------------------------------------------------ scripts
@@ -528,7 +321,8 @@ public final class FakeOpenAi implements AutoCloseable {
         }
     }
 
-    private enum Kind { ANSWER, ERROR, HANG }
+    /** What a {@link Reply} is; package-private, like its fields, for {@link OpenAiWireFormat}. */
+    enum Kind { ANSWER, ERROR, HANG }
 
     /**
      * One scripted answer to one chat request. Immutable: the {@code with…} methods return a copy. The same reply
@@ -554,17 +348,17 @@ public final class FakeOpenAi implements AutoCloseable {
             }
         }
 
-        private final Kind kind;
-        private final String text;
-        private final List<ToolCall> toolCalls;
-        private final int status;
-        private final String errorBody;
-        private final Map<String, String> headers;
-        private final Duration delay;
-        private final Integer promptTokens;
-        private final Integer completionTokens;
-        private final String finishReason;
-        private final int chunkSize;
+        final Kind kind;
+        final String text;
+        final List<ToolCall> toolCalls;
+        final int status;
+        final String errorBody;
+        final Map<String, String> headers;
+        final Duration delay;
+        final Integer promptTokens;
+        final Integer completionTokens;
+        final String finishReason;
+        final int chunkSize;
 
         private Reply(Kind kind, String text, List<ToolCall> toolCalls, int status, String errorBody,
                       Map<String, String> headers, Duration delay, Integer promptTokens, Integer completionTokens,

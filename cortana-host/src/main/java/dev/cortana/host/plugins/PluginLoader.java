@@ -1,0 +1,338 @@
+package dev.cortana.host.plugins;
+
+import static dev.cortana.host.plugins.PluginHost.NOT_AN_ARCHIVE;
+import static dev.cortana.host.plugins.PluginHost.NO_DESCRIPTOR;
+import static dev.cortana.host.plugins.PluginHost.describe;
+
+import dev.cortana.host.plugins.ContextExtensionFactory.ExtensionCreationException;
+import dev.cortana.host.plugins.CortanaPluginManager.PluginClassException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.jar.Manifest;
+import java.util.stream.Collectors;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+import org.pf4j.AbstractExtensionFinder;
+import org.pf4j.DependencyResolver;
+import org.pf4j.Extension;
+import org.pf4j.IndexedExtensionFinder;
+import org.pf4j.PluginDescriptor;
+import org.pf4j.PluginState;
+import org.pf4j.PluginWrapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns one plugin file into a started plugin with its extensions created, or into a {@link LoadFailure} that says
+ * why not and what the user can do; and takes a plugin out of PF4J again ({@link #discard}).
+ *
+ * <p>Not thread-safe, like PF4J itself: {@link PluginHost} calls it under its lock only.
+ */
+final class PluginLoader {
+
+    /** PluginHost's logger: the log lines keep the name users know and filter on. */
+    private static final Logger log = LoggerFactory.getLogger(PluginHost.class);
+
+    /** Classes plugins must take from the host, one per shared library. */
+    private static final List<Class<?>> SHARED_CLASSES = List.of(dev.cortana.api.CortanaContext.class,
+            dev.langchain4j.agent.tool.ToolSpecification.class, com.fasterxml.jackson.databind.JsonNode.class);
+
+    private final CortanaPluginManager manager;
+    private final Path pluginsDir;
+    private final String hostVersion;
+    private final HostServices services;
+    private final ContextExtensionFactory extensionFactory;
+    /** The started plugins by id, as {@link PluginHost} keeps them; only read here. */
+    private final Function<String, Running> runningById;
+
+    PluginLoader(CortanaPluginManager manager, Path pluginsDir, String hostVersion, HostServices services,
+                 ContextExtensionFactory extensionFactory, Function<String, Running> runningById) {
+        this.manager = manager;
+        this.pluginsDir = pluginsDir;
+        this.hostVersion = hostVersion;
+        this.services = services;
+        this.extensionFactory = extensionFactory;
+        this.runningById = runningById;
+    }
+
+    /** The plugin PF4J holds under {@code id}, or {@code null}. */
+    PluginWrapper loaded(String id) {
+        return manager.getPlugin(id);
+    }
+
+    /** Loads and starts {@code file} and creates its extensions; on failure, leaves nothing of it in PF4J. */
+    Running load(Path file) throws LoadFailure {
+        checkArchive(file);
+        PluginDescriptor descriptor;
+        try {
+            descriptor = manager.findDescriptor(file);
+        } catch (RuntimeException e) {
+            throw new LoadFailure(null, null, NO_DESCRIPTOR, noDescriptorAdvice(), e);
+        }
+        String id = blankToNull(descriptor.getPluginId());
+        if (id == null) {
+            throw new LoadFailure(null, null, NO_DESCRIPTOR, noDescriptorAdvice(), null);
+        }
+        String version = blankToNull(descriptor.getVersion());
+        if (version == null) {
+            throw new LoadFailure(id, null, "no plugin version (MANIFEST Plugin-Version or plugin.version)",
+                    "Rebuild the plugin with a version", null);
+        }
+
+        Running sameId = runningById.apply(id);
+        if (sameId != null) {
+            throw new LoadFailure(id, version, "duplicate plugin id '" + id + "' (already loaded from "
+                    + sameId.file().getFileName() + ")", "Remove one of the two files", null).waitingForOthers();
+        }
+
+        String requires = manager.effectiveRequires(descriptor.getRequires());
+        boolean compatible;
+        try {
+            compatible = manager.satisfies(descriptor.getRequires());
+        } catch (RuntimeException e) {
+            throw new LoadFailure(id, version, "invalid Plugin-Requires '" + descriptor.getRequires() + "'",
+                    "Ask the plugin's author for a build with a SemVer expression such as >=0.1.0", e);
+        }
+        if (!compatible) {
+            throw new LoadFailure(id, version, "requires Cortana " + requires + ", this is " + hostVersion,
+                    "Update Cortana, or use a version of the plugin made for Cortana " + hostVersion, null);
+        }
+
+        if (manager.isDisabled(id)) {
+            throw new LoadFailure(id, version, disabledReason(id), "", null).withState(PluginState.DISABLED);
+        }
+
+        if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".zip")) {
+            forceFreshExpansion(file);
+        }
+        try {
+            manager.loadPlugin(file);
+        } catch (DependencyResolver.DependenciesNotFoundException e) {
+            discard(id, null, null);
+            throw new LoadFailure(id, version, "needs plugin(s) " + String.join(", ", e.getDependencies())
+                    + ", which are not started", "Add the plugins it needs to " + pluginsDir, e).waitingForOthers();
+        } catch (DependencyResolver.DependenciesWrongVersionException e) {
+            discard(id, null, null);
+            String needs = e.getDependencies().stream()
+                    .map(d -> d.getDependencyId() + " " + d.getRequiredVersion() + " (found " + d.getExistingVersion() + ")")
+                    .collect(Collectors.joining(", "));
+            throw new LoadFailure(id, version, "needs plugin " + needs, "Update the plugins it needs", e).waitingForOthers();
+        } catch (RuntimeException | LinkageError e) {
+            discard(id, null, null);
+            throw new LoadFailure(id, version, "cannot be loaded: " + describe(e), "Rebuild or reinstall the plugin", e);
+        }
+        PluginWrapper wrapper = manager.getPlugin(id);
+        if (wrapper == null) {
+            throw new LoadFailure(id, version, "cannot be loaded", "Rebuild or reinstall the plugin", null);
+        }
+
+        ClassLoader loader = wrapper.getPluginClassLoader();
+        HostPluginContext context = new HostPluginContext(id, services);
+        extensionFactory.register(loader, context);
+        try {
+            PluginState state = manager.startQuietly(wrapper);
+            if (!state.isStarted()) {
+                Throwable cause = wrapper.getFailedException();
+                String reason = cause instanceof PluginClassException
+                        ? cause.getMessage()
+                        : state == PluginState.DISABLED ? disabledReason(id) : "start() failed: " + describe(cause);
+                throw new LoadFailure(id, version, reason,
+                        "Check the plugin's settings, or report the error to its author", cause);
+            }
+            List<Object> extensions = createExtensions(id, version, wrapper);
+            return new Running(id, version, file, wrapper, context, List.copyOf(extensions));
+        } catch (LoadFailure failure) {
+            discard(id, loader, context);
+            throw failure;
+        } catch (RuntimeException | LinkageError e) {
+            discard(id, loader, context);
+            throw new LoadFailure(id, version, "cannot be started: " + describe(e),
+                    "Check the plugin's settings, or report the error to its author", e);
+        }
+    }
+
+    /** Cancels the plugin's tasks, drops its extensions, and has PF4J stop and unload it (closing its class loader). */
+    void discard(String id, ClassLoader loader, HostPluginContext context) {
+        if (context != null) {
+            context.close();
+        }
+        if (loader != null) {
+            extensionFactory.forget(loader);
+        }
+        if (manager.getPlugin(id) != null) {
+            try {
+                manager.unloadPlugin(id);
+            } catch (RuntimeException | LinkageError e) {
+                log.warn("Plugin {} did not unload cleanly: {}", id, describe(e));
+                log.debug("Why plugin {} did not unload cleanly", id, e);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------- checks
+
+    /** A readable ZIP with a descriptor in it; checked first so PF4J never logs stack traces for these common cases. */
+    private static void checkArchive(Path file) throws LoadFailure {
+        boolean jar = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".jar");
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            if (zip.getEntry("plugin.properties") != null) {
+                return;
+            }
+            ZipEntry manifestEntry = zip.getEntry(jar ? "META-INF/MANIFEST.MF" : "classes/META-INF/MANIFEST.MF");
+            if (manifestEntry != null) {
+                try (InputStream in = zip.getInputStream(manifestEntry)) {
+                    if (blankToNull(new Manifest(in).getMainAttributes().getValue("Plugin-Id")) != null) {
+                        return;
+                    }
+                }
+            }
+        } catch (ZipException e) {
+            throw new LoadFailure(null, null, NOT_AN_ARCHIVE, "Replace it with a plugin JAR or remove it", e);
+        } catch (IOException e) {
+            throw new LoadFailure(null, null, "cannot be read: " + describe(e), "Check the file and its permissions", e);
+        }
+        throw new LoadFailure(null, null, NO_DESCRIPTOR, noDescriptorAdvice(), null);
+    }
+
+    private static String noDescriptorAdvice() {
+        return "If it is a library, remove it from the plugins folder (bundle it inside the plugin that needs it)";
+    }
+
+    /**
+     * Creates every extension of a just-started plugin, so a class that cannot load or a constructor that throws fails
+     * the plugin now, with a reason, instead of a tool silently missing later.
+     */
+    private List<Object> createExtensions(String id, String version, PluginWrapper wrapper) throws LoadFailure {
+        ClassLoader loader = wrapper.getPluginClassLoader();
+        checkSharedClasses(id, version, loader);
+        if (loader instanceof URLClassLoader own && own.findResource(IndexedExtensionFinder.EXTENSIONS_RESOURCE) == null) {
+            return List.of(); // PF4J would read the host's own index instead: those classes are not the plugin's
+        }
+        List<Class<?>> classes = new ArrayList<>();
+        for (String className : new TreeSet<>(manager.getExtensionClassNames(id))) {
+            Class<?> type;
+            try {
+                type = loader.loadClass(className);
+            } catch (ClassNotFoundException | LinkageError e) {
+                throw new LoadFailure(id, version, "extension " + className + " cannot be loaded: " + describe(e),
+                        "Rebuild the plugin with the libraries it needs inside its JAR", e);
+            }
+            if (type.getClassLoader() == loader) { // a class the plugin did not define is not its extension
+                classes.add(type);
+            }
+        }
+        classes.sort(Comparator.<Class<?>>comparingInt(PluginLoader::ordinal).thenComparing(Class::getName));
+        List<Object> extensions = new ArrayList<>(classes.size());
+        for (Class<?> type : classes) {
+            try {
+                extensions.add(extensionFactory.create(type));
+            } catch (ExtensionCreationException e) {
+                throw new LoadFailure(id, version, "extension " + e.getMessage(),
+                        "Check the plugin's settings, or report the error to its author", e.getCause());
+            }
+        }
+        return extensions;
+    }
+
+    /**
+     * A plugin that bundles its own copy of the API (a missing {@code provided} scope) defines look-alike types: its
+     * extensions would silently not count as tools or providers. Caught here, with the fix in the message.
+     */
+    private static void checkSharedClasses(String id, String version, ClassLoader loader) throws LoadFailure {
+        for (Class<?> shared : SHARED_CLASSES) {
+            Class<?> seen;
+            try {
+                seen = loader.loadClass(shared.getName());
+            } catch (ClassNotFoundException | LinkageError e) {
+                continue;
+            }
+            if (seen != shared) {
+                throw new LoadFailure(id, version, "bundles its own copy of " + shared.getPackageName()
+                        + " (Cortana provides it)", "Rebuild the plugin with cortana-api, langchain4j-core and Jackson "
+                        + "as provided dependencies", null);
+            }
+        }
+    }
+
+    private static int ordinal(Class<?> type) {
+        Extension extension = AbstractExtensionFinder.findExtensionAnnotation(type);
+        return extension == null ? 0 : extension.ordinal();
+    }
+
+    private String disabledReason(String id) {
+        return Files.isRegularFile(pluginsDir.resolve("enabled.txt")) && !listed(pluginsDir.resolve("enabled.txt"), id)
+                ? "not listed in enabled.txt"
+                : "listed in disabled.txt";
+    }
+
+    private static boolean listed(Path file, String id) {
+        try {
+            return Files.readAllLines(file).stream().map(String::trim).anyMatch(id::equals);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** PF4J re-expands a ZIP only when it is newer than its folder; a replaced ZIP may carry an older date. */
+    private static void forceFreshExpansion(Path zip) {
+        String name = zip.getFileName().toString();
+        Path expanded = zip.resolveSibling(name.substring(0, name.lastIndexOf('.')));
+        if (Files.isDirectory(expanded)) {
+            try {
+                Files.setLastModifiedTime(expanded, FileTime.fromMillis(0));
+            } catch (IOException e) {
+                log.debug("Cannot reset the date of {}: {}", expanded, describe(e));
+            }
+        }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    // ------------------------------------------------------------------------------------------------- results
+
+    /** A started plugin with its extensions, created once. */
+    record Running(String id, String version, Path file, PluginWrapper wrapper, HostPluginContext context,
+                   List<Object> extensions) {
+    }
+
+    /** Why a file was not started, and what the user can do about it. */
+    static final class LoadFailure extends Exception {
+        final String id;
+        final String version;
+        final String reason;
+        final String advice;
+        PluginState state = PluginState.FAILED;
+        boolean waitsForOthers;
+
+        LoadFailure(String id, String version, String reason, String advice, Throwable cause) {
+            super(reason, cause, false, false);
+            this.id = id;
+            this.version = version;
+            this.reason = reason;
+            this.advice = advice;
+        }
+
+        LoadFailure waitingForOthers() {
+            waitsForOthers = true;
+            return this;
+        }
+
+        LoadFailure withState(PluginState newState) {
+            state = newState;
+            return this;
+        }
+    }
+}
