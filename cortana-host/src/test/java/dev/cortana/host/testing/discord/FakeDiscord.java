@@ -1,0 +1,464 @@
+package dev.cortana.host.testing.discord;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import org.java_websocket.WebSocket;
+import org.java_websocket.handshake.ClientHandshake;
+import org.java_websocket.server.WebSocketServer;
+
+/**
+ * A loopback Discord for the real JDA client: REST on a JDK {@link HttpServer} ({@link #apiBaseUrl()}) and a
+ * gateway websocket ({@link #gatewayUrl()}, JSON, no compression). The gateway says HELLO, answers IDENTIFY with
+ * READY, heartbeats with ACKs and RESUME with the events the client missed (or all since a given sequence, to act out
+ * Discord's at-least-once replay) followed by RESUMED. Every REST call JDA makes is recorded as a {@link Call}.
+ *
+ * <pre>{@code
+ * try (FakeDiscord discord = FakeDiscord.start()) {
+ *     // point JDA at discord.apiBaseUrl() / discord.gatewayUrl() with token FakeDiscord.TOKEN
+ *     discord.directMessage(FakeDiscord.MASTER, "hello");
+ *     Call reply = discord.await(call -> call.isMessagePost(), Duration.ofSeconds(5));
+ * }
+ * }</pre>
+ */
+public final class FakeDiscord implements AutoCloseable {
+
+    public static final String TOKEN = "fake-bot-token";
+    public static final String BOT_ID = "900000000000000001";
+    public static final String MASTER = "100000000000000001";
+    public static final String STRANGER = "100000000000000002";
+    public static final String GUILD = "300000000000000001";
+    public static final String GUILD_CHANNEL = "300000000000000002";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One REST request JDA made. */
+    public record Call(String method, String path, String body, long nanoTime) {
+
+        /** The message content of a message post or interaction follow-up (JSON body or multipart payload_json). */
+        public String content() {
+            JsonNode payload = payload();
+            return payload == null ? null : payload.path("content").asText(null);
+        }
+
+        public JsonNode payload() {
+            String json = body;
+            int start = body.indexOf('{');
+            if (!body.startsWith("{") && !body.startsWith("[") && start >= 0) { // multipart: payload_json part
+                int end = body.indexOf("\r\n--", start);
+                json = body.substring(start, end < 0 ? body.length() : end);
+            }
+            try {
+                return json.isBlank() ? null : JSON.readTree(json);
+            } catch (IOException e) {
+                return null;
+            }
+        }
+
+        public boolean isMessagePost() {
+            return method.equals("POST") && path.matches(".*/channels/\\d+/messages");
+        }
+
+        public boolean isTyping() {
+            return method.equals("POST") && path.endsWith("/typing");
+        }
+
+        public boolean isInteractionCallback() {
+            return path.contains("/interactions/") && path.endsWith("/callback");
+        }
+
+        public boolean isFollowUp() {
+            return method.equals("POST") && path.contains("/webhooks/");
+        }
+
+        public boolean isCommandRegistration() {
+            return method.equals("PUT") && path.endsWith("/commands");
+        }
+    }
+
+    private final HttpServer rest;
+    private final Gateway gateway;
+    private final List<Call> calls = new CopyOnWriteArrayList<>();
+    private final List<String> events = new CopyOnWriteArrayList<>(); // dispatched payloads by sequence - 1
+    private final AtomicLong ids = new AtomicLong();
+    private volatile boolean dropNextSend;
+
+    private FakeDiscord() throws IOException, InterruptedException {
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+        rest = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        rest.createContext("/", this::handle);
+        rest.setExecutor(Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "fake-discord-rest");
+            t.setDaemon(true);
+            return t;
+        }));
+        rest.start();
+        gateway = new Gateway();
+        gateway.setReuseAddr(true);
+        gateway.setTcpNoDelay(true);
+        gateway.start();
+        gateway.started.await();
+    }
+
+    public static FakeDiscord start() {
+        try {
+            return new FakeDiscord();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public String apiBaseUrl() {
+        return "http://127.0.0.1:" + rest.getAddress().getPort() + "/api/v10/";
+    }
+
+    public String gatewayUrl() {
+        return "ws://127.0.0.1:" + gateway.getPort();
+    }
+
+    public List<Call> calls() {
+        return List.copyOf(calls);
+    }
+
+    public List<Call> calls(Predicate<Call> filter) {
+        return calls.stream().filter(filter).toList();
+    }
+
+    /** The DM channel id between the bot and {@code userId}. */
+    public static String dmChannelOf(String userId) {
+        return "2" + userId.substring(1);
+    }
+
+    /** The next message post answers 500 once (Discord having a bad moment). */
+    public void failNextMessagePost() {
+        dropNextSend = true;
+    }
+
+    // ---- gateway events -------------------------------------------------------------------------------------
+
+    /** A DM from {@code userId}; returns the message id. */
+    public String directMessage(String userId, String content) {
+        String id = nextId();
+        ObjectNode message = message(id, dmChannelOf(userId), user(userId, "user" + userId.substring(15)), content);
+        dispatch("MESSAGE_CREATE", message);
+        return id;
+    }
+
+    /** A message in a guild text channel; JDA only delivers it when it knows the guild, so the guild is sent first. */
+    public String guildMessage(String userId, String content) {
+        String id = nextId();
+        ObjectNode message = message(id, GUILD_CHANNEL, user(userId, "user" + userId.substring(15)), content);
+        message.put("guild_id", GUILD);
+        ObjectNode member = message.putObject("member");
+        member.putArray("roles");
+        member.put("joined_at", Instant.now().toString());
+        dispatch("MESSAGE_CREATE", message);
+        return id;
+    }
+
+    /** A slash command from {@code userId}, in their DM or (with {@code inGuild}) in a guild channel. */
+    public String slashCommand(String userId, boolean inGuild, String name, String subcommand,
+                               Map<String, String> options) {
+        ObjectNode data = JSON.createObjectNode();
+        data.put("id", nextId());
+        data.put("name", name);
+        data.put("type", 1);
+        ArrayNode optionArray = JSON.createArrayNode();
+        options.forEach((key, value) -> optionArray.addObject().put("name", key).put("type", 3).put("value", value));
+        if (subcommand != null) {
+            ObjectNode sub = data.putArray("options").addObject();
+            sub.put("name", subcommand).put("type", 1).set("options", optionArray);
+        } else {
+            data.set("options", optionArray);
+        }
+        return interaction(2, userId, inGuild, data);
+    }
+
+    /** A press of the button {@code customId} by {@code userId} on message {@code messageId} in their DM. */
+    public String buttonPress(String userId, String messageId, String customId) {
+        ObjectNode data = JSON.createObjectNode();
+        data.put("custom_id", customId).put("component_type", 2);
+        ObjectNode interaction = interactionPayload(3, userId, false, data);
+        interaction.set("message", message(messageId, dmChannelOf(userId), user(BOT_ID, "cortana"), "question"));
+        dispatch("INTERACTION_CREATE", interaction);
+        return interaction.get("token").asText();
+    }
+
+    private String interaction(int type, String userId, boolean inGuild, ObjectNode data) {
+        ObjectNode interaction = interactionPayload(type, userId, inGuild, data);
+        dispatch("INTERACTION_CREATE", interaction);
+        return interaction.get("token").asText();
+    }
+
+    private ObjectNode interactionPayload(int type, String userId, boolean inGuild, ObjectNode data) {
+        ObjectNode interaction = JSON.createObjectNode();
+        String id = nextId();
+        interaction.put("id", id);
+        interaction.put("application_id", BOT_ID);
+        interaction.put("type", type);
+        interaction.put("token", "interaction-token-" + id);
+        interaction.put("version", 1);
+        interaction.put("locale", "en-US");
+        interaction.putArray("entitlements");
+        interaction.putObject("authorizing_integration_owners").put("0", inGuild ? GUILD : "0");
+        interaction.put("app_permissions", "0");
+        interaction.set("data", data);
+        ObjectNode user = user(userId, "user" + userId.substring(15));
+        if (inGuild) {
+            interaction.put("context", 0);
+            interaction.put("guild_id", GUILD);
+            interaction.put("guild_locale", "en-US");
+            interaction.putObject("guild").put("id", GUILD).put("locale", "en-US").putArray("features");
+            interaction.put("channel_id", GUILD_CHANNEL);
+            ObjectNode channel = interaction.putObject("channel");
+            channel.put("id", GUILD_CHANNEL).put("type", 0).put("guild_id", GUILD).put("name", "general")
+                    .put("position", 0).put("permissions", "0");
+            ObjectNode member = interaction.putObject("member");
+            member.set("user", user);
+            member.putArray("roles");
+            member.put("joined_at", Instant.now().toString());
+            member.put("permissions", "0");
+            member.put("flags", 0);
+        } else {
+            interaction.put("context", 1);
+            interaction.put("channel_id", dmChannelOf(userId));
+            ObjectNode channel = interaction.putObject("channel");
+            channel.put("id", dmChannelOf(userId)).put("type", 1);
+            channel.putArray("recipients").add(user.deepCopy());
+            interaction.set("user", user);
+        }
+        return interaction;
+    }
+
+    /** Sends one dispatch event; it is kept for replay on resume. */
+    public synchronized void dispatch(String type, ObjectNode data) {
+        int sequence = events.size() + 1;
+        ObjectNode frame = JSON.createObjectNode();
+        frame.put("op", 0).put("t", type).put("s", sequence).set("d", data);
+        String text = frame.toString();
+        events.add(text);
+        WebSocket connection = gateway.current;
+        if (connection != null && connection.isOpen()) {
+            connection.send(text);
+        }
+    }
+
+    /**
+     * Drops the gateway connection the way Discord does before a resume. On RESUME the fake replays every event
+     * after {@code replayFromSequence} (0: after what the client acknowledged), so a test can act out a replay of
+     * events the client has already handled.
+     */
+    public void dropConnection(int replayFromSequence) {
+        gateway.replayFrom = replayFromSequence;
+        WebSocket connection = gateway.current;
+        if (connection != null) {
+            connection.close(4000, "Unknown error");
+        }
+    }
+
+    public int lastSequence() {
+        return events.size();
+    }
+
+    public int resumes() {
+        return gateway.resumes;
+    }
+
+    // ---- REST ------------------------------------------------------------------------------------------------
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String method = exchange.getRequestMethod();
+            String path = exchange.getRequestURI().getPath();
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            calls.add(new Call(method, path, body, System.nanoTime()));
+            String auth = exchange.getRequestHeaders().getFirst("Authorization");
+            if (!("Bot " + TOKEN).equals(auth)) {
+                respond(exchange, 401, "{\"message\":\"401: Unauthorized\",\"code\":0}");
+                return;
+            }
+            String route = path.replaceFirst("^/api/v\\d+", "");
+            if (method.equals("GET") && route.equals("/users/@me")) {
+                respond(exchange, 200, user(BOT_ID, "cortana").put("bot", true).toString());
+            } else if (method.equals("PUT") && route.matches("/applications/\\d+/commands")) {
+                ArrayNode registered = (ArrayNode) JSON.readTree(body);
+                for (JsonNode command : registered) {
+                    ((ObjectNode) command).put("id", nextId()).put("application_id", BOT_ID).put("version", nextId());
+                }
+                respond(exchange, 200, registered.toString());
+            } else if (method.equals("POST") && route.equals("/users/@me/channels")) {
+                String recipient = JSON.readTree(body).path("recipient_id").asText();
+                ObjectNode channel = JSON.createObjectNode().put("id", dmChannelOf(recipient)).put("type", 1);
+                channel.putArray("recipients").add(user(recipient, "master"));
+                respond(exchange, 200, channel.toString());
+            } else if (route.endsWith("/typing") || route.endsWith("/callback")) {
+                respond(exchange, 204, "");
+            } else if (method.equals("POST") && route.matches("/channels/\\d+/messages")) {
+                if (dropNextSend) {
+                    dropNextSend = false;
+                    respond(exchange, 500, "{\"message\":\"Internal Server Error\",\"code\":0}");
+                    return;
+                }
+                String channel = route.split("/")[2];
+                respond(exchange, 200, sent(channel, body).toString());
+            } else if (route.startsWith("/webhooks/") || route.matches("/channels/\\d+/messages/\\d+")) {
+                respond(exchange, 200, sent(dmChannelOf(MASTER), body).toString());
+            } else {
+                respond(exchange, 404, "{\"message\":\"404: Not Found\",\"code\":0}");
+            }
+        } catch (RuntimeException e) {
+            e.printStackTrace();
+            throw e;
+        }
+    }
+
+    private ObjectNode sent(String channelId, String body) {
+        String content = new Call("POST", "", body, 0).content();
+        return message(nextId(), channelId, user(BOT_ID, "cortana"), content == null ? "" : content);
+    }
+
+    private static void respond(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, status == 204 ? -1 : bytes.length);
+        if (status != 204) {
+            exchange.getResponseBody().write(bytes);
+        }
+    }
+
+    /** A snowflake of now: JDA refuses to answer interactions whose id says they are older than 15 minutes. */
+    private String nextId() {
+        long discordEpochMillis = System.currentTimeMillis() - 1420070400000L;
+        return Long.toString((discordEpochMillis << 22) | (ids.incrementAndGet() & 0x3FFFFF));
+    }
+
+    static ObjectNode user(String id, String name) {
+        ObjectNode user = JSON.createObjectNode();
+        user.put("id", id).put("username", name).put("discriminator", "0").putNull("avatar").put("global_name", name);
+        return user;
+    }
+
+    private static ObjectNode message(String id, String channelId, ObjectNode author, String content) {
+        ObjectNode message = JSON.createObjectNode();
+        message.put("id", id).put("channel_id", channelId).put("type", 0).put("content", content)
+                .put("timestamp", Instant.now().toString()).putNull("edited_timestamp").put("tts", false)
+                .put("mention_everyone", false).put("pinned", false).put("flags", 0);
+        message.set("author", author);
+        message.putArray("mentions");
+        message.putArray("mention_roles");
+        message.putArray("attachments");
+        message.putArray("embeds");
+        message.putArray("components");
+        return message;
+    }
+
+    @Override
+    public void close() {
+        rest.stop(0);
+        try {
+            gateway.stop(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---- the gateway socket ----------------------------------------------------------------------------------
+
+    private final class Gateway extends WebSocketServer {
+
+        final java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        volatile WebSocket current;
+        volatile int replayFrom;
+        volatile int resumes;
+
+        Gateway() {
+            super(new InetSocketAddress("127.0.0.1", 0));
+        }
+
+        @Override
+        public void onStart() {
+            started.countDown();
+        }
+
+        @Override
+        public void onOpen(WebSocket connection, ClientHandshake handshake) {
+            current = connection;
+            connection.send("{\"op\":10,\"d\":{\"heartbeat_interval\":41250},\"s\":null,\"t\":null}");
+        }
+
+        @Override
+        public void onMessage(WebSocket connection, String text) {
+            JsonNode frame;
+            try {
+                frame = JSON.readTree(text);
+            } catch (IOException e) {
+                connection.close(4002, "Decode error");
+                return;
+            }
+            switch (frame.path("op").asInt()) {
+                case 1 -> connection.send("{\"op\":11,\"d\":null,\"s\":null,\"t\":null}");
+                case 2 -> ready();
+                case 6 -> resume(connection, frame.path("d").path("seq").asInt());
+                default -> { }
+            }
+        }
+
+        private void ready() {
+            ObjectNode ready = JSON.createObjectNode();
+            ready.put("v", 10);
+            ready.set("user", user(BOT_ID, "cortana").put("bot", true));
+            ready.putArray("guilds");
+            ready.putArray("private_channels");
+            ready.put("session_id", "fake-session");
+            ready.put("resume_gateway_url", gatewayUrl());
+            ready.putObject("application").put("id", BOT_ID).put("flags", 0);
+            dispatch("READY", ready);
+        }
+
+        private void resume(WebSocket connection, int acknowledged) {
+            resumes++;
+            int from = replayFrom > 0 ? replayFrom : acknowledged;
+            replayFrom = 0;
+            List<String> missed;
+            synchronized (FakeDiscord.this) {
+                missed = new ArrayList<>(events.subList(Math.min(from, events.size()), events.size()));
+            }
+            missed.forEach(connection::send);
+            synchronized (FakeDiscord.this) {
+                ObjectNode frame = JSON.createObjectNode();
+                frame.put("op", 0).put("t", "RESUMED").put("s", events.size() + 1).putObject("d");
+                events.add(frame.toString());
+                connection.send(frame.toString());
+            }
+        }
+
+        @Override
+        public void onClose(WebSocket connection, int code, String reason, boolean remote) {
+            if (current == connection) {
+                current = null;
+            }
+        }
+
+        @Override
+        public void onError(WebSocket connection, Exception e) {
+        }
+    }
+}
