@@ -120,12 +120,20 @@ class DiscordAccessTest {
     }
 
     static Call awaitCallback(String token) {
+        return awaitCallback(discord, token);
+    }
+
+    static Call awaitFollowUp(String token) {
+        return awaitFollowUp(discord, token);
+    }
+
+    static Call awaitCallback(FakeDiscord discord, String token) {
         return await().atMost(Duration.ofSeconds(5)).until(
                 () -> discord.calls(c -> c.isInteractionCallback() && c.path().contains(token)).stream().findFirst(),
                 java.util.Optional::isPresent).get();
     }
 
-    static Call awaitFollowUp(String token) {
+    static Call awaitFollowUp(FakeDiscord discord, String token) {
         return await().atMost(Duration.ofSeconds(5)).until(
                 () -> discord.calls(c -> c.isFollowUp() && c.path().contains(token)).stream().findFirst(),
                 java.util.Optional::isPresent).get();

@@ -192,6 +192,16 @@ public final class FakeDiscord implements AutoCloseable {
         return interaction(2, userId, inGuild, data);
     }
 
+    /** The master typing {@code typed} into option {@code option} of {@code /name subcommand}. */
+    public String autocomplete(String userId, String name, String subcommand, String option, String typed) {
+        ObjectNode data = JSON.createObjectNode();
+        data.put("id", nextId()).put("name", name).put("type", 1);
+        ObjectNode focused = JSON.createObjectNode().put("name", option).put("type", 3).put("value", typed)
+                .put("focused", true);
+        data.putArray("options").addObject().put("name", subcommand).put("type", 1).putArray("options").add(focused);
+        return interaction(4, userId, false, data);
+    }
+
     /** A press of the button {@code customId} by {@code userId} on message {@code messageId} in their DM. */
     public String buttonPress(String userId, String messageId, String customId) {
         ObjectNode data = JSON.createObjectNode();
