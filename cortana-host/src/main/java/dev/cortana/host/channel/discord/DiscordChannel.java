@@ -71,6 +71,8 @@ public final class DiscordChannel extends ListenerAdapter implements MasterChann
         }
     });
     private final AtomicInteger working = new AtomicInteger();
+    /** Counts {@code stop}s; a turn started before the latest one is cancelled. */
+    private final java.util.concurrent.atomic.AtomicLong stops = new java.util.concurrent.atomic.AtomicLong();
     private final Map<String, CompletableFuture<Approvals.Decision>> approvals = new ConcurrentHashMap<>();
     private volatile ScheduledFuture<?> typing;
     private volatile JDA jda;
@@ -148,11 +150,28 @@ public final class DiscordChannel extends ListenerAdapter implements MasterChann
             return;
         }
         MessageChannel dm = event.getChannel();
+        if (text.strip().equalsIgnoreCase("stop")) {
+            stop(dm);
+            return;
+        }
         startTyping(dm);
+        long generation = stops.get();
         turns.execute(() -> {
-            String reply = agent.reply(masterUserId, text);
-            sender.send(dm, reply, () -> stopTyping());
+            // A stop since this message arrived drops it, and abandons it between model rounds if already running.
+            String reply = stops.get() != generation ? null
+                    : agent.reply(masterUserId, text, () -> stops.get() != generation);
+            if (reply == null) {
+                stopTyping();
+            } else {
+                sender.send(dm, reply, this::stopTyping);
+            }
         });
+    }
+
+    /** {@code stop}: the running turn is abandoned (nothing of it is kept) and queued messages are dropped. */
+    private void stop(MessageChannel dm) {
+        stops.incrementAndGet();
+        sender.send(dm, "Stopped.", () -> { });
     }
 
     /** The access rule: a DM, from the master. Guild messages are ignored even from the master. */

@@ -125,6 +125,30 @@ class DiscordRepliesTest {
     }
 
     @Test
+    void stopAbandonsTheRunningTurnAndDropsQueuedMessages() {
+        CountDownLatch firstMayAnswer = new CountDownLatch(1);
+        bot.answer(said -> {
+            if (said.equals("long task")) {
+                waitFor(firstMayAnswer);
+            }
+            return "answer to " + said;
+        });
+
+        discord.directMessage(FakeDiscord.MASTER, "long task");
+        discord.directMessage(FakeDiscord.MASTER, "queued behind it");
+        await().atMost(WAIT).until(() -> bot.modelInputs().contains("long task"));
+        discord.directMessage(FakeDiscord.MASTER, "stop");
+        await().atMost(WAIT).until(() -> postedContents().contains("Stopped."));
+        firstMayAnswer.countDown();
+        discord.directMessage(FakeDiscord.MASTER, "next");
+
+        await().atMost(WAIT).until(() -> postedContents().contains("answer to next"));
+        assertThat(postedContents()).containsExactly("Stopped.", "answer to next");
+        assertThat(bot.modelInputs()).containsExactly("long task", "next");
+        assertThat(bot.history()).noneMatch(m -> m.toString().contains("long task"));
+    }
+
+    @Test
     void failedPostIsRetriedAndTheReplyStaysInTheConversation() {
         discord.failNextMessagePost();
 
