@@ -142,6 +142,25 @@ public final class FakeDiscord implements AutoCloseable {
         return calls.stream().filter(filter).toList();
     }
 
+    /** Blocks until at least {@code count} recorded calls match {@code filter}; returns them. */
+    public List<Call> awaitCalls(Predicate<Call> filter, int count, java.time.Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (calls) {
+            while (true) {
+                List<Call> matching = calls(filter);
+                if (matching.size() >= count) {
+                    return matching;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new IllegalStateException("expected " + count + " matching calls, got " + matching.size());
+                }
+                calls.wait(Math.max(1, left / 1_000_000));
+            }
+        }
+    }
+
     /** The DM channel id between the bot and {@code userId}. */
     public static String dmChannelOf(String userId) {
         return "2" + userId.substring(1);
@@ -299,7 +318,10 @@ public final class FakeDiscord implements AutoCloseable {
             String method = exchange.getRequestMethod();
             String path = exchange.getRequestURI().getPath();
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            calls.add(new Call(method, path, body, System.nanoTime()));
+            synchronized (calls) {
+                calls.add(new Call(method, path, body, System.nanoTime()));
+                calls.notifyAll();
+            }
             String auth = exchange.getRequestHeaders().getFirst("Authorization");
             if (!("Bot " + TOKEN).equals(auth)) {
                 respond(exchange, 401, "{\"message\":\"401: Unauthorized\",\"code\":0}");
