@@ -64,20 +64,25 @@ public final class Agent {
      * typed {@code stop}): nothing of the turn is kept in the conversation, and the result is null.
      */
     public String reply(String userId, String text, BooleanSupplier cancelled) {
+        return reply(userId, UserMessage.from(text), cancelled);
+    }
+
+    /** Like {@link #reply(String, String, BooleanSupplier)} for a message with more than text (images from Discord). */
+    public String reply(String userId, UserMessage message, BooleanSupplier cancelled) {
         ReentrantLock lock = turnLocks.computeIfAbsent(userId, k -> new ReentrantLock(true));
         lock.lock();
         try {
-            return runTurn(userId, text, cancelled);
+            return runTurn(userId, message, cancelled);
         } finally {
             lock.unlock();
         }
     }
 
-    private String runTurn(String userId, String text, BooleanSupplier cancelled) {
+    private String runTurn(String userId, UserMessage message, BooleanSupplier cancelled) {
         String model = modelOfUser.apply(userId);
         ToolSet toolSet = tools.current();
         List<ChatMessage> turn = new ArrayList<>();
-        turn.add(UserMessage.from(text));
+        turn.add(message);
         List<ChatMessage> messages = new ArrayList<>();
         messages.add(SystemMessage.from(systemPrompt.forUser(userId)));
         messages.addAll(conversations.history(userId));

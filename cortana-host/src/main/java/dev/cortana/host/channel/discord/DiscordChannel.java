@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -26,6 +27,7 @@ import net.dv8tion.jda.api.JDA;
 import net.dv8tion.jda.api.JDABuilder;
 import net.dv8tion.jda.api.components.actionrow.ActionRow;
 import net.dv8tion.jda.api.components.buttons.Button;
+import net.dv8tion.jda.api.entities.Message;
 import net.dv8tion.jda.api.entities.channel.ChannelType;
 import net.dv8tion.jda.api.entities.channel.middleman.MessageChannel;
 import net.dv8tion.jda.api.events.interaction.command.CommandAutoCompleteInteractionEvent;
@@ -146,7 +148,8 @@ public final class DiscordChannel extends ListenerAdapter implements MasterChann
             }
         }
         String text = event.getMessage().getContentRaw();
-        if (text.isBlank()) {
+        List<Message.Attachment> attachments = event.getMessage().getAttachments();
+        if (text.isBlank() && attachments.isEmpty()) {
             return;
         }
         MessageChannel dm = event.getChannel();
@@ -159,7 +162,8 @@ public final class DiscordChannel extends ListenerAdapter implements MasterChann
         turns.execute(() -> {
             // A stop since this message arrived drops it, and abandons it between model rounds if already running.
             String reply = stops.get() != generation ? null
-                    : agent.reply(masterUserId, text, () -> stops.get() != generation);
+                    : agent.reply(masterUserId, AttachmentReader.read(text, attachments),
+                            () -> stops.get() != generation);
             if (reply == null) {
                 stopTyping();
             } else {

@@ -149,6 +149,33 @@ class DiscordRepliesTest {
     }
 
     @Test
+    void textAttachmentIsReadIntoTheMessageAndCapped() {
+        String big = "x".repeat(AttachmentReader.MAX_FILE_CHARS + 10);
+        discord.directMessage(FakeDiscord.MASTER, "summarise these", List.of(
+                new FakeDiscord.Attachment("notes.txt", "text/plain; charset=utf-8",
+                        "first note\nsecond note".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                new FakeDiscord.Attachment("huge.log", "text/plain", big.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                new FakeDiscord.Attachment("report.pdf", "application/pdf", new byte[] {1, 2, 3})));
+
+        await().atMost(WAIT).until(() -> !bot.modelInputs().isEmpty());
+        String seen = bot.modelInputs().get(0);
+        assertThat(seen).startsWith("summarise these")
+                .contains("[Attached file notes.txt]\nfirst note\nsecond note")
+                .contains("[... cut: only the first " + AttachmentReader.MAX_FILE_CHARS + " characters")
+                .contains("report.pdf (application/pdf, 3 bytes) was not read")
+                .doesNotContain(big);
+    }
+
+    @Test
+    void imageAttachmentGoesToTheModelAsAnImage() {
+        discord.directMessage(FakeDiscord.MASTER, "what is this?", List.of(
+                new FakeDiscord.Attachment("cat.png", "image/png", new byte[] {(byte) 0x89, 'P', 'N', 'G'})));
+
+        await().atMost(WAIT).until(() -> !bot.modelInputs().isEmpty());
+        assertThat(bot.modelInputs().get(0)).startsWith("what is this?").containsPattern("\\[image http://.*/cat.png]");
+    }
+
+    @Test
     void failedPostIsRetriedAndTheReplyStaysInTheConversation() {
         discord.failNextMessagePost();
 

@@ -17,6 +17,8 @@ import dev.cortana.host.tools.ToolRunner;
 import dev.cortana.host.workspace.HostWorkspace;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.ImageContent;
+import dev.langchain4j.data.message.TextContent;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
@@ -57,7 +59,10 @@ public final class DiscordTestBot implements AutoCloseable {
                     @Override
                     public ChatResponse doChat(ChatRequest request) {
                         List<ChatMessage> messages = request.messages();
-                        String said = ((UserMessage) messages.get(messages.size() - 1)).singleText();
+                        UserMessage user = (UserMessage) messages.get(messages.size() - 1);
+                        String said = user.contents().stream().map(c -> c instanceof TextContent t ? t.text()
+                                : c instanceof ImageContent i ? "[image " + i.image().url() + "]" : c.toString())
+                                .collect(java.util.stream.Collectors.joining("\n"));
                         modelInputs.add(said);
                         return ChatResponse.builder().aiMessage(AiMessage.from(answer.apply(said))).build();
                     }

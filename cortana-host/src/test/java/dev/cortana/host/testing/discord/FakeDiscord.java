@@ -181,6 +181,33 @@ public final class FakeDiscord implements AutoCloseable {
         return id;
     }
 
+    /** A file attached to a DM. */
+    public record Attachment(String filename, String contentType, byte[] bytes) {
+    }
+
+    private final Map<String, byte[]> files = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A DM from {@code userId} with files; the fake serves them like Discord's CDN. */
+    public String directMessage(String userId, String content, List<Attachment> attachments) {
+        String id = nextId();
+        ObjectNode message = message(id, dmChannelOf(userId), user(userId, "user" + userId.substring(15)), content);
+        ArrayNode array = message.putArray("attachments");
+        for (Attachment attachment : attachments) {
+            String fileId = nextId();
+            String url = "http://127.0.0.1:" + rest.getAddress().getPort() + "/attachments/" + fileId + "/"
+                    + attachment.filename();
+            files.put("/attachments/" + fileId + "/" + attachment.filename(), attachment.bytes());
+            ObjectNode node = array.addObject();
+            node.put("id", fileId).put("filename", attachment.filename()).put("size", attachment.bytes().length)
+                    .put("url", url).put("proxy_url", url).put("content_type", attachment.contentType());
+            if (attachment.contentType().startsWith("image/")) {
+                node.put("width", 64).put("height", 64);
+            }
+        }
+        dispatch("MESSAGE_CREATE", message);
+        return id;
+    }
+
     /** A message in a guild text channel; JDA only delivers it when it knows the guild, so the guild is sent first. */
     public String guildMessage(String userId, String content) {
         String id = nextId();
@@ -321,6 +348,14 @@ public final class FakeDiscord implements AutoCloseable {
             synchronized (calls) {
                 calls.add(new Call(method, path, body, System.nanoTime()));
                 calls.notifyAll();
+            }
+            if (path.startsWith("/attachments/")) { // the CDN: no token needed
+                byte[] file = files.get(path);
+                exchange.sendResponseHeaders(file == null ? 404 : 200, file == null ? -1 : file.length);
+                if (file != null) {
+                    exchange.getResponseBody().write(file);
+                }
+                return;
             }
             String auth = exchange.getRequestHeaders().getFirst("Authorization");
             if (!("Bot " + TOKEN).equals(auth)) {
