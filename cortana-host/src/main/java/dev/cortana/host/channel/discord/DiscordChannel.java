@@ -37,6 +37,7 @@ import net.dv8tion.jda.api.events.message.MessageReceivedEvent;
 import net.dv8tion.jda.api.events.session.ReadyEvent;
 import net.dv8tion.jda.api.exceptions.InvalidTokenException;
 import net.dv8tion.jda.api.hooks.ListenerAdapter;
+import net.dv8tion.jda.api.interactions.commands.build.SlashCommandData;
 import net.dv8tion.jda.api.requests.GatewayIntent;
 import net.dv8tion.jda.api.requests.RestConfig;
 import net.dv8tion.jda.api.utils.ConcurrentSessionController;
@@ -56,6 +57,8 @@ public final class DiscordChannel extends ListenerAdapter implements MasterChann
 
     /** Discord shows typing for about 10 s per call; refresh a little before it fades. */
     private static final long TYPING_REFRESH_MS = 8_000;
+    /** How often the commands are compared with what Discord has. */
+    static final long COMMAND_CHECK_MS = 2_000;
     /** Message ids remembered to drop a MESSAGE_CREATE replayed after a gateway resume. */
     private static final int REMEMBERED_MESSAGES = 1_000;
 
@@ -78,6 +81,7 @@ public final class DiscordChannel extends ListenerAdapter implements MasterChann
     private final Map<String, CompletableFuture<Approvals.Decision>> approvals = new ConcurrentHashMap<>();
     private volatile ScheduledFuture<?> typing;
     private volatile JDA jda;
+    private volatile String registeredCommands;
 
     private DiscordChannel(Agent agent, CommandRouter commands, String masterUserId) {
         this.agent = agent;
@@ -124,11 +128,33 @@ public final class DiscordChannel extends ListenerAdapter implements MasterChann
         return channel;
     }
 
-    /** Registers (replaces) the global slash commands; call again when plugins add or remove commands. */
-    public void registerCommands() {
-        jda.updateCommands().addCommands(slashCommands.definitions()).queue(
-                registered -> log.info("Registered {} slash commands", registered.size()),
-                failure -> log.warn("Registering slash commands failed: {}", failure.toString()));
+    /**
+     * Registers (replaces) the global slash commands, then keeps them in step with the plugins: a plugin dropped in
+     * or removed while running changes the commands, and Discord is told within {@link #COMMAND_CHECK_MS}.
+     */
+    private void registerCommands() {
+        registerIfChanged();
+        timers.scheduleWithFixedDelay(this::registerIfChanged, COMMAND_CHECK_MS, COMMAND_CHECK_MS,
+                TimeUnit.MILLISECONDS);
+    }
+
+    private void registerIfChanged() {
+        try {
+            List<SlashCommandData> definitions = slashCommands.definitions();
+            String fingerprint = definitions.stream().map(d -> d.toData().toString()).toList().toString();
+            if (fingerprint.equals(registeredCommands)) {
+                return;
+            }
+            registeredCommands = fingerprint;
+            jda.updateCommands().addCommands(definitions).queue(
+                    registered -> log.info("Registered {} slash commands", registered.size()),
+                    failure -> {
+                        registeredCommands = null; // try again at the next check
+                        log.warn("Registering slash commands failed: {}", failure.toString());
+                    });
+        } catch (RuntimeException e) {
+            log.warn("Could not build the slash commands: {}", e.toString());
+        }
     }
 
     @Override

@@ -123,6 +123,16 @@ class DiscordAccessTest {
     }
 
     @Test
+    void commandAddedWhileRunningIsRegisteredWithDiscord() {
+        bot.addCommand(Command.of("weather", "Today's weather", invocation -> "sunny"));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> discord.calls(Call::isCommandRegistration).stream()
+                .anyMatch(c -> c.payload().findValuesAsText("name").contains("weather")));
+        assertThat(discord.calls(Call::isCommandRegistration).get(discord.calls(Call::isCommandRegistration).size() - 1)
+                .payload().findValuesAsText("name")).contains("reset", "ping", "weather");
+    }
+
+    @Test
     void rejectedTokenFailsStartUpWithOneClearLine() {
         DiscordSettings wrongToken = new DiscordSettings("not-the-token", FakeDiscord.MASTER,
                 java.util.Optional.of(discord.apiBaseUrl()), java.util.Optional.of(discord.gatewayUrl()));

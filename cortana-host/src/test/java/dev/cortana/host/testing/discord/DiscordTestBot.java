@@ -27,7 +27,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,6 +44,7 @@ public final class DiscordTestBot implements AutoCloseable {
     private volatile Function<String, String> answer = said -> "You said: " + said;
     private final InMemoryConversations conversations = new InMemoryConversations();
     private final DiscordChannel channel;
+    private final List<Command> commands = new CopyOnWriteArrayList<>();
 
     public DiscordTestBot(FakeDiscord discord, Path workspace, List<Command> extraCommands) {
         LlmProvider scripted = new LlmProvider() {
@@ -75,7 +75,7 @@ public final class DiscordTestBot implements AutoCloseable {
                 new ToolRunner(Duration.ofSeconds(5)), conversations,
                 new SystemPrompt(HostWorkspace.open(workspace), Clock.system(ZoneOffset.UTC), user -> ZoneOffset.UTC,
                         20_000), 3);
-        List<Command> commands = new ArrayList<>(List.of(new ResetCommand(conversations)));
+        commands.add(new ResetCommand(conversations));
         commands.addAll(extraCommands);
         channel = DiscordChannel.connect(new DiscordSettings(FakeDiscord.TOKEN, FakeDiscord.MASTER,
                         Optional.of(discord.apiBaseUrl()), Optional.of(discord.gatewayUrl())),
@@ -84,6 +84,11 @@ public final class DiscordTestBot implements AutoCloseable {
 
     public void answer(Function<String, String> answer) {
         this.answer = answer;
+    }
+
+    /** A command appearing while running, as when a plugin JAR is dropped in. */
+    public void addCommand(Command command) {
+        commands.add(command);
     }
 
     public List<String> modelInputs() {
