@@ -19,8 +19,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.java_websocket.WebSocket;
-import org.java_websocket.handshake.ClientHandshake;
-import org.java_websocket.server.WebSocketServer;
 
 /**
  * A loopback Discord for the real JDA client: REST on a JDK {@link HttpServer} ({@link #apiBaseUrl()}) and a
@@ -92,7 +90,7 @@ public final class FakeDiscord implements AutoCloseable {
     }
 
     private final HttpServer rest;
-    private final Gateway gateway;
+    private final FakeDiscordGateway gateway;
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final List<String> events = new CopyOnWriteArrayList<>(); // dispatched payloads by sequence - 1
     private final AtomicLong ids = new AtomicLong();
@@ -108,7 +106,7 @@ public final class FakeDiscord implements AutoCloseable {
             return t;
         }));
         rest.start();
-        gateway = new Gateway();
+        gateway = new FakeDiscordGateway(this);
         gateway.setReuseAddr(true);
         gateway.setTcpNoDelay(true);
         gateway.start();
@@ -176,7 +174,7 @@ public final class FakeDiscord implements AutoCloseable {
     /** A DM from {@code userId}; returns the message id. */
     public String directMessage(String userId, String content) {
         String id = nextId();
-        ObjectNode message = message(id, dmChannelOf(userId), user(userId, "user" + userId.substring(15)), content);
+        ObjectNode message = DiscordPayloads.message(id, dmChannelOf(userId), author(userId), content);
         dispatch("MESSAGE_CREATE", message);
         return id;
     }
@@ -190,7 +188,7 @@ public final class FakeDiscord implements AutoCloseable {
     /** A DM from {@code userId} with files; the fake serves them like Discord's CDN. */
     public String directMessage(String userId, String content, List<Attachment> attachments) {
         String id = nextId();
-        ObjectNode message = message(id, dmChannelOf(userId), user(userId, "user" + userId.substring(15)), content);
+        ObjectNode message = DiscordPayloads.message(id, dmChannelOf(userId), author(userId), content);
         ArrayNode array = message.putArray("attachments");
         for (Attachment attachment : attachments) {
             String fileId = nextId();
@@ -211,7 +209,7 @@ public final class FakeDiscord implements AutoCloseable {
     /** A message in a guild text channel; JDA only delivers it when it knows the guild, so the guild is sent first. */
     public String guildMessage(String userId, String content) {
         String id = nextId();
-        ObjectNode message = message(id, GUILD_CHANNEL, user(userId, "user" + userId.substring(15)), content);
+        ObjectNode message = DiscordPayloads.message(id, GUILD_CHANNEL, author(userId), content);
         message.put("guild_id", GUILD);
         ObjectNode member = message.putObject("member");
         member.putArray("roles");
@@ -253,7 +251,7 @@ public final class FakeDiscord implements AutoCloseable {
         ObjectNode data = JSON.createObjectNode();
         data.put("custom_id", customId).put("component_type", 2);
         ObjectNode interaction = interactionPayload(3, userId, false, data);
-        interaction.set("message", message(messageId, dmChannelOf(userId), user(BOT_ID, "cortana"), "question"));
+        interaction.set("message", DiscordPayloads.message(messageId, dmChannelOf(userId), DiscordPayloads.user(BOT_ID, "cortana"), "question"));
         dispatch("INTERACTION_CREATE", interaction);
         return interaction.get("token").asText();
     }
@@ -265,43 +263,11 @@ public final class FakeDiscord implements AutoCloseable {
     }
 
     private ObjectNode interactionPayload(int type, String userId, boolean inGuild, ObjectNode data) {
-        ObjectNode interaction = JSON.createObjectNode();
-        String id = nextId();
-        interaction.put("id", id);
-        interaction.put("application_id", BOT_ID);
-        interaction.put("type", type);
-        interaction.put("token", "interaction-token-" + id);
-        interaction.put("version", 1);
-        interaction.put("locale", "en-US");
-        interaction.putArray("entitlements");
-        interaction.putObject("authorizing_integration_owners").put("0", inGuild ? GUILD : "0");
-        interaction.put("app_permissions", "0");
-        interaction.set("data", data);
-        ObjectNode user = user(userId, "user" + userId.substring(15));
-        if (inGuild) {
-            interaction.put("context", 0);
-            interaction.put("guild_id", GUILD);
-            interaction.put("guild_locale", "en-US");
-            interaction.putObject("guild").put("id", GUILD).put("locale", "en-US").putArray("features");
-            interaction.put("channel_id", GUILD_CHANNEL);
-            ObjectNode channel = interaction.putObject("channel");
-            channel.put("id", GUILD_CHANNEL).put("type", 0).put("guild_id", GUILD).put("name", "general")
-                    .put("position", 0).put("permissions", "0");
-            ObjectNode member = interaction.putObject("member");
-            member.set("user", user);
-            member.putArray("roles");
-            member.put("joined_at", Instant.now().toString());
-            member.put("permissions", "0");
-            member.put("flags", 0);
-        } else {
-            interaction.put("context", 1);
-            interaction.put("channel_id", dmChannelOf(userId));
-            ObjectNode channel = interaction.putObject("channel");
-            channel.put("id", dmChannelOf(userId)).put("type", 1);
-            channel.putArray("recipients").add(user.deepCopy());
-            interaction.set("user", user);
-        }
-        return interaction;
+        return DiscordPayloads.interaction(nextId(), type, userId, inGuild, data);
+    }
+
+    private static ObjectNode author(String userId) {
+        return DiscordPayloads.user(userId, "user" + userId.substring(15));
     }
 
     /** Sends one dispatch event; it is kept for replay on resume. */
@@ -328,6 +294,16 @@ public final class FakeDiscord implements AutoCloseable {
         if (connection != null) {
             connection.close(4000, "Unknown error");
         }
+    }
+
+    /** For a RESUME: the events after {@code sequence}, then a RESUMED dispatch (recorded like any event). */
+    synchronized List<String> eventsAfterThenResumed(int sequence) {
+        List<String> frames = new ArrayList<>(events.subList(Math.min(sequence, events.size()), events.size()));
+        ObjectNode frame = JSON.createObjectNode();
+        frame.put("op", 0).put("t", "RESUMED").put("s", events.size() + 1).putObject("d");
+        events.add(frame.toString());
+        frames.add(frame.toString());
+        return frames;
     }
 
     public int lastSequence() {
@@ -364,7 +340,7 @@ public final class FakeDiscord implements AutoCloseable {
             }
             String route = path.replaceFirst("^/api/v\\d+", "");
             if (method.equals("GET") && route.equals("/users/@me")) {
-                respond(exchange, 200, user(BOT_ID, "cortana").put("bot", true).toString());
+                respond(exchange, 200, DiscordPayloads.user(BOT_ID, "cortana").put("bot", true).toString());
             } else if (method.equals("PUT") && route.matches("/applications/\\d+/commands")) {
                 ArrayNode registered = (ArrayNode) JSON.readTree(body);
                 for (JsonNode command : registered) {
@@ -374,7 +350,7 @@ public final class FakeDiscord implements AutoCloseable {
             } else if (method.equals("POST") && route.equals("/users/@me/channels")) {
                 String recipient = JSON.readTree(body).path("recipient_id").asText();
                 ObjectNode channel = JSON.createObjectNode().put("id", dmChannelOf(recipient)).put("type", 1);
-                channel.putArray("recipients").add(user(recipient, "master"));
+                channel.putArray("recipients").add(DiscordPayloads.user(recipient, "master"));
                 respond(exchange, 200, channel.toString());
             } else if (route.endsWith("/typing") || route.endsWith("/callback")) {
                 respond(exchange, 204, "");
@@ -399,7 +375,7 @@ public final class FakeDiscord implements AutoCloseable {
 
     private ObjectNode sent(String channelId, String body) {
         String content = new Call("POST", "", body, 0).content();
-        return message(nextId(), channelId, user(BOT_ID, "cortana"), content == null ? "" : content);
+        return DiscordPayloads.message(nextId(), channelId, DiscordPayloads.user(BOT_ID, "cortana"), content == null ? "" : content);
     }
 
     private static void respond(HttpExchange exchange, int status, String body) throws IOException {
@@ -417,26 +393,6 @@ public final class FakeDiscord implements AutoCloseable {
         return Long.toString((discordEpochMillis << 22) | (ids.incrementAndGet() & 0x3FFFFF));
     }
 
-    static ObjectNode user(String id, String name) {
-        ObjectNode user = JSON.createObjectNode();
-        user.put("id", id).put("username", name).put("discriminator", "0").putNull("avatar").put("global_name", name);
-        return user;
-    }
-
-    private static ObjectNode message(String id, String channelId, ObjectNode author, String content) {
-        ObjectNode message = JSON.createObjectNode();
-        message.put("id", id).put("channel_id", channelId).put("type", 0).put("content", content)
-                .put("timestamp", Instant.now().toString()).putNull("edited_timestamp").put("tts", false)
-                .put("mention_everyone", false).put("pinned", false).put("flags", 0);
-        message.set("author", author);
-        message.putArray("mentions");
-        message.putArray("mention_roles");
-        message.putArray("attachments");
-        message.putArray("embeds");
-        message.putArray("components");
-        return message;
-    }
-
     @Override
     public void close() {
         rest.stop(0);
@@ -444,88 +400,6 @@ public final class FakeDiscord implements AutoCloseable {
             gateway.stop(100);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    // ---- the gateway socket ----------------------------------------------------------------------------------
-
-    private final class Gateway extends WebSocketServer {
-
-        final java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
-        volatile WebSocket current;
-        volatile int replayFrom;
-        volatile int resumes;
-
-        Gateway() {
-            super(new InetSocketAddress("127.0.0.1", 0));
-        }
-
-        @Override
-        public void onStart() {
-            started.countDown();
-        }
-
-        @Override
-        public void onOpen(WebSocket connection, ClientHandshake handshake) {
-            current = connection;
-            connection.send("{\"op\":10,\"d\":{\"heartbeat_interval\":41250},\"s\":null,\"t\":null}");
-        }
-
-        @Override
-        public void onMessage(WebSocket connection, String text) {
-            JsonNode frame;
-            try {
-                frame = JSON.readTree(text);
-            } catch (IOException e) {
-                connection.close(4002, "Decode error");
-                return;
-            }
-            switch (frame.path("op").asInt()) {
-                case 1 -> connection.send("{\"op\":11,\"d\":null,\"s\":null,\"t\":null}");
-                case 2 -> ready();
-                case 6 -> resume(connection, frame.path("d").path("seq").asInt());
-                default -> { }
-            }
-        }
-
-        private void ready() {
-            ObjectNode ready = JSON.createObjectNode();
-            ready.put("v", 10);
-            ready.set("user", user(BOT_ID, "cortana").put("bot", true));
-            ready.putArray("guilds");
-            ready.putArray("private_channels");
-            ready.put("session_id", "fake-session");
-            ready.put("resume_gateway_url", gatewayUrl());
-            ready.putObject("application").put("id", BOT_ID).put("flags", 0);
-            dispatch("READY", ready);
-        }
-
-        private void resume(WebSocket connection, int acknowledged) {
-            resumes++;
-            int from = replayFrom > 0 ? replayFrom : acknowledged;
-            replayFrom = 0;
-            List<String> missed;
-            synchronized (FakeDiscord.this) {
-                missed = new ArrayList<>(events.subList(Math.min(from, events.size()), events.size()));
-            }
-            missed.forEach(connection::send);
-            synchronized (FakeDiscord.this) {
-                ObjectNode frame = JSON.createObjectNode();
-                frame.put("op", 0).put("t", "RESUMED").put("s", events.size() + 1).putObject("d");
-                events.add(frame.toString());
-                connection.send(frame.toString());
-            }
-        }
-
-        @Override
-        public void onClose(WebSocket connection, int code, String reason, boolean remote) {
-            if (current == connection) {
-                current = null;
-            }
-        }
-
-        @Override
-        public void onError(WebSocket connection, Exception e) {
         }
     }
 }
