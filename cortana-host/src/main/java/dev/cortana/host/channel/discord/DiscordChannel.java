@@ -122,7 +122,12 @@ public final class DiscordChannel extends ListenerAdapter implements MasterChann
             throw new ConfigException("Interrupted while connecting to Discord.");
         } catch (RuntimeException e) {
             channel.close();
-            throw new ConfigException("Could not connect to Discord: " + e.getMessage(), e);
+            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            if (reason.toLowerCase(java.util.Locale.ROOT).contains("intent")) {
+                throw new ConfigException("Discord refused the Message Content intent: enable it in the Developer "
+                        + "Portal (your application > Bot > Privileged Gateway Intents > Message Content Intent).", e);
+            }
+            throw new ConfigException("Could not connect to Discord: " + reason.lines().findFirst().orElse(reason), e);
         }
         channel.registerCommands();
         return channel;

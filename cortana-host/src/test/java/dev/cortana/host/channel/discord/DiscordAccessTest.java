@@ -1,12 +1,9 @@
 package dev.cortana.host.channel.discord;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.cortana.api.commands.Command;
-import dev.cortana.host.commands.CommandRouter;
-import dev.cortana.host.config.ConfigException;
 import dev.cortana.host.testing.discord.DiscordTestBot;
 import dev.cortana.host.testing.discord.FakeDiscord;
 import dev.cortana.host.testing.discord.FakeDiscord.Call;
@@ -130,17 +127,6 @@ class DiscordAccessTest {
                 .anyMatch(c -> c.payload().findValuesAsText("name").contains("weather")));
         assertThat(discord.calls(Call::isCommandRegistration).get(discord.calls(Call::isCommandRegistration).size() - 1)
                 .payload().findValuesAsText("name")).contains("reset", "ping", "weather");
-    }
-
-    @Test
-    void rejectedTokenFailsStartUpWithOneClearLine() {
-        DiscordSettings wrongToken = new DiscordSettings("not-the-token", FakeDiscord.MASTER,
-                java.util.Optional.of(discord.apiBaseUrl()), java.util.Optional.of(discord.gatewayUrl()));
-
-        assertThatThrownBy(() -> DiscordChannel.connect(wrongToken, null, new CommandRouter(List::of)))
-                .isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("DISCORD_TOKEN was rejected by Discord")
-                .hasMessageNotContaining("not-the-token");
     }
 
     static Call awaitCallback(String token) {

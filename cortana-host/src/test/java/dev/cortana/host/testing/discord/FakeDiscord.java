@@ -164,6 +164,17 @@ public final class FakeDiscord implements AutoCloseable {
         return "2" + userId.substring(1);
     }
 
+    private volatile boolean refuseIntents;
+
+    /** IDENTIFY is answered with close code 4014, as when the bot lacks the Message Content intent. */
+    public void refuseIntents() {
+        refuseIntents = true;
+    }
+
+    boolean refusesIntents() {
+        return refuseIntents;
+    }
+
     /** The next message post answers 500 once (Discord having a bad moment). */
     public void failNextMessagePost() {
         dropNextSend = true;

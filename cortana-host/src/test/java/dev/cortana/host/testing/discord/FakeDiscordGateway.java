@@ -49,7 +49,13 @@ final class FakeDiscordGateway extends WebSocketServer {
         }
         switch (frame.path("op").asInt()) {
             case 1 -> connection.send("{\"op\":11,\"d\":null,\"s\":null,\"t\":null}");
-            case 2 -> ready();
+            case 2 -> {
+                if (discord.refusesIntents()) {
+                    connection.close(4014, "Disallowed intent(s).");
+                } else {
+                    ready();
+                }
+            }
             case 6 -> resume(connection, frame.path("d").path("seq").asInt());
             default -> { }
         }
