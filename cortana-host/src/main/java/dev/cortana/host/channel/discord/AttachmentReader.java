@@ -5,9 +5,9 @@ import dev.langchain4j.data.message.ImageContent;
 import dev.langchain4j.data.message.TextContent;
 import dev.langchain4j.data.message.UserMessage;
 import java.io.InputStream;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -25,6 +25,9 @@ final class AttachmentReader {
 
     private static final Logger log = LoggerFactory.getLogger(AttachmentReader.class);
 
+    /** Larger images are named, not sent: providers refuse them (OpenAI: 20 MB) and they bloat every later request. */
+    static final int MAX_IMAGE_BYTES = 8 * 1024 * 1024;
+
     /** Characters read from one text file. */
     static final int MAX_FILE_CHARS = 50_000;
 
@@ -39,8 +42,15 @@ final class AttachmentReader {
         StringBuilder body = new StringBuilder(text);
         List<Content> images = new ArrayList<>();
         for (Message.Attachment attachment : attachments) {
-            if (attachment.isImage()) {
-                images.add(ImageContent.from(URI.create(attachment.getUrl())));
+            if (attachment.isImage() && attachment.getSize() <= MAX_IMAGE_BYTES) {
+                // Inline, not by URL: Discord's attachment URLs expire, and the image stays in the conversation.
+                byte[] image = downloadBytes(attachment, MAX_IMAGE_BYTES);
+                if (image != null) {
+                    String type = attachment.getContentType() == null ? "image/png" : attachment.getContentType();
+                    images.add(ImageContent.from(Base64.getEncoder().encodeToString(image), type.split(";")[0]));
+                } else {
+                    body.append("\n\n[Attached image ").append(attachment.getFileName()).append(" could not be read.]");
+                }
             } else if (isText(attachment)) {
                 body.append("\n\n[Attached file ").append(attachment.getFileName()).append("]\n")
                         .append(download(attachment));
@@ -62,6 +72,19 @@ final class AttachmentReader {
         String extension = attachment.getFileExtension() == null ? "" : attachment.getFileExtension().toLowerCase(Locale.ROOT);
         return type.startsWith("text/") || type.startsWith("application/json") || type.startsWith("application/xml")
                 || TEXT_EXTENSIONS.contains(extension);
+    }
+
+    private static byte[] downloadBytes(Message.Attachment attachment, int max) {
+        try (InputStream in = attachment.getProxy().download().get(30, TimeUnit.SECONDS)) {
+            byte[] bytes = in.readNBytes(max + 1);
+            return bytes.length > max ? null : bytes;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (Exception e) {
+            log.warn("Could not download image {}: {}", attachment.getFileName(), e.toString());
+            return null;
+        }
     }
 
     private static String download(Message.Attachment attachment) {

@@ -167,12 +167,13 @@ class DiscordRepliesTest {
     }
 
     @Test
-    void imageAttachmentGoesToTheModelAsAnImage() {
+    void imageAttachmentGoesToTheModelAsAnInlineImage() {
         discord.directMessage(FakeDiscord.MASTER, "what is this?", List.of(
                 new FakeDiscord.Attachment("cat.png", "image/png", new byte[] {(byte) 0x89, 'P', 'N', 'G'})));
 
         await().atMost(WAIT).until(() -> !bot.modelInputs().isEmpty());
-        assertThat(bot.modelInputs().get(0)).startsWith("what is this?").containsPattern("\\[image http://.*/cat.png]");
+        String pngBase64 = java.util.Base64.getEncoder().encodeToString(new byte[] {(byte) 0x89, 'P', 'N', 'G'});
+        assertThat(bot.modelInputs().get(0)).startsWith("what is this?").contains("[image image/png " + pngBase64 + "]");
     }
 
     @Test

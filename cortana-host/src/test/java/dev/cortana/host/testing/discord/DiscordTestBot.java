@@ -61,7 +61,7 @@ public final class DiscordTestBot implements AutoCloseable {
                         List<ChatMessage> messages = request.messages();
                         UserMessage user = (UserMessage) messages.get(messages.size() - 1);
                         String said = user.contents().stream().map(c -> c instanceof TextContent t ? t.text()
-                                : c instanceof ImageContent i ? "[image " + i.image().url() + "]" : c.toString())
+                                : c instanceof ImageContent i ? "[image " + i.image().mimeType() + " " + i.image().base64Data() + "]" : c.toString())
                                 .collect(java.util.stream.Collectors.joining("\n"));
                         modelInputs.add(said);
                         return ChatResponse.builder().aiMessage(AiMessage.from(answer.apply(said))).build();
