@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +57,7 @@ public final class Cortana implements AutoCloseable {
     private final Agent agent;
     private final CommandRouter commands;
     private final UserSettingsStore userSettings;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private Cortana(CortanaConfig config, Database database, PluginHost plugins, ToolRunner toolRunner,
                     ScheduledExecutorService scheduler, MasterConnection notifier, ModelRouter models, Agent agent,
@@ -182,6 +184,9 @@ public final class Cortana implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return; // the Discord channel's shutdown hook and Main may both close
+        }
         try {
             plugins.close();
         } catch (RuntimeException e) {

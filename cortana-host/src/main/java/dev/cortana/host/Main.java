@@ -78,10 +78,10 @@ public final class Main {
         }
         try (cortana) {
             boolean console = config.discordToken().isEmpty() || args.contains("--console");
-            if (!console) {
-                stderr.println("DISCORD_TOKEN is set, but this build has no Discord channel yet; chatting on the console instead.");
-            }
             cortana.llmProblem().ifPresent(problem -> stderr.println("Note: " + problem));
+            if (!console) {
+                return DiscordMain.serve(cortana, raw, started, stderr);
+            }
             ConsoleChannel channel = new ConsoleChannel(cortana.agent(), cortana.commands(), config.consoleUserId(),
                     stdout, interactive);
             cortana.master().attach(channel);

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,26 +56,42 @@ public final class Agent {
 
     /** Answers {@code text} from {@code userId}. Never throws for model or tool failures: the reply says what went wrong. */
     public String reply(String userId, String text) {
+        return reply(userId, text, () -> false);
+    }
+
+    /**
+     * Like {@link #reply(String, String)}, but gives up between model rounds once {@code cancelled} says so (the user
+     * typed {@code stop}): nothing of the turn is kept in the conversation, and the result is null.
+     */
+    public String reply(String userId, String text, BooleanSupplier cancelled) {
+        return reply(userId, UserMessage.from(text), cancelled);
+    }
+
+    /** Like {@link #reply(String, String, BooleanSupplier)} for a message with more than text (images from Discord). */
+    public String reply(String userId, UserMessage message, BooleanSupplier cancelled) {
         ReentrantLock lock = turnLocks.computeIfAbsent(userId, k -> new ReentrantLock(true));
         lock.lock();
         try {
-            return runTurn(userId, text);
+            return runTurn(userId, message, cancelled);
         } finally {
             lock.unlock();
         }
     }
 
-    private String runTurn(String userId, String text) {
+    private String runTurn(String userId, UserMessage message, BooleanSupplier cancelled) {
         String model = modelOfUser.apply(userId);
         ToolSet toolSet = tools.current();
         List<ChatMessage> turn = new ArrayList<>();
-        turn.add(UserMessage.from(text));
+        turn.add(message);
         List<ChatMessage> messages = new ArrayList<>();
         messages.add(SystemMessage.from(systemPrompt.forUser(userId)));
         messages.addAll(conversations.history(userId));
         messages.addAll(turn);
         try {
             for (int round = 0; ; round++) {
+                if (cancelled.getAsBoolean()) {
+                    return null;
+                }
                 // The last round offers no tools, so the model has to answer in words.
                 boolean toolsAllowed = round < maxToolRounds && !toolSet.isEmpty();
                 ChatRequest.Builder request = ChatRequest.builder().messages(messages);
@@ -104,6 +121,9 @@ public final class Agent {
                 String reply = answer.text();
                 if (reply == null || reply.isBlank()) {
                     return "The model sent back an empty answer. Try again, or switch models with /settings model.";
+                }
+                if (cancelled.getAsBoolean()) {
+                    return null;
                 }
                 conversations.append(userId, turn);
                 return reply.strip();

@@ -49,6 +49,11 @@ public record CortanaConfig(
                                 + "right-click your profile > Copy User ID)");
             }
         });
+        if (config.get("DISCORD_TOKEN").isPresent() && masterUserId.isEmpty()) {
+            throw new ConfigException("MASTER_USER_ID is required when DISCORD_TOKEN is set: it is your Discord user "
+                    + "ID, the only user Cortana answers (Discord: Settings > Advanced > Developer Mode, then "
+                    + "right-click your profile > Copy User ID).");
+        }
         Path workspace = path(config, "WORKSPACE_DIR", workingDir)
                 .orElse(Path.of(System.getProperty("user.home"), ".cortana", "workspace"));
         Path plugins = path(config, "PLUGINS_DIR", workingDir).orElseGet(() -> defaultPluginsDir(workingDir));

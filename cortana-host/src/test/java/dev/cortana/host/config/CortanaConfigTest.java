@@ -46,6 +46,16 @@ class CortanaConfigTest {
     }
 
     @Test
+    void discordTokenWithoutMasterUserIdIsRefusedWithOneLineSayingHowToFindTheId() {
+        assertThatThrownBy(() -> from(Map.of("DISCORD_TOKEN", "bot-token")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("MASTER_USER_ID is required when DISCORD_TOKEN is set")
+                .hasMessageContaining("Copy User ID")
+                .hasMessageNotContaining("bot-token")
+                .hasMessageNotContaining("\n");
+    }
+
+    @Test
     void malformedNumbersNameTheVariableAndTheExpectedForm() {
         assertThatThrownBy(() -> from(Map.of("TOOL_TIMEOUT_SECONDS", "soon")))
                 .hasMessage("TOOL_TIMEOUT_SECONDS='soon' is not valid: expected a whole number of seconds, at least 1");

@@ -1,0 +1,110 @@
+package dev.cortana.host.testing.discord;
+
+import dev.cortana.api.commands.Command;
+import dev.cortana.api.llm.LlmCredential;
+import dev.cortana.api.llm.LlmProvider;
+import dev.cortana.host.agent.Agent;
+import dev.cortana.host.channel.discord.DiscordChannel;
+import dev.cortana.host.channel.discord.DiscordSettings;
+import dev.cortana.host.commands.CommandRouter;
+import dev.cortana.host.commands.ResetCommand;
+import dev.cortana.host.config.Config;
+import dev.cortana.host.conversation.InMemoryConversations;
+import dev.cortana.host.llm.ModelRouter;
+import dev.cortana.host.prompt.SystemPrompt;
+import dev.cortana.host.tools.ToolRegistry;
+import dev.cortana.host.tools.ToolRunner;
+import dev.cortana.host.workspace.HostWorkspace;
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.ImageContent;
+import dev.langchain4j.data.message.TextContent;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+
+/**
+ * The real agent and the real Discord channel, connected through JDA to a {@link FakeDiscord}, with a model that
+ * answers through {@link #answer} (by default: "You said: ..."). Every user message the model saw is in
+ * {@link #modelInputs()}.
+ */
+public final class DiscordTestBot implements AutoCloseable {
+
+    private final List<String> modelInputs = new CopyOnWriteArrayList<>();
+    private volatile Function<String, String> answer = said -> "You said: " + said;
+    private final InMemoryConversations conversations = new InMemoryConversations();
+    private final DiscordChannel channel;
+    private final List<Command> commands = new CopyOnWriteArrayList<>();
+
+    public DiscordTestBot(FakeDiscord discord, Path workspace, List<Command> extraCommands) {
+        LlmProvider scripted = new LlmProvider() {
+            @Override
+            public String id() {
+                return "scripted";
+            }
+
+            @Override
+            public ChatModel chatModel(LlmCredential credential, String modelName) {
+                return new ChatModel() {
+                    @Override
+                    public ChatResponse doChat(ChatRequest request) {
+                        List<ChatMessage> messages = request.messages();
+                        UserMessage user = (UserMessage) messages.get(messages.size() - 1);
+                        String said = user.contents().stream().map(c -> c instanceof TextContent t ? t.text()
+                                : c instanceof ImageContent i ? "[image " + i.image().mimeType() + " " + i.image().base64Data() + "]" : c.toString())
+                                .collect(java.util.stream.Collectors.joining("\n"));
+                        modelInputs.add(said);
+                        return ChatResponse.builder().aiMessage(AiMessage.from(answer.apply(said))).build();
+                    }
+                };
+            }
+        };
+        Config config = Config.of(Map.of("SCRIPTED_API_KEY", "sk-scripted-0001"));
+        ModelRouter models = new ModelRouter(() -> List.of(scripted), () -> 1L, config);
+        Agent agent = new Agent(models, userId -> "scripted/echo", new ToolRegistry(List::of, () -> 1L),
+                new ToolRunner(Duration.ofSeconds(5)), conversations,
+                new SystemPrompt(HostWorkspace.open(workspace), Clock.system(ZoneOffset.UTC), user -> ZoneOffset.UTC,
+                        20_000), 3);
+        commands.add(new ResetCommand(conversations));
+        commands.addAll(extraCommands);
+        channel = DiscordChannel.connect(new DiscordSettings(FakeDiscord.TOKEN, FakeDiscord.MASTER,
+                        Optional.of(discord.apiBaseUrl()), Optional.of(discord.gatewayUrl())),
+                agent, new CommandRouter(() -> commands));
+    }
+
+    public void answer(Function<String, String> answer) {
+        this.answer = answer;
+    }
+
+    /** A command appearing while running, as when a plugin JAR is dropped in. */
+    public void addCommand(Command command) {
+        commands.add(command);
+    }
+
+    public List<String> modelInputs() {
+        return List.copyOf(modelInputs);
+    }
+
+    public List<ChatMessage> history() {
+        return conversations.history(FakeDiscord.MASTER);
+    }
+
+    public DiscordChannel channel() {
+        return channel;
+    }
+
+    @Override
+    public void close() {
+        channel.close();
+    }
+}
