@@ -1,5 +1,7 @@
 package dev.cortana.host.conversation;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingRegistry;
@@ -19,7 +21,8 @@ import java.util.Optional;
 /**
  * Counts the tokens a list of messages costs. OpenAI models are counted with their real encoding (jtokkit); for
  * other families, whose tokenizers are not public, the count is an estimate that errs high so compaction comes early
- * rather than too late.
+ * rather than too late. Exact counts are remembered per message (messages are immutable), so each turn only
+ * tokenises what is new.
  */
 public final class TokenCounter {
 
@@ -29,13 +32,15 @@ public final class TokenCounter {
     private static final int PER_MEDIA_PART = 1000;
 
     private final EncodingRegistry registry = Encodings.newLazyEncodingRegistry();
+    /** Weak keys compare by identity: a message dropped from every conversation drops out of the cache. */
+    private final Cache<ChatMessage, int[]> exactCounts = Caffeine.newBuilder().weakKeys().build();
 
     /** The tokens {@code messages} cost when sent to {@code modelName} ({@code openai/gpt-4o} or {@code gpt-4o}). */
     public int count(String modelName, List<ChatMessage> messages) {
         Optional<Encoding> encoding = encodingFor(modelName);
         long total = 3; // every reply is primed with <|start|>assistant<|message|>
         for (ChatMessage message : messages) {
-            total += PER_MESSAGE + count(encoding, message);
+            total += PER_MESSAGE + (encoding.isPresent() ? cachedCount(encoding.get(), message) : count(encoding, message));
         }
         return (int) Math.min(Integer.MAX_VALUE, total);
     }
@@ -43,6 +48,16 @@ public final class TokenCounter {
     /** Whether {@code modelName} is counted exactly rather than estimated. */
     public boolean isExact(String modelName) {
         return encodingFor(modelName).isPresent();
+    }
+
+    private int cachedCount(Encoding encoding, ChatMessage message) {
+        // One slot per encoding family seen for this message: [o200k, cl100k], -1 until counted.
+        int slot = encoding.getName().equals(EncodingType.O200K_BASE.getName()) ? 0 : 1;
+        int[] counts = exactCounts.get(message, m -> new int[] {-1, -1});
+        if (counts[slot] < 0) {
+            counts[slot] = count(Optional.of(encoding), message);
+        }
+        return counts[slot];
     }
 
     private int count(Optional<Encoding> encoding, ChatMessage message) {
