@@ -134,4 +134,18 @@ class ConversationCacheTest {
         assertThat(open().history("../../etc/passwd")).hasSize(2);
         assertThat(dir.toFile().list()).allMatch(name -> name.matches("u-[0-9a-f]{32}\\.json"));
     }
+
+    @Test
+    void compactionRestartsTheTtl() {
+        ConversationCache cache = open();
+        List<ChatMessage> old = exchange("old question", "old answer");
+        cache.append("u1", old);
+        cache.append("u1", exchange("new question", "new answer"));
+        clock.advance(TTL.minusMinutes(1));
+
+        cache.replaceWithSummary("u1", "summary", old);
+        clock.advance(TTL.minusMinutes(1));
+
+        assertThat(cache.history("u1")).hasSize(3);
+    }
 }
