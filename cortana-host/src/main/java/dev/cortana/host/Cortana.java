@@ -6,12 +6,18 @@ import dev.cortana.api.llm.LlmProvider;
 import dev.cortana.host.agent.Agent;
 import dev.cortana.host.channel.MasterConnection;
 import dev.cortana.host.commands.CommandRouter;
+import dev.cortana.host.commands.CompactCommand;
 import dev.cortana.host.commands.HelpCommand;
 import dev.cortana.host.commands.ResetCommand;
 import dev.cortana.host.config.Config;
 import dev.cortana.host.config.CortanaConfig;
-import dev.cortana.host.conversation.ConversationStore;
-import dev.cortana.host.conversation.InMemoryConversations;
+import dev.cortana.api.memory.MemoryProvider;
+import dev.cortana.host.conversation.ConversationCache;
+import dev.cortana.host.conversation.ConversationCompactor;
+import dev.cortana.host.conversation.ConversationFiles;
+import dev.cortana.host.config.ConversationSettings;
+import dev.cortana.host.conversation.TokenCounter;
+import dev.cortana.host.memory.ActiveMemory;
 import dev.cortana.host.llm.ModelRouter;
 import dev.cortana.host.plugins.Contribution;
 import dev.cortana.host.plugins.HostServices;
@@ -93,17 +99,25 @@ public final class Cortana implements AutoCloseable {
             ModelRouter models = new ModelRouter(
                     () -> plugins.extensions(LlmProvider.class).stream().map(Contribution::extension).toList(),
                     plugins::generation, raw);
-            ConversationStore conversations = new InMemoryConversations();
+            ConversationSettings conversationSettings = ConversationSettings.from(raw);
+            ConversationCache conversations = ConversationCache.open(
+                    new ConversationFiles(workspace.root().resolve(".conversation_cache")), clock, conversationSettings.ttl());
+            ActiveMemory memory = new ActiveMemory(
+                    () -> plugins.extensions(MemoryProvider.class).stream().map(Contribution::extension).toList(),
+                    raw.get("MEMORY_PROVIDER"), Executors.newCachedThreadPool(daemonThreads("memory")), Duration.ofSeconds(10));
+            ConversationCompactor compactor = new ConversationCompactor(conversations, models, new TokenCounter(), memory,
+                    conversationSettings);
             SystemPrompt prompt = new SystemPrompt(workspace, clock,
                     userId -> zoneOf(userSettings, userId, config.timeZone()), 20_000);
             Agent agent = new Agent(models, userId -> modelOf(userSettings, userId, config.modelName()),
-                    tools, toolRunner, conversations, prompt, config.maxToolRounds());
+                    tools, toolRunner, conversations, prompt, config.maxToolRounds(), compactor, memory);
 
             CommandRouter[] router = new CommandRouter[1];
             List<Command> hostCommands = List.of(
                     new HelpCommand(() -> router[0]),
                     new PluginsCommand(plugins, pluginId -> tools.toolNamesByPlugin().getOrDefault(pluginId, List.of())),
-                    new ResetCommand(conversations));
+                    new ResetCommand(conversations),
+                    new CompactCommand(agent));
             router[0] = new CommandRouter(() -> {
                 List<Command> all = new ArrayList<>(hostCommands);
                 for (Contribution<CommandProvider> provider : plugins.extensions(CommandProvider.class)) {

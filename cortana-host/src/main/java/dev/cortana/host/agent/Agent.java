@@ -1,8 +1,11 @@
 package dev.cortana.host.agent;
 
+import dev.cortana.host.conversation.Compaction;
+import dev.cortana.host.conversation.ConversationCompactor;
 import dev.cortana.host.conversation.ConversationStore;
 import dev.cortana.host.llm.LlmUnavailableException;
 import dev.cortana.host.llm.ModelRouter;
+import dev.cortana.host.memory.ActiveMemory;
 import dev.cortana.host.prompt.SystemPrompt;
 import dev.cortana.host.tools.ToolRegistry;
 import dev.cortana.host.tools.ToolRunner;
@@ -11,6 +14,7 @@ import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.TextContent;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.request.ChatRequest;
@@ -18,6 +22,7 @@ import dev.langchain4j.model.chat.response.ChatResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
@@ -42,9 +47,20 @@ public final class Agent {
     private final SystemPrompt systemPrompt;
     private final int maxToolRounds;
     private final Map<String, ReentrantLock> turnLocks = new ConcurrentHashMap<>();
+    private final Optional<ConversationCompactor> compactor;
+    private final Optional<ActiveMemory> memory;
 
     public Agent(ModelRouter models, Function<String, String> modelOfUser, ToolRegistry tools, ToolRunner runner,
                  ConversationStore conversations, SystemPrompt systemPrompt, int maxToolRounds) {
+        this(models, modelOfUser, tools, runner, conversations, systemPrompt, maxToolRounds, null, null);
+    }
+
+    /** With compaction (threshold, {@code /compact}, context-length retry) and long-term memory. */
+    public Agent(ModelRouter models, Function<String, String> modelOfUser, ToolRegistry tools, ToolRunner runner,
+                 ConversationStore conversations, SystemPrompt systemPrompt, int maxToolRounds,
+                 ConversationCompactor compactor, ActiveMemory memory) {
+        this.compactor = Optional.ofNullable(compactor);
+        this.memory = Optional.ofNullable(memory);
         this.models = models;
         this.modelOfUser = modelOfUser;
         this.tools = tools;
@@ -78,16 +94,39 @@ public final class Agent {
         }
     }
 
+    /**
+     * Compacts the conversation of {@code userId} now, waiting for a turn in progress to finish. Throws
+     * {@link LlmUnavailableException} when the model cannot write the summary.
+     */
+    public Compaction compact(String userId) {
+        if (compactor.isEmpty()) {
+            throw new IllegalStateException("compaction is not configured");
+        }
+        ReentrantLock lock = turnLocks.computeIfAbsent(userId, k -> new ReentrantLock(true));
+        lock.lock();
+        try {
+            return compactor.get().compact(userId, modelOfUser.apply(userId), compactor.get().keepRecent());
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private String runTurn(String userId, UserMessage message, BooleanSupplier cancelled) {
         String model = modelOfUser.apply(userId);
         ToolSet toolSet = tools.current();
         List<ChatMessage> turn = new ArrayList<>();
         turn.add(message);
+        String text = message.contents().stream().filter(TextContent.class::isInstance)
+                .map(c -> ((TextContent) c).text()).collect(java.util.stream.Collectors.joining("\n"));
+        String memoryContext = memory.map(m -> m.context(userId, text)).orElse("");
+        SystemMessage system = SystemMessage.from(systemPrompt.forUser(userId, memoryContext));
         List<ChatMessage> messages = new ArrayList<>();
-        messages.add(SystemMessage.from(systemPrompt.forUser(userId)));
-        messages.addAll(conversations.history(userId));
-        messages.addAll(turn);
+        boolean retriedAfterCompaction = false;
         try {
+            compactIfNeeded(userId, model, system, turn.get(0));
+            messages.add(system);
+            messages.addAll(conversations.history(userId));
+            messages.addAll(turn);
             for (int round = 0; ; round++) {
                 if (cancelled.getAsBoolean()) {
                     return null;
@@ -98,7 +137,26 @@ public final class Agent {
                 if (toolsAllowed) {
                     request.toolSpecifications(toolSet.specifications());
                 }
-                ChatResponse response = models.chat(model, request.build());
+                ChatResponse response;
+                try {
+                    response = models.chat(model, request.build());
+                } catch (LlmUnavailableException e) {
+                    if (!e.isContextLength() || retriedAfterCompaction || compactor.isEmpty()) {
+                        throw e;
+                    }
+                    // Our count was below the limit but the provider disagrees: compact harder and try once more.
+                    retriedAfterCompaction = true;
+                    log.info("Model {} reported the conversation of user {} too long; compacting and retrying", model, userId);
+                    if (!compactor.get().compact(userId, model, compactor.get().keepRecent()).happened()) {
+                        compactor.get().compact(userId, model, 0);
+                    }
+                    messages.clear();
+                    messages.add(system);
+                    messages.addAll(conversations.history(userId));
+                    messages.addAll(turn);
+                    round--;
+                    continue;
+                }
                 AiMessage answer = response.aiMessage();
                 if (answer == null) {
                     return "The model sent back nothing. Try again, or switch models with /settings model.";
@@ -126,6 +184,7 @@ public final class Agent {
                     return null;
                 }
                 conversations.append(userId, turn);
+                memory.ifPresent(m -> m.learn(userId, turn));
                 return reply.strip();
             }
         } catch (LlmUnavailableException e) {
@@ -134,6 +193,18 @@ public final class Agent {
             log.error("Turn for user {} failed", userId, e);
             return "Something went wrong while answering: " + e.getClass().getSimpleName()
                     + ". The details are in Cortana's log; your data is safe.";
+        }
+    }
+
+    private void compactIfNeeded(String userId, String model, SystemMessage system, ChatMessage next) {
+        if (compactor.isEmpty()) {
+            return;
+        }
+        try {
+            compactor.get().compactIfNeeded(userId, model, system.text(), next);
+        } catch (RuntimeException e) {
+            // The turn may still fit; if it doesn't, the provider's context-length error triggers the retry path.
+            log.warn("Compaction for user {} failed; answering with the full history: {}", userId, e.getMessage());
         }
     }
 }

@@ -1,0 +1,114 @@
+package dev.cortana.host.conversation;
+
+import dev.langchain4j.data.message.ChatMessage;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Conversations per user in memory with a sliding TTL, written to disk after every change so that a restart (even
+ * {@code kill -9}) resumes them. Every interaction restarts the TTL; after the TTL of silence the next message starts
+ * a fresh conversation.
+ */
+public final class ConversationCache implements ConversationStore {
+
+    private static final Logger log = LoggerFactory.getLogger(ConversationCache.class);
+
+    private final ConversationFiles files;
+    private final Clock clock;
+    private final Duration ttl;
+    private final Map<String, Conversation> conversations = new ConcurrentHashMap<>();
+
+    private ConversationCache(ConversationFiles files, Clock clock, Duration ttl) {
+        this.files = files;
+        this.clock = clock;
+        this.ttl = ttl;
+    }
+
+    /** Opens the cache over {@code files}, restoring unexpired conversations and deleting expired ones. */
+    public static ConversationCache open(ConversationFiles files, Clock clock, Duration ttl) {
+        ConversationCache cache = new ConversationCache(files, clock, ttl);
+        Instant now = clock.instant();
+        int restored = 0;
+        for (Conversation conversation : files.readAll()) {
+            if (conversation.expiredAt(now, ttl)) {
+                files.delete(conversation.userId());
+            } else {
+                cache.conversations.put(conversation.userId(), conversation);
+                restored++;
+            }
+        }
+        if (restored > 0) {
+            log.info("Restored {} conversation(s) from {}", restored, files.dir());
+        }
+        return cache;
+    }
+
+    @Override
+    public List<ChatMessage> history(String userId) {
+        return current(userId).map(Conversation::history).orElse(List.of());
+    }
+
+    /** The unexpired conversation of {@code userId}, if any. */
+    public Optional<Conversation> current(String userId) {
+        Instant now = clock.instant();
+        Conversation conversation = conversations.computeIfPresent(userId, (id, c) -> {
+            if (c.expiredAt(now, ttl)) {
+                log.info("Conversation of user {} expired after {} s of silence; starting fresh", id, ttl.toSeconds());
+                files.delete(id);
+                return null;
+            }
+            return c;
+        });
+        return Optional.ofNullable(conversation);
+    }
+
+    @Override
+    public void append(String userId, List<ChatMessage> turn) {
+        Instant now = clock.instant();
+        conversations.compute(userId, (id, c) -> {
+            Conversation base = c == null || c.expiredAt(now, ttl) ? new Conversation(id, Optional.empty(), List.of(), now) : c;
+            List<ChatMessage> messages = new ArrayList<>(base.messages().size() + turn.size());
+            messages.addAll(base.messages());
+            messages.addAll(turn);
+            return persist(new Conversation(id, base.summary(), messages, now));
+        });
+    }
+
+    /**
+     * Replaces everything before {@code kept} with {@code summary} (compaction) and restarts the TTL. Messages appended
+     * since {@code kept} was taken stay, so a concurrent append is never lost.
+     */
+    public void replaceWithSummary(String userId, String summary, List<ChatMessage> dropped) {
+        Instant now = clock.instant();
+        conversations.computeIfPresent(userId, (id, c) -> {
+            List<ChatMessage> messages = c.messages();
+            int from = Math.min(dropped.size(), messages.size());
+            return persist(new Conversation(id, Optional.of(summary), messages.subList(from, messages.size()), now));
+        });
+    }
+
+    @Override
+    public void reset(String userId) {
+        conversations.remove(userId);
+        files.delete(userId);
+    }
+
+    private Conversation persist(Conversation conversation) {
+        try {
+            files.write(conversation);
+        } catch (IOException | RuntimeException e) {
+            // The conversation still works from memory; only a restart would lose this turn.
+            log.warn("Could not save the conversation of user {} to {}: {}", conversation.userId(), files.dir(), e.toString());
+        }
+        return conversation;
+    }
+}

@@ -1,0 +1,140 @@
+package dev.cortana.host.conversation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.langchain4j.data.message.ChatMessageDeserializer;
+import dev.langchain4j.data.message.ChatMessageSerializer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Conversations on disk, one JSON file per user in {@code WORKSPACE_DIR/.conversation_cache/}. Every write goes to a
+ * temporary file that is then renamed over the old one, so a process killed mid-write leaves the previous turn's
+ * file intact rather than half a file.
+ */
+public final class ConversationFiles {
+
+    private static final Logger log = LoggerFactory.getLogger(ConversationFiles.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern PLAIN_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    private static final int VERSION = 1;
+
+    private final Path dir;
+
+    public ConversationFiles(Path dir) {
+        this.dir = dir;
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create the conversation cache folder " + dir, e);
+        }
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** The file of {@code userId}: the id itself when it is a plain name (a Discord snowflake), else its hash. */
+    public Path fileOf(String userId) {
+        String name = PLAIN_ID.matcher(userId).matches() ? userId : "u-" + sha256(userId).substring(0, 32);
+        return dir.resolve(name + ".json");
+    }
+
+    /** Writes {@code conversation} atomically. */
+    public void write(Conversation conversation) throws IOException {
+        StringBuilder json = new StringBuilder(4096);
+        json.append("{\"version\":").append(VERSION)
+                .append(",\"userId\":").append(JSON.writeValueAsString(conversation.userId()))
+                .append(",\"lastActive\":").append(conversation.lastActive().toEpochMilli())
+                .append(",\"summary\":").append(JSON.writeValueAsString(conversation.summary().orElse(null)))
+                .append(",\"messages\":").append(ChatMessageSerializer.messagesToJson(conversation.messages()))
+                .append('}');
+        Path target = fileOf(conversation.userId());
+        Path temp = target.resolveSibling(target.getFileName() + ".tmp");
+        Files.writeString(temp, json, StandardCharsets.UTF_8);
+        try {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    public void delete(String userId) {
+        try {
+            Files.deleteIfExists(fileOf(userId));
+        } catch (IOException e) {
+            log.warn("Could not delete the conversation file of user {}: {}", userId, e.toString());
+        }
+    }
+
+    /**
+     * Every readable conversation in the folder. Leftover temporary files are removed; a file that cannot be read is
+     * renamed to {@code *.corrupt} with a warning, so it is kept for inspection and never blocks start-up.
+     */
+    public List<Conversation> readAll() {
+        List<Conversation> conversations = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                if (name.endsWith(".json.tmp")) {
+                    Files.deleteIfExists(file);
+                } else if (name.endsWith(".json")) {
+                    read(file).ifPresent(conversations::add);
+                }
+            }
+        } catch (IOException e) {
+            log.warn("Could not list the conversation cache {}: {}; starting with no saved conversations", dir, e.toString());
+        }
+        return conversations;
+    }
+
+    private Optional<Conversation> read(Path file) {
+        try {
+            JsonNode root = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
+            if (root == null || !root.path("userId").isTextual() || !root.path("lastActive").canConvertToLong()
+                    || !root.path("messages").isArray()) {
+                throw new IOException("not a conversation file (userId, lastActive or messages missing)");
+            }
+            JsonNode summary = root.path("summary");
+            return Optional.of(new Conversation(
+                    root.get("userId").asText(),
+                    summary.isTextual() ? Optional.of(summary.asText()) : Optional.empty(),
+                    ChatMessageDeserializer.messagesFromJson(root.get("messages").toString()),
+                    Instant.ofEpochMilli(root.get("lastActive").asLong())));
+        } catch (IOException | RuntimeException e) {
+            Path aside = file.resolveSibling(file.getFileName() + ".corrupt");
+            log.warn("Conversation file {} is unreadable ({}); moved it to {} and starting that conversation fresh",
+                    file, e.getMessage(), aside.getFileName());
+            try {
+                Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException moveFailed) {
+                log.warn("Could not move {} aside: {}", file, moveFailed.toString());
+            }
+            return Optional.empty();
+        }
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package dev.cortana.host.conversation;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.knuddels.jtokkit.Encodings;
+import com.knuddels.jtokkit.api.Encoding;
+import com.knuddels.jtokkit.api.EncodingRegistry;
+import com.knuddels.jtokkit.api.EncodingType;
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.Content;
+import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.TextContent;
+import dev.langchain4j.data.message.ToolExecutionResultMessage;
+import dev.langchain4j.data.message.UserMessage;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Counts the tokens a list of messages costs. OpenAI models are counted with their real encoding (jtokkit); for
+ * other families, whose tokenizers are not public, the count is an estimate that errs high so compaction comes early
+ * rather than too late. Exact counts are remembered per message (messages are immutable), so each turn only
+ * tokenises what is new.
+ */
+public final class TokenCounter {
+
+    /** OpenAI's documented framing cost of one chat message (role and separators). */
+    private static final int PER_MESSAGE = 4;
+    /** Images and other non-text parts: a flat, high guess (a detailed image is 765 tokens at OpenAI). */
+    private static final int PER_MEDIA_PART = 1000;
+
+    private final EncodingRegistry registry = Encodings.newLazyEncodingRegistry();
+    /** Weak keys compare by identity: a message dropped from every conversation drops out of the cache. */
+    private final Cache<ChatMessage, int[]> exactCounts = Caffeine.newBuilder().weakKeys().build();
+
+    /** The tokens {@code messages} cost when sent to {@code modelName} ({@code openai/gpt-4o} or {@code gpt-4o}). */
+    public int count(String modelName, List<ChatMessage> messages) {
+        Optional<Encoding> encoding = encodingFor(modelName);
+        long total = 3; // every reply is primed with <|start|>assistant<|message|>
+        for (ChatMessage message : messages) {
+            total += PER_MESSAGE + (encoding.isPresent() ? cachedCount(encoding.get(), message) : count(encoding, message));
+        }
+        return (int) Math.min(Integer.MAX_VALUE, total);
+    }
+
+    /** Whether {@code modelName} is counted exactly rather than estimated. */
+    public boolean isExact(String modelName) {
+        return encodingFor(modelName).isPresent();
+    }
+
+    private int cachedCount(Encoding encoding, ChatMessage message) {
+        // One slot per encoding family seen for this message: [o200k, cl100k], -1 until counted.
+        int slot = encoding.getName().equals(EncodingType.O200K_BASE.getName()) ? 0 : 1;
+        int[] counts = exactCounts.get(message, m -> new int[] {-1, -1});
+        if (counts[slot] < 0) {
+            counts[slot] = count(Optional.of(encoding), message);
+        }
+        return counts[slot];
+    }
+
+    private int count(Optional<Encoding> encoding, ChatMessage message) {
+        if (message instanceof UserMessage user) {
+            int tokens = 0;
+            for (Content content : user.contents()) {
+                tokens += content instanceof TextContent text ? count(encoding, text.text()) : PER_MEDIA_PART;
+            }
+            return tokens;
+        }
+        if (message instanceof AiMessage ai) {
+            int tokens = count(encoding, ai.text());
+            if (ai.hasToolExecutionRequests()) {
+                for (ToolExecutionRequest call : ai.toolExecutionRequests()) {
+                    tokens += PER_MESSAGE + count(encoding, call.name()) + count(encoding, call.arguments());
+                }
+            }
+            return tokens;
+        }
+        if (message instanceof ToolExecutionResultMessage result) {
+            return count(encoding, result.toolName()) + count(encoding, result.text());
+        }
+        if (message instanceof SystemMessage system) {
+            return count(encoding, system.text());
+        }
+        return count(encoding, message.toString());
+    }
+
+    private static int count(Optional<Encoding> encoding, String text) {
+        if (text == null || text.isEmpty()) {
+            return 0;
+        }
+        return encoding.isPresent() ? encoding.get().countTokensOrdinary(text) : estimate(text);
+    }
+
+    /**
+     * About one token per three characters of Latin text (real tokenizers average near four) and one per character
+     * elsewhere (CJK, emoji), where tokenizers often spend one or more.
+     */
+    static int estimate(String text) {
+        int ascii = 0;
+        int other = 0;
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) < 128) {
+                ascii++;
+            } else {
+                other++;
+            }
+        }
+        return (ascii + 2) / 3 + other;
+    }
+
+    private Optional<Encoding> encodingFor(String modelName) {
+        String name = modelName.toLowerCase(Locale.ROOT);
+        int slash = name.indexOf('/');
+        if (slash >= 0) {
+            String provider = name.substring(0, slash);
+            if (!provider.equals("openai")) {
+                return Optional.empty();
+            }
+            name = name.substring(slash + 1);
+        }
+        if (name.startsWith("gpt-4o") || name.startsWith("gpt-4.1") || name.startsWith("gpt-4.5") || name.startsWith("gpt-5")
+                || name.startsWith("chatgpt-") || name.matches("o[1-9].*")) {
+            return Optional.of(registry.getEncoding(EncodingType.O200K_BASE));
+        }
+        if (name.startsWith("gpt-4") || name.startsWith("gpt-3.5")) {
+            return Optional.of(registry.getEncoding(EncodingType.CL100K_BASE));
+        }
+        return Optional.empty();
+    }
+}

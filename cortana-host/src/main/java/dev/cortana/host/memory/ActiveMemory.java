@@ -1,0 +1,116 @@
+package dev.cortana.host.memory;
+
+import dev.cortana.api.memory.MemoryProvider;
+import dev.langchain4j.data.message.ChatMessage;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The memory provider in use: the one named by {@code MEMORY_PROVIDER}, else the first started one, else none. Every
+ * call is isolated: a failing or slow memory plugin costs the turn its memory context, never the answer.
+ */
+public final class ActiveMemory {
+
+    private static final Logger log = LoggerFactory.getLogger(ActiveMemory.class);
+
+    private final Supplier<List<MemoryProvider>> providers;
+    private final Optional<String> preferred;
+    private final ExecutorService executor;
+    private final Duration contextTimeout;
+
+    public ActiveMemory(Supplier<List<MemoryProvider>> providers, Optional<String> preferred, ExecutorService executor,
+                        Duration contextTimeout) {
+        this.providers = providers;
+        this.preferred = preferred;
+        this.executor = executor;
+        this.contextTimeout = contextTimeout;
+    }
+
+    /** No memory at all. */
+    public static ActiveMemory none(ExecutorService executor) {
+        return new ActiveMemory(List::of, Optional.empty(), executor, Duration.ofSeconds(1));
+    }
+
+    /** Facts for the system prompt about {@code message}, or an empty string. */
+    public String context(String userId, String message) {
+        Optional<MemoryProvider> provider = provider();
+        if (provider.isEmpty()) {
+            return "";
+        }
+        CompletableFuture<String> call = CompletableFuture.supplyAsync(() -> {
+            try {
+                return provider.get().context(userId, message);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, executor);
+        try {
+            String context = call.get(contextTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            return context == null ? "" : context.strip();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        } catch (Exception | LinkageError e) {
+            call.cancel(true);
+            log.warn("Memory provider {} gave no context: {}", provider.get().id(), rootCause(e));
+            return "";
+        }
+    }
+
+    /** Hands a finished turn to memory in the background, so the reply does not wait for it. */
+    public void learn(String userId, List<ChatMessage> turn) {
+        provider().ifPresent(memory -> executor.execute(() -> {
+            try {
+                memory.learn(userId, List.copyOf(turn));
+            } catch (Exception | LinkageError e) {
+                log.warn("Memory provider {} could not learn from a turn: {}", memory.id(), e.toString());
+            }
+        }));
+    }
+
+    /**
+     * Hands messages about to be summarised away to memory and waits for it, so compaction never drops anything
+     * memory has not seen. Returns false when memory failed (compaction goes on: the summary still keeps the gist).
+     */
+    public boolean beforeForget(String userId, List<ChatMessage> messages) {
+        Optional<MemoryProvider> provider = provider();
+        if (provider.isEmpty() || messages.isEmpty()) {
+            return true;
+        }
+        try {
+            provider.get().beforeForget(userId, List.copyOf(messages));
+            return true;
+        } catch (Exception | LinkageError e) {
+            log.warn("Memory provider {} failed before compaction: {}", provider.get().id(), e.toString());
+            return false;
+        }
+    }
+
+    private Optional<MemoryProvider> provider() {
+        List<MemoryProvider> available;
+        try {
+            available = providers.get();
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+        if (preferred.isPresent()) {
+            return available.stream().filter(p -> preferred.get().equalsIgnoreCase(p.id())).findFirst();
+        }
+        return available.stream().findFirst();
+    }
+
+    private static String rootCause(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause.toString();
+    }
+}

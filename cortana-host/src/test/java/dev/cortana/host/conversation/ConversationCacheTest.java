@@ -1,0 +1,151 @@
+package dev.cortana.host.conversation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cortana.host.testing.MutableClock;
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.ToolExecutionResultMessage;
+import dev.langchain4j.data.message.UserMessage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConversationCacheTest {
+
+    private static final Duration TTL = Duration.ofMinutes(30);
+
+    @TempDir
+    Path dir;
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T09:00:00Z"));
+
+    private ConversationCache open() {
+        return ConversationCache.open(new ConversationFiles(dir), clock, TTL);
+    }
+
+    private static List<ChatMessage> exchange(String question, String answer) {
+        return List.of(UserMessage.from(question), AiMessage.from(answer));
+    }
+
+    @Test
+    void silenceLongerThanTheTtlStartsAFreshConversation() {
+        ConversationCache cache = open();
+        cache.append("u1", exchange("hi", "hello"));
+
+        clock.advance(TTL.plusSeconds(1));
+
+        assertThat(cache.history("u1")).isEmpty();
+        assertThat(Files.exists(dir.resolve("u1.json"))).isFalse();
+    }
+
+    @Test
+    void everyInteractionRestartsTheTtl() {
+        ConversationCache cache = open();
+        cache.append("u1", exchange("one", "1"));
+        clock.advance(TTL.minusMinutes(1));
+        cache.append("u1", exchange("two", "2"));
+        clock.advance(TTL.minusMinutes(1));
+
+        assertThat(cache.history("u1")).hasSize(4);
+    }
+
+    @Test
+    void aRestartRestoresTheConversationWithToolCallsIntact() {
+        ToolExecutionRequest call = ToolExecutionRequest.builder().id("call_1").name("list_todos").arguments("{}").build();
+        open().append("u1", List.of(UserMessage.from("my todos?"), AiMessage.from(List.of(call)),
+                ToolExecutionResultMessage.from(call, "1. feed the cat"), AiMessage.from("You have one: feed the cat.")));
+
+        List<ChatMessage> restored = open().history("u1");
+
+        assertThat(restored).hasSize(4);
+        assertThat(((AiMessage) restored.get(1)).toolExecutionRequests()).containsExactly(call);
+        assertThat(((ToolExecutionResultMessage) restored.get(2)).text()).isEqualTo("1. feed the cat");
+    }
+
+    @Test
+    void expiredConversationsAreNotRestoredAndTheirFilesAreRemoved() {
+        open().append("u1", exchange("hi", "hello"));
+        clock.advance(TTL.plusSeconds(1));
+
+        assertThat(open().history("u1")).isEmpty();
+        assertThat(Files.exists(dir.resolve("u1.json"))).isFalse();
+    }
+
+    @Test
+    void aCorruptFileIsMovedAsideAndTheOtherConversationsLoad() throws Exception {
+        open().append("u1", exchange("hi", "hello"));
+        Files.writeString(dir.resolve("u2.json"), "{\"userId\": \"u2\", \"messages\": [tru");
+
+        ConversationCache cache = open();
+
+        assertThat(cache.history("u1")).hasSize(2);
+        assertThat(cache.history("u2")).isEmpty();
+        assertThat(dir.resolve("u2.json.corrupt")).hasContent("{\"userId\": \"u2\", \"messages\": [tru");
+        assertThat(Files.exists(dir.resolve("u2.json"))).isFalse();
+    }
+
+    @Test
+    void aTemporaryFileLeftByAKillIsIgnoredAndTheLastCompleteTurnLoads() throws Exception {
+        open().append("u1", exchange("hi", "hello"));
+        Files.writeString(dir.resolve("u1.json.tmp"), "{\"version\":1,\"userId\":\"u1\",\"lastAc");
+
+        assertThat(open().history("u1")).hasSize(2);
+        assertThat(Files.exists(dir.resolve("u1.json.tmp"))).isFalse();
+    }
+
+    @Test
+    void resetForgetsAtOnceAndAcrossRestarts() {
+        ConversationCache cache = open();
+        cache.append("u1", exchange("hi", "hello"));
+
+        cache.reset("u1");
+
+        assertThat(cache.history("u1")).isEmpty();
+        assertThat(open().history("u1")).isEmpty();
+    }
+
+    @Test
+    void aSummaryReplacesTheDroppedMessagesComesFirstAndSurvivesARestart() {
+        ConversationCache cache = open();
+        List<ChatMessage> old = exchange("old question", "old answer");
+        cache.append("u1", old);
+        cache.append("u1", exchange("new question", "new answer"));
+
+        cache.replaceWithSummary("u1", "The user asked an old question.", old);
+        List<ChatMessage> restored = open().history("u1");
+
+        assertThat(restored).hasSize(3);
+        assertThat(((SystemMessage) restored.get(0)).text()).endsWith("The user asked an old question.");
+        assertThat(((UserMessage) restored.get(1)).singleText()).isEqualTo("new question");
+    }
+
+    @Test
+    void aUserIdThatIsNotAPlainNameGetsASafeFileName() {
+        ConversationCache cache = open();
+        cache.append("../../etc/passwd", exchange("hi", "hello"));
+
+        assertThat(open().history("../../etc/passwd")).hasSize(2);
+        assertThat(dir.toFile().list()).allMatch(name -> name.matches("u-[0-9a-f]{32}\\.json"));
+    }
+
+    @Test
+    void compactionRestartsTheTtl() {
+        ConversationCache cache = open();
+        List<ChatMessage> old = exchange("old question", "old answer");
+        cache.append("u1", old);
+        cache.append("u1", exchange("new question", "new answer"));
+        clock.advance(TTL.minusMinutes(1));
+
+        cache.replaceWithSummary("u1", "summary", old);
+        clock.advance(TTL.minusMinutes(1));
+
+        assertThat(cache.history("u1")).hasSize(3);
+    }
+}

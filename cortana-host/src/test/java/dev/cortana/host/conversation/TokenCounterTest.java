@@ -1,0 +1,34 @@
+package dev.cortana.host.conversation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.UserMessage;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TokenCounterTest {
+
+    private final TokenCounter counter = new TokenCounter();
+
+    @Test
+    void openAiModelsAreCountedWithTheirRealEncoding() {
+        // o200k_base: "Hello", ",", " world", "!" = 4 tokens; plus 4 for the message and 3 for the reply priming.
+        List<ChatMessage> messages = List.of(UserMessage.from("Hello, world!"));
+
+        assertThat(counter.count("gpt-4o", messages)).isEqualTo(11);
+        assertThat(counter.count("openai/gpt-4.1-mini", messages)).isEqualTo(11);
+        assertThat(counter.isExact("gpt-4o")).isTrue();
+    }
+
+    @Test
+    void otherModelsAreEstimatedHigherThanARealTokenizerCounts() {
+        String english = "The quick brown fox jumps over the lazy dog while the cat sleeps on the warm windowsill. ".repeat(50);
+        String japanese = "今日はいい天気ですね。明日の会議は何時からですか？".repeat(20);
+        for (String text : List.of(english, japanese)) {
+            List<ChatMessage> messages = List.of(UserMessage.from(text));
+            assertThat(counter.count("anthropic/claude-sonnet-4", messages)).isGreaterThan(counter.count("gpt-4o", messages));
+        }
+        assertThat(counter.isExact("anthropic/claude-sonnet-4")).isFalse();
+    }
+}
