@@ -18,11 +18,15 @@ import dev.cortana.host.plugins.HostServices;
 import dev.cortana.host.plugins.PluginHost;
 import dev.cortana.host.plugins.PluginsCommand;
 import dev.cortana.host.prompt.SystemPrompt;
+import dev.cortana.host.skills.SkillCatalog;
+import dev.cortana.host.skills.SkillsCommand;
+import dev.cortana.api.skills.SkillSource;
 import dev.cortana.host.storage.Database;
 import dev.cortana.host.storage.UserSettingsStore;
 import dev.cortana.host.tools.ToolRegistry;
 import dev.cortana.host.tools.ToolRunner;
 import dev.cortana.host.workspace.HostWorkspace;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -92,8 +96,12 @@ public final class Cortana implements AutoCloseable {
                     () -> plugins.extensions(LlmProvider.class).stream().map(Contribution::extension).toList(),
                     plugins::generation, raw);
             ConversationStore conversations = new InMemoryConversations();
+            SkillCatalog skills = new SkillCatalog(CortanaConfig.bool(raw, "ENABLE_SKILLS", true),
+                    raw.get("SKILLS_DIR").filter(v -> !v.isBlank()).map(Path::of).orElse(workspace.root().resolve("skills")),
+                    workspace.root().resolve("users"), () -> plugins.extensions(SkillSource.class));
             SystemPrompt prompt = new SystemPrompt(workspace, clock,
-                    userId -> zoneOf(userSettings, userId, config.timeZone()), 20_000);
+                    userId -> zoneOf(userSettings, userId, config.timeZone()), 20_000,
+                    userId -> skills.forUser(userId).promptSection(workspace.root()));
             Agent agent = new Agent(models, userId -> userSettings.get(userId, "model").orElse(config.modelName()),
                     tools, toolRunner, conversations, prompt, config.maxToolRounds());
 
@@ -101,7 +109,8 @@ public final class Cortana implements AutoCloseable {
             List<Command> hostCommands = List.of(
                     new HelpCommand(() -> router[0]),
                     new PluginsCommand(plugins, pluginId -> tools.toolNamesByPlugin().getOrDefault(pluginId, List.of())),
-                    new ResetCommand(conversations));
+                    new ResetCommand(conversations),
+                    new SkillsCommand(skills, workspace.root()));
             router[0] = new CommandRouter(() -> {
                 List<Command> all = new ArrayList<>(hostCommands);
                 for (Contribution<CommandProvider> provider : plugins.extensions(CommandProvider.class)) {

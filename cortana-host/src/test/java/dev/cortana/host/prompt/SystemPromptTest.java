@@ -54,4 +54,16 @@ class SystemPromptTest {
 
         assertThat(prompt.forUser("u1")).contains("x".repeat(100) + "\n[... cut").doesNotContain("x".repeat(101));
     }
+
+    @Test
+    void theUsersSkillsSectionComesAfterThePromptFilesAndBeforeTheTime() {
+        HostWorkspace workspace = HostWorkspace.open(dir);
+        SystemPrompt prompt = new SystemPrompt(workspace, clock, user -> ZoneOffset.UTC, 20_000,
+                user -> "# Skills\n- notes: for " + user + "\n");
+
+        String text = prompt.forUser("u1");
+
+        assertThat(text.indexOf("# Tool policy")).isLessThan(text.indexOf("# Skills\n- notes: for u1\n"));
+        assertThat(text.indexOf("- notes: for u1")).isLessThan(text.indexOf("# Now"));
+    }
 }

@@ -66,6 +66,8 @@ final class ReadFileTool {
         if (looksBinary(file)) {
             return spelled + " is a binary file (" + Files.size(file) + " bytes); not shown as text.";
         }
+        // A skill names its own folder {baseDir} so it works wherever it is installed.
+        String baseDir = file.getFileName().toString().equals("SKILL.md") ? file.getParent().toString() : null;
         StringBuilder shown = new StringBuilder();
         int lineNumber = 0;
         int lastShown = 0;
@@ -79,6 +81,9 @@ final class ReadFileTool {
                 lineNumber++;
                 if (lineNumber == 1 && line.startsWith("\uFEFF")) {
                     line = line.substring(1);
+                }
+                if (baseDir != null) {
+                    line = line.replace("{baseDir}", baseDir);
                 }
                 if (lineNumber < offset || byteLimitHit || lineNumber >= offset + limit) {
                     continue;

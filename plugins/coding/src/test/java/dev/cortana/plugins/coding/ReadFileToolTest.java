@@ -93,4 +93,13 @@ class ReadFileToolTest {
     void readOnlyPromptFilesCanBeRead() throws Exception {
         assertThat(read(Map.of(), "path", "IDENTITY.md")).contains("Cortana");
     }
+
+    @Test
+    void baseDirInASkillIsReplacedByTheSkillsFolder() throws Exception {
+        Path skill = Files.createDirectories(workspace.resolve("skills/pdf-tools"));
+        Files.writeString(skill.resolve("SKILL.md"), "---\nname: pdf-tools\ndescription: PDFs\n---\nRun {baseDir}/extract.sh\n");
+
+        assertThat(read(Map.of(), "path", "skills/pdf-tools/SKILL.md", "offset", 5))
+                .isEqualTo("Run " + skill.toAbsolutePath().normalize() + "/extract.sh");
+    }
 }
