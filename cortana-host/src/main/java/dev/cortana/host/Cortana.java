@@ -101,7 +101,7 @@ public final class Cortana implements AutoCloseable {
                     workspace.root().resolve("users"), () -> plugins.extensions(SkillSource.class));
             SystemPrompt prompt = new SystemPrompt(workspace, clock,
                     userId -> zoneOf(userSettings, userId, config.timeZone()), 20_000,
-                    userId -> skills.forUser(userId).promptSection(workspace.root()));
+                    userId -> skills.promptSection(userId, workspace.root()));
             Agent agent = new Agent(models, userId -> userSettings.get(userId, "model").orElse(config.modelName()),
                     tools, toolRunner, conversations, prompt, config.maxToolRounds());
 

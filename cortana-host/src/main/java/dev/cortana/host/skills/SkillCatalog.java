@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -35,6 +36,7 @@ public final class SkillCatalog {
     private final Supplier<List<Contribution<SkillSource>>> plugins;
     private final Map<Path, Listing> listings = new ConcurrentHashMap<>();
     private final Map<Path, Parsed> parsed = new ConcurrentHashMap<>();
+    private final Map<String, Known> lastIndex = new ConcurrentHashMap<>();
 
     /**
      * @param enabled   {@code ENABLE_SKILLS}; when false every index is empty
@@ -60,12 +62,14 @@ public final class SkillCatalog {
         }
         Map<String, Skill> byName = new LinkedHashMap<>();
         List<SkillProblem> problems = new ArrayList<>();
-        for (Contribution<SkillSource> source : plugins.get()) {
+        List<Object> seen = new ArrayList<>();
+        List<Contribution<SkillSource>> sources = plugins.get();
+        for (Contribution<SkillSource> source : sources) {
             List<Skill> found = new ArrayList<>();
             try {
                 for (Path folder : source.extension().skillDirectories()) {
                     load(folder.toAbsolutePath().normalize().resolve("SKILL.md"), "plugin " + source.pluginId(),
-                            found, problems, true);
+                            found, problems, true, seen);
                 }
             } catch (RuntimeException | LinkageError e) {
                 problems.add(new SkillProblem(Path.of(source.pluginId()), "plugin " + source.pluginId()
@@ -73,11 +77,33 @@ public final class SkillCatalog {
             }
             merge(byName, found, problems);
         }
-        merge(byName, folder(globalDir, "global", problems), problems);
+        merge(byName, folder(globalDir, "global", problems, seen), problems);
         if (SAFE_USER_ID.matcher(userId).matches() && !userId.startsWith(".")) {
-            merge(byName, folder(usersDir.resolve(userId).resolve("skills"), "user", problems), problems);
+            merge(byName, folder(usersDir.resolve(userId).resolve("skills"), "user", problems, seen), problems);
         }
-        return new SkillIndex(List.copyOf(byName.values()), List.copyOf(problems));
+        // Most messages find nothing changed: hand back the same index, so its prompt section is built once.
+        Known known = lastIndex.get(userId);
+        if (known != null && sameParts(known.seen, seen)) {
+            return known.index;
+        }
+        SkillIndex index = new SkillIndex(List.copyOf(byName.values()), List.copyOf(problems));
+        lastIndex.put(userId, new Known(seen, index, new AtomicReference<>()));
+        return index;
+    }
+
+    /** The system prompt's skills section for {@code userId}, built again only when the skills changed. */
+    public String promptSection(String userId, Path workspaceRoot) {
+        SkillIndex index = forUser(userId);
+        Known known = lastIndex.get(userId);
+        if (known == null || known.index != index) {
+            return index.promptSection(workspaceRoot);
+        }
+        String cached = known.section.get();
+        if (cached == null) {
+            cached = index.promptSection(workspaceRoot);
+            known.section.set(cached);
+        }
+        return cached;
     }
 
     private static void merge(Map<String, Skill> byName, List<Skill> found, List<SkillProblem> problems) {
@@ -98,10 +124,12 @@ public final class SkillCatalog {
     }
 
     /** The skills in the sub-folders of {@code root}, in name order. */
-    private List<Skill> folder(Path root, String origin, List<SkillProblem> problems) {
+    private List<Skill> folder(Path root, String origin, List<SkillProblem> problems, List<Object> seen) {
         List<Skill> found = new ArrayList<>();
-        for (Path skillFolder : listing(root)) {
-            load(skillFolder.resolve("SKILL.md"), origin, found, problems, false);
+        List<Path> folders = listing(root);
+        seen.add(folders);
+        for (Path skillFolder : folders) {
+            load(skillFolder.resolve("SKILL.md"), origin, found, problems, false, seen);
         }
         return found;
     }
@@ -130,19 +158,23 @@ public final class SkillCatalog {
         return result;
     }
 
-    private void load(Path file, String origin, List<Skill> found, List<SkillProblem> problems, boolean mustExist) {
+    /** Loads one skill; {@code seen} gets what it was made from (the cached parse), to tell whether anything changed. */
+    private void load(Path file, String origin, List<Skill> found, List<SkillProblem> problems, boolean mustExist,
+                      List<Object> seen) {
         BasicFileAttributes attributes;
         try {
             attributes = Files.readAttributes(file, BasicFileAttributes.class);
         } catch (NoSuchFileException e) {
             // A folder in a skills folder without SKILL.md holds scripts or drafts, not a skill.
             parsed.remove(file);
+            seen.add(file);
             if (mustExist) {
                 problems.add(new SkillProblem(file, "is missing", true));
             }
             return;
         } catch (IOException e) {
             problems.add(new SkillProblem(file, "cannot be read: " + e.getMessage(), true));
+            seen.add(e.toString());
             return;
         }
         long modified = attributes.lastModifiedTime().toMillis();
@@ -154,8 +186,29 @@ public final class SkillCatalog {
             cached = new Parsed(modified, attributes.size(), origin, result);
             parsed.put(file, cached);
         }
+        seen.add(cached);
         cached.result.skill().ifPresent(found::add);
         problems.addAll(cached.result.problems());
+    }
+
+    /** Cached parses and listings are compared by identity: a new object means something was re-read. */
+    private static boolean sameParts(List<Object> before, List<Object> now) {
+        if (before.size() != now.size()) {
+            return false;
+        }
+        for (int i = 0; i < now.size(); i++) {
+            Object a = before.get(i);
+            Object b = now.get(i);
+            if (a != b && !((a instanceof Path || a instanceof String) && a.equals(b))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The last index of a user, what it was made from, and its prompt section once built. */
+    private record Known(List<Object> seen, SkillIndex index,
+                         AtomicReference<String> section) {
     }
 
     private record Listing(long modified, List<Path> folders) {
