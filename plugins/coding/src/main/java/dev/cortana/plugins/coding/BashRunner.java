@@ -7,8 +7,10 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +26,8 @@ final class BashRunner {
     static final long MAX_SAVED_BYTES = 64L * 1024 * 1024;
     private static final boolean HAS_SETSID = new File("/usr/bin/setsid").canExecute() || new File("/bin/setsid").canExecute();
     private static final File NULL_DEVICE = new File("/dev/null");
+    private static final Pattern SECRET_NAME =
+            Pattern.compile("(?i).*(API_KEY|APIKEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL).*|DATABASE_URL");
 
     private final Path workingDirectory;
     private final int maxLines;
@@ -37,11 +41,12 @@ final class BashRunner {
 
     BashResult run(String command, int timeoutSeconds) throws IOException, InterruptedException {
         List<String> argv = HAS_SETSID ? List.of("setsid", "bash", "-c", command) : List.of("bash", "-c", command);
-        Process process = new ProcessBuilder(argv)
+        ProcessBuilder builder = new ProcessBuilder(argv)
                 .directory(workingDirectory.toFile())
                 .redirectErrorStream(true)
-                .redirectInput(NULL_DEVICE)
-                .start();
+                .redirectInput(NULL_DEVICE);
+        withoutSecrets(builder.environment());
+        Process process = builder.start();
         OutputPump pump = new OutputPump(process.getInputStream(), new TailBuffer(maxBytes), maxLines);
         Thread reader = new Thread(pump, "execute_bash-output-" + process.pid());
         reader.setDaemon(true);
@@ -67,6 +72,14 @@ final class BashRunner {
         }
         return new BashResult(pump.tail.tail(), timedOut ? -1 : process.exitValue(), timedOut, timeoutSeconds,
                 pump.tail.totalBytes(), pump.tail.totalLines(), Optional.ofNullable(pump.spillFile));
+    }
+
+    /**
+     * Drops variables that look like secrets (Cortana's own API keys, the Discord token, the database URL) from a
+     * command's environment: {@code env} run by the model must not put them into a reply.
+     */
+    static void withoutSecrets(Map<String, String> environment) {
+        environment.keySet().removeIf(name -> SECRET_NAME.matcher(name).matches());
     }
 
     /** Kills the session's process group, and any descendant that moved out of it. */

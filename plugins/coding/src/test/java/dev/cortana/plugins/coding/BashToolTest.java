@@ -162,4 +162,14 @@ class BashToolTest {
         assertThatThrownBy(() -> new CodingToolProvider(new CodingTestContext(workspace, Map.of("BASH_APPROVAL", "maybe"))))
                 .hasMessage("BASH_APPROVAL must be never or ask, got 'maybe'");
     }
+
+    @Test
+    void secretLookingVariablesAreNotPassedToCommands() {
+        Map<String, String> environment = new HashMap<>(Map.of("OPENAI_API_KEY", "sk-1", "DISCORD_TOKEN", "t",
+                "DATABASE_URL", "postgresql://u:p@h/db", "DB_PASSWORD", "p", "PATH", "/usr/bin", "HOME", "/home/c"));
+
+        BashRunner.withoutSecrets(environment);
+
+        assertThat(environment).containsOnlyKeys("PATH", "HOME");
+    }
 }
