@@ -123,13 +123,13 @@ public final class SkillCatalog {
         }
     }
 
-    /** The skills in the sub-folders of {@code root}, in name order. */
+    /** The skills in the sub-folders of {@code root}, in folder name order. */
     private List<Skill> folder(Path root, String origin, List<SkillProblem> problems, List<Object> seen) {
         List<Skill> found = new ArrayList<>();
-        List<Path> folders = listing(root);
-        seen.add(folders);
-        for (Path skillFolder : folders) {
-            load(skillFolder.resolve("SKILL.md"), origin, found, problems, false, seen);
+        List<Path> files = listing(root);
+        seen.add(files);
+        for (Path file : files) {
+            load(file, origin, found, problems, false, seen);
         }
         return found;
     }
@@ -144,7 +144,7 @@ public final class SkillCatalog {
         }
         Listing cached = listings.get(root);
         if (cached != null && cached.modified == modified) {
-            return cached.folders;
+            return cached.files;
         }
         List<Path> folders = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(root, Files::isDirectory)) {
@@ -153,7 +153,7 @@ public final class SkillCatalog {
             log.warn("Skills: cannot list {}: {}", root, e.getMessage());
         }
         folders.sort(null);
-        List<Path> result = List.copyOf(folders);
+        List<Path> result = folders.stream().map(folder -> folder.resolve("SKILL.md")).toList();
         listings.put(root, new Listing(modified, result));
         return result;
     }
@@ -211,7 +211,8 @@ public final class SkillCatalog {
                          AtomicReference<String> section) {
     }
 
-    private record Listing(long modified, List<Path> folders) {
+    /** The {@code SKILL.md} path of every sub-folder of a skills folder, as of the folder's modification time. */
+    private record Listing(long modified, List<Path> files) {
     }
 
     private record Parsed(long modified, long size, String origin, SkillFile.Parsed result) {
