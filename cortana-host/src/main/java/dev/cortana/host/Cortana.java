@@ -24,11 +24,15 @@ import dev.cortana.host.plugins.HostServices;
 import dev.cortana.host.plugins.PluginHost;
 import dev.cortana.host.plugins.PluginsCommand;
 import dev.cortana.host.prompt.SystemPrompt;
+import dev.cortana.host.skills.SkillCatalog;
+import dev.cortana.host.skills.SkillsCommand;
+import dev.cortana.api.skills.SkillSource;
 import dev.cortana.host.storage.Database;
 import dev.cortana.host.storage.UserSettingsStore;
 import dev.cortana.host.tools.ToolRegistry;
 import dev.cortana.host.tools.ToolRunner;
 import dev.cortana.host.workspace.HostWorkspace;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -107,8 +111,12 @@ public final class Cortana implements AutoCloseable {
                     raw.get("MEMORY_PROVIDER"), Executors.newCachedThreadPool(daemonThreads("memory")), Duration.ofSeconds(10));
             ConversationCompactor compactor = new ConversationCompactor(conversations, models, new TokenCounter(), memory,
                     conversationSettings);
+            SkillCatalog skills = new SkillCatalog(CortanaConfig.bool(raw, "ENABLE_SKILLS", true),
+                    raw.get("SKILLS_DIR").filter(v -> !v.isBlank()).map(Path::of).orElse(workspace.root().resolve("skills")),
+                    workspace.root().resolve("users"), () -> plugins.extensions(SkillSource.class));
             SystemPrompt prompt = new SystemPrompt(workspace, clock,
-                    userId -> zoneOf(userSettings, userId, config.timeZone()), 20_000);
+                    userId -> zoneOf(userSettings, userId, config.timeZone()), 20_000,
+                    userId -> skills.promptSection(userId, workspace.root()));
             Agent agent = new Agent(models, userId -> modelOf(userSettings, userId, config.modelName()),
                     tools, toolRunner, conversations, prompt, config.maxToolRounds(), compactor, memory);
 
@@ -117,7 +125,8 @@ public final class Cortana implements AutoCloseable {
                     new HelpCommand(() -> router[0]),
                     new PluginsCommand(plugins, pluginId -> tools.toolNamesByPlugin().getOrDefault(pluginId, List.of())),
                     new ResetCommand(conversations),
-                    new CompactCommand(agent));
+                    new CompactCommand(agent),
+                    new SkillsCommand(skills, workspace.root()));
             router[0] = new CommandRouter(() -> {
                 List<Command> all = new ArrayList<>(hostCommands);
                 for (Contribution<CommandProvider> provider : plugins.extensions(CommandProvider.class)) {

@@ -134,7 +134,7 @@ public record CortanaConfig(
     }
 
     /** A boolean in the forms users write in {@code .env} files. */
-    static boolean bool(Config config, String key, boolean defaultValue) {
+    public static boolean bool(Config config, String key, boolean defaultValue) {
         Optional<String> value = config.get(key);
         if (value.isEmpty()) {
             return defaultValue;

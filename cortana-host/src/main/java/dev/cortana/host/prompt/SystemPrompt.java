@@ -31,8 +31,16 @@ public final class SystemPrompt {
     private final Function<String, ZoneId> zoneOfUser;
     private final int maxFileChars;
     private final Map<Path, CachedFile> cache = new ConcurrentHashMap<>();
+    private final Function<String, String> skillsSection;
 
     public SystemPrompt(HostWorkspace workspace, Clock clock, Function<String, ZoneId> zoneOfUser, int maxFileChars) {
+        this(workspace, clock, zoneOfUser, maxFileChars, userId -> "");
+    }
+
+    /** @param skillsSection the skills index section for a user ({@code ""} when there are none) */
+    public SystemPrompt(HostWorkspace workspace, Clock clock, Function<String, ZoneId> zoneOfUser, int maxFileChars,
+                        Function<String, String> skillsSection) {
+        this.skillsSection = skillsSection;
         this.workspace = workspace;
         this.clock = clock;
         this.zoneOfUser = zoneOfUser;
@@ -52,6 +60,10 @@ public final class SystemPrompt {
             if (!text.isBlank()) {
                 prompt.append(text.strip()).append("\n\n");
             }
+        }
+        String skills = skillsSection.apply(userId);
+        if (!skills.isEmpty()) {
+            prompt.append(skills).append('\n');
         }
         ZoneId zone = zoneOfUser.apply(userId);
         ZonedDateTime now = ZonedDateTime.now(clock.withZone(zone));

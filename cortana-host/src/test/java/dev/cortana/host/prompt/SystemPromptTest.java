@@ -66,4 +66,16 @@ class SystemPromptTest {
                 + "The user's cat is called Miso.\n");
         assertThat(prompt.forUser("u1", "")).doesNotContain("# Memory");
     }
+
+    @Test
+    void theUsersSkillsSectionComesAfterThePromptFilesAndBeforeTheTime() {
+        HostWorkspace workspace = HostWorkspace.open(dir);
+        SystemPrompt prompt = new SystemPrompt(workspace, clock, user -> ZoneOffset.UTC, 20_000,
+                user -> "# Skills\n- notes: for " + user + "\n");
+
+        String text = prompt.forUser("u1");
+
+        assertThat(text.indexOf("# Tool policy")).isLessThan(text.indexOf("# Skills\n- notes: for u1\n"));
+        assertThat(text.indexOf("- notes: for u1")).isLessThan(text.indexOf("# Now"));
+    }
 }

@@ -1,0 +1,102 @@
+package dev.cortana.host.channel;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Standard input read on its own thread, so a line typed while a turn is running can answer a question that turn
+ * asks (an approval). A line goes to the question waiting for an answer if there is one, otherwise it queues as the
+ * next message. Piped input stays in order: a question takes the next queued line, as a script would expect.
+ */
+final class ConsoleInput {
+
+    private static final Logger log = LoggerFactory.getLogger(ConsoleInput.class);
+
+    private final Deque<String> queued = new ArrayDeque<>();
+    private boolean ended;
+    private CompletableFuture<Optional<String>> waitingAnswer;
+
+    /** Starts reading {@code in} on a daemon thread until end of input. */
+    void startReading(BufferedReader in) {
+        Thread reader = new Thread(() -> {
+            try {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    offer(line);
+                }
+            } catch (IOException e) {
+                log.warn("Console input failed: {}", e.getMessage());
+            } finally {
+                end();
+            }
+        }, "console-input");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    synchronized void offer(String line) {
+        if (waitingAnswer != null) {
+            waitingAnswer.complete(Optional.of(line));
+            waitingAnswer = null;
+            return;
+        }
+        queued.add(line);
+        notifyAll();
+    }
+
+    synchronized void end() {
+        ended = true;
+        if (waitingAnswer != null) {
+            waitingAnswer.complete(Optional.empty());
+            waitingAnswer = null;
+        }
+        notifyAll();
+    }
+
+    /** The next message line, or empty at end of input once every queued line was taken. */
+    synchronized Optional<String> nextLine() throws InterruptedException {
+        while (queued.isEmpty() && !ended) {
+            wait();
+        }
+        return Optional.ofNullable(queued.poll());
+    }
+
+    /**
+     * The next line as the answer to a question: empty at end of input; {@link TimeoutException} when nothing
+     * arrives within {@code timeout}.
+     */
+    Optional<String> answer(Duration timeout) throws InterruptedException, TimeoutException {
+        CompletableFuture<Optional<String>> answer;
+        synchronized (this) {
+            if (!queued.isEmpty()) {
+                return Optional.of(queued.poll());
+            }
+            if (ended) {
+                return Optional.empty();
+            }
+            answer = new CompletableFuture<>();
+            waitingAnswer = answer;
+        }
+        try {
+            return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            return Optional.empty();
+        } finally {
+            synchronized (this) {
+                if (waitingAnswer == answer) {
+                    waitingAnswer = null;
+                }
+            }
+        }
+    }
+}

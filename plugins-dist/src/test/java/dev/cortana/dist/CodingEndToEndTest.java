@@ -1,0 +1,101 @@
+package dev.cortana.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cortana.host.testing.FakeOpenAi;
+import dev.cortana.host.testing.FakeOpenAi.Reply;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The coding plugin's JAR in the assembled bot: the model runs commands through {@code execute_bash}, the master
+ * approves or denies them on the console ({@code BASH_APPROVAL=ask}), and workspace skills reach the prompt.
+ */
+class CodingEndToEndTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path workspace;
+
+    @TempDir
+    Path workingDir;
+
+    private FakeOpenAi openAi;
+
+    @BeforeEach
+    void startModel() {
+        openAi = FakeOpenAi.start();
+        openAi.respondWith(request -> {
+            if (request.lastToolResult() != null) {
+                return Reply.text(request.lastToolResult());
+            }
+            String said = request.lastUserMessage();
+            if (said.startsWith("run ")) {
+                return Reply.toolCall("execute_bash",
+                        JSON.createObjectNode().put("command", said.substring(4)).toString());
+            }
+            return Reply.text("You said: " + said);
+        });
+    }
+
+    @AfterEach
+    void stopModel() {
+        openAi.close();
+    }
+
+    private Map<String, String> environment(String approval) {
+        Map<String, String> env = new HashMap<>();
+        env.put("WORKSPACE_DIR", workspace.toString());
+        env.put("PLUGINS_DIR", ConsoleSession.bundledPlugins().toString());
+        env.put("OPENAI_API_KEY", "sk-test-coding-0001");
+        env.put("OPENAI_API_BASE", openAi.baseUrl());
+        env.put("LLM_MODEL_NAME", "gpt-4o");
+        env.put("BASH_APPROVAL", approval);
+        return env;
+    }
+
+    @Test
+    void theMasterApprovesOneCommandAndDeniesTheNextOnTheConsole() {
+        ConsoleSession.Result result = ConsoleSession.run(environment("ask"), workingDir,
+                "run echo approved > ran.txt", "y", "run touch denied.txt", "n", "hello");
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(result.stdout()).isEqualTo(
+                "Approval needed: Run this command?\n```\necho approved > ran.txt\n```\n"
+                        + "Allow? [y/N] (answer within 60 s)\nApproved.\n(no output)\n"
+                        + "Approval needed: Run this command?\n```\ntouch denied.txt\n```\n"
+                        + "Allow? [y/N] (answer within 60 s)\nDenied.\nNot run: the user denied.\n"
+                        + "You said: hello\n");
+        assertThat(workspace.resolve("ran.txt")).hasContent("approved\n");
+        assertThat(workspace.resolve("denied.txt")).doesNotExist();
+    }
+
+    @Test
+    void withoutApprovalCommandsRunAndAllFourToolsAreOffered() {
+        ConsoleSession.Result result = ConsoleSession.run(environment("never"), workingDir, "run echo hi; exit 2");
+
+        assertThat(result.stdout()).isEqualTo("hi\n\nExit code: 2\n");
+        assertThat(openAi.chatRequests().get(0).toolNames())
+                .contains("execute_bash", "read_file", "write_file", "edit_file");
+    }
+
+    @Test
+    void aSkillInTheWorkspaceIsInTheSystemPromptAndListedBySkillsCommand() throws Exception {
+        Path skill = Files.createDirectories(workspace.resolve("skills/weather"));
+        Files.writeString(skill.resolve("SKILL.md"), "---\nname: weather\ndescription: Get the forecast.\n---\n");
+
+        ConsoleSession.Result result = ConsoleSession.run(environment("never"), workingDir, "hello", "/skills");
+
+        assertThat(openAi.chatRequests().get(0).systemPrompt())
+                .contains("- weather: Get the forecast. (skills/weather/SKILL.md)");
+        assertThat(result.stdout()).contains("- `weather` — Get the forecast. _(global, skills/weather/SKILL.md)_");
+    }
+}

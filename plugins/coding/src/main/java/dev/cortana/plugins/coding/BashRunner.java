@@ -1,0 +1,170 @@
+package dev.cortana.plugins.coding;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs {@code bash -c} in its own session (so in its own process group) and streams its output into a
+ * {@link TailBuffer}. On timeout or interruption the whole process group is killed, so nothing it started keeps
+ * running. When the output is longer than the limits, all of it (up to {@link #MAX_SAVED_BYTES}) goes to a file.
+ */
+final class BashRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(BashRunner.class);
+    /** A command printing gigabytes must not fill the disk either; the tail is in the result anyway. */
+    static final long MAX_SAVED_BYTES = 64L * 1024 * 1024;
+    private static final boolean HAS_SETSID = new File("/usr/bin/setsid").canExecute() || new File("/bin/setsid").canExecute();
+    private static final File NULL_DEVICE = new File("/dev/null");
+    private static final Pattern SECRET_NAME =
+            Pattern.compile("(?i).*(API_KEY|APIKEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL).*|DATABASE_URL");
+
+    private final Path workingDirectory;
+    private final int maxLines;
+    private final int maxBytes;
+
+    BashRunner(Path workingDirectory, int maxLines, int maxBytes) {
+        this.workingDirectory = workingDirectory;
+        this.maxLines = maxLines;
+        this.maxBytes = maxBytes;
+    }
+
+    BashResult run(String command, int timeoutSeconds) throws IOException, InterruptedException {
+        List<String> argv = HAS_SETSID ? List.of("setsid", "bash", "-c", command) : List.of("bash", "-c", command);
+        ProcessBuilder builder = new ProcessBuilder(argv)
+                .directory(workingDirectory.toFile())
+                .redirectErrorStream(true)
+                .redirectInput(NULL_DEVICE);
+        withoutSecrets(builder.environment());
+        Process process = builder.start();
+        OutputPump pump = new OutputPump(process.getInputStream(), new TailBuffer(maxBytes), maxLines);
+        Thread reader = new Thread(pump, "execute_bash-output-" + process.pid());
+        reader.setDaemon(true);
+        reader.start();
+        boolean timedOut = false;
+        try {
+            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                timedOut = true;
+                killGroup(process);
+            }
+            // Output still buffered in the pipe arrives shortly after exit; a background job that inherited the
+            // pipe would keep it open forever, so the wait is bounded.
+            reader.join(timedOut ? 2000 : 1000);
+        } catch (InterruptedException e) {
+            killGroup(process);
+            throw e;
+        } finally {
+            if (reader.isAlive()) {
+                process.getInputStream().close();
+                reader.join(1000);
+            }
+            pump.closeSpill();
+        }
+        return new BashResult(pump.tail.tail(), timedOut ? -1 : process.exitValue(), timedOut, timeoutSeconds,
+                pump.tail.totalBytes(), pump.tail.totalLines(), Optional.ofNullable(pump.spillFile));
+    }
+
+    /**
+     * Drops variables that look like secrets (Cortana's own API keys, the Discord token, the database URL) from a
+     * command's environment: {@code env} run by the model must not put them into a reply.
+     */
+    static void withoutSecrets(Map<String, String> environment) {
+        environment.keySet().removeIf(name -> SECRET_NAME.matcher(name).matches());
+    }
+
+    /** Kills the session's process group, and any descendant that moved out of it. */
+    static void killGroup(Process process) {
+        List<ProcessHandle> descendants = process.descendants().toList();
+        if (HAS_SETSID) {
+            try {
+                new ProcessBuilder("kill", "-KILL", "--", "-" + process.pid())
+                        .redirectErrorStream(true).redirectOutput(NULL_DEVICE).start().waitFor(5, TimeUnit.SECONDS);
+            } catch (IOException e) {
+                log.warn("execute_bash: could not kill process group {}: {}", process.pid(), e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        descendants.forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+    }
+
+    /** Copies the process output into the tail buffer and, once it exceeds the limits, into a file. */
+    private static final class OutputPump implements Runnable {
+        private final InputStream in;
+        private final TailBuffer tail;
+        private final int maxLines;
+        private Path spillFile;
+        private OutputStream spill;
+        private long spilled;
+
+        OutputPump(InputStream in, TailBuffer tail, int maxLines) {
+            this.in = in;
+            this.tail = tail;
+            this.maxLines = maxLines;
+        }
+
+        @Override
+        public void run() {
+            byte[] chunk = new byte[16384];
+            try {
+                int read;
+                while ((read = in.read(chunk)) != -1) {
+                    if (spill == null && exceedsLimits(chunk, read)) {
+                        startSpill();
+                    }
+                    if (spill != null && spilled < MAX_SAVED_BYTES) {
+                        int length = (int) Math.min(read, MAX_SAVED_BYTES - spilled);
+                        spill.write(chunk, 0, length);
+                        spilled += length;
+                    }
+                    tail.write(chunk, 0, read);
+                }
+            } catch (IOException e) {
+                // The stream is closed when the command is done or killed: what was read is the output.
+            }
+        }
+
+        private boolean exceedsLimits(byte[] chunk, int length) {
+            if (tail.totalBytes() + length > tail.keptCapacity()) {
+                return true;
+            }
+            long lines = tail.newlines();
+            for (int i = 0; i < length && lines <= maxLines; i++) {
+                if (chunk[i] == '\n') {
+                    lines++;
+                }
+            }
+            // A last line without a newline counts as a line too.
+            return lines + (chunk[length - 1] != '\n' ? 1 : 0) > maxLines;
+        }
+
+        private void startSpill() throws IOException {
+            spillFile = Files.createTempFile("cortana-bash-", ".log");
+            spill = Files.newOutputStream(spillFile);
+            byte[] sofar = tail.keptBytes();
+            spill.write(sofar);
+            spilled = sofar.length;
+        }
+
+        void closeSpill() {
+            if (spill != null) {
+                try {
+                    spill.close();
+                } catch (IOException e) {
+                    log.warn("execute_bash: could not finish the output file {}: {}", spillFile, e.getMessage());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package dev.cortana.plugins.coding;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cortana.api.tools.AgentTool;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CodingToolProviderTest {
+
+    @TempDir
+    Path workspace;
+
+    private java.util.List<String> offered(Map<String, String> settings) {
+        return new CodingToolProvider(new CodingTestContext(workspace, settings)).dynamicTools().stream()
+                .map(AgentTool::name).toList();
+    }
+
+    @Test
+    void allFourToolsAreOfferedByDefault() {
+        assertThat(offered(Map.of())).containsExactly("execute_bash", "read_file", "write_file", "edit_file");
+    }
+
+    @Test
+    void disabledBashIsNotOfferedAtAll() {
+        assertThat(offered(Map.of("ENABLE_BASH_TOOL", "false"))).containsExactly("read_file", "write_file", "edit_file");
+    }
+
+    @Test
+    void disabledFileToolsAreNotOfferedAtAll() {
+        assertThat(offered(Map.of("ENABLE_FILE_TOOLS", "false"))).containsExactly("execute_bash");
+    }
+}
