@@ -13,6 +13,8 @@ import dev.cortana.host.config.CortanaConfig;
 import dev.cortana.host.conversation.ConversationStore;
 import dev.cortana.host.conversation.InMemoryConversations;
 import dev.cortana.host.llm.ModelRouter;
+import dev.cortana.host.commands.SettingsCommand;
+import dev.cortana.host.llm.rotation.RotationSettings;
 import dev.cortana.host.plugins.Contribution;
 import dev.cortana.host.plugins.HostServices;
 import dev.cortana.host.plugins.PluginHost;
@@ -90,7 +92,7 @@ public final class Cortana implements AutoCloseable {
             ToolRunner toolRunner = new ToolRunner(config.toolTimeout());
             ModelRouter models = new ModelRouter(
                     () -> plugins.extensions(LlmProvider.class).stream().map(Contribution::extension).toList(),
-                    plugins::generation, raw);
+                    plugins::generation, raw, RotationSettings.from(raw, workspace.root()), clock);
             ConversationStore conversations = new InMemoryConversations();
             SystemPrompt prompt = new SystemPrompt(workspace, clock,
                     userId -> zoneOf(userSettings, userId, config.timeZone()), 20_000);
@@ -101,7 +103,8 @@ public final class Cortana implements AutoCloseable {
             List<Command> hostCommands = List.of(
                     new HelpCommand(() -> router[0]),
                     new PluginsCommand(plugins, pluginId -> tools.toolNamesByPlugin().getOrDefault(pluginId, List.of())),
-                    new ResetCommand(conversations));
+                    new ResetCommand(conversations),
+                    new SettingsCommand(models, userSettings, config.modelName(), config.timeZone()));
             router[0] = new CommandRouter(() -> {
                 List<Command> all = new ArrayList<>(hostCommands);
                 for (Contribution<CommandProvider> provider : plugins.extensions(CommandProvider.class)) {
@@ -180,6 +183,7 @@ public final class Cortana implements AutoCloseable {
         }
         scheduler.shutdownNow();
         toolRunner.close();
+        models.close();
         database.close();
     }
 }

@@ -9,40 +9,87 @@ import dev.langchain4j.exception.HttpException;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.cortana.host.llm.rotation.CooldownPolicy;
+import dev.cortana.host.llm.rotation.KeyPool;
+import dev.cortana.host.llm.rotation.KeyRecord;
+import dev.cortana.host.llm.rotation.RotationSettings;
+import dev.cortana.host.llm.rotation.UsageLedger;
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.model.output.TokenUsage;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import dev.cortana.host.llm.rotation.KeyStatus;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.TreeSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends a chat request to the right provider with a configured key. Providers come from plugins, keys from the
- * environment ({@link CredentialDiscovery}); clients are built once per (key, model) and rebuilt when the plugin set
- * changes.
+ * Sends a chat request to the right provider, rotating through its keys. Providers come from plugins, keys from the
+ * environment ({@link CredentialDiscovery}); each provider's keys form one {@link KeyPool} (selection, cooldowns,
+ * usage), saved to the {@link UsageLedger} off the request path. Clients are built once per (key, model) and
+ * rebuilt when the plugin set changes.
  */
-public final class ModelRouter {
+public final class ModelRouter implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ModelRouter.class);
+    private static final Duration TRANSIENT_BACKOFF = Duration.ofMillis(250);
 
     private final Supplier<List<LlmProvider>> providers;
     private final Supplier<Long> pluginGeneration;
     private final Config config;
+    private final RotationSettings settings;
+    private final Clock clock;
     private final Map<String, List<LlmCredential>> credentials;
     private final SecretRedactor redactor;
     private final Map<String, ChatModel> clients = new ConcurrentHashMap<>();
+    private final Map<String, KeyPool> pools = new ConcurrentHashMap<>();
+    private final Optional<UsageLedger> ledger;
+    private final Map<String, KeyRecord> restored;
+    private final ModelListings listings;
+    private final ExecutorService callers = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "model-call");
+        thread.setDaemon(true);
+        return thread;
+    });
     private volatile long clientsGeneration = -1;
 
     public ModelRouter(Supplier<List<LlmProvider>> providers, Supplier<Long> pluginGeneration, Config config) {
+        this(providers, pluginGeneration, config, RotationSettings.defaults(), Clock.systemUTC());
+    }
+
+    public ModelRouter(Supplier<List<LlmProvider>> providers, Supplier<Long> pluginGeneration, Config config,
+                       RotationSettings settings, Clock clock) {
         this.providers = providers;
         this.pluginGeneration = pluginGeneration;
         this.config = config;
+        this.settings = settings;
+        this.clock = clock;
         this.credentials = CredentialDiscovery.discover(config);
         this.redactor = SecretRedactor.of(credentials.values().stream().flatMap(List::stream).map(LlmCredential::apiKey).toList(),
                 config.get("LLM_API_KEY").stream().toList());
+        this.ledger = settings.usageFile().map(UsageLedger::new);
+        this.restored = ledger.map(UsageLedger::load).orElse(Map.of());
+        ledger.ifPresent(l -> l.source(this::ledgerSnapshot));
+        this.listings = new ModelListings(clock, redactor);
     }
 
     /** Why {@code modelName} cannot be used right now, in words for the user; empty when it can. */
@@ -55,21 +102,155 @@ public final class ModelRouter {
         }
     }
 
-    /** Sends {@code request} to {@code modelName}. Failures become an {@link LlmUnavailableException} with a clear reason. */
+    /**
+     * Sends {@code request} to {@code modelName}, rotating through the provider's keys: a key that fails with a rate
+     * limit, quota, auth or server error rests and the next answers in the same call. When the whole provider is
+     * exhausted, each of {@code LLM_FALLBACK_MODELS} is tried in turn and the answer says so once. Failures become an
+     * {@link LlmUnavailableException} whose message is written for the user; a too-long conversation or a rejected
+     * request fails at once without touching another key.
+     */
     public ChatResponse chat(String modelName, ChatRequest request) {
-        Route route = resolve(modelName);
-        LlmCredential credential = route.credentials.get(0);
-        ChatModel client = client(route.provider, credential, route.model);
+        Instant deadline = clock.instant().plus(settings.globalTimeout());
         try {
-            return client.chat(request);
-        } catch (RuntimeException e) {
-            LlmFailure failure = LlmErrorClassifier.classify(route.provider, e);
-            String reason = describe(e);
-            log.warn("Model call to {}/{} with key {} failed ({}): {}", route.providerName, route.model,
-                    credential.fingerprint(), failure.kind(), reason);
-            throw new LlmUnavailableException("The model " + route.providerName + "/" + route.model
-                    + " could not answer (key " + credential.fingerprint() + "): " + reason, failure, null);
+            return chatWithKeys(resolve(modelName), request, deadline);
+        } catch (LlmUnavailableException primaryFailure) {
+            if (primaryFailure.failure().map(f -> f.kind() == LlmFailure.Kind.CONTEXT_LENGTH
+                    || f.kind() == LlmFailure.Kind.INVALID_REQUEST).orElse(false)) {
+                throw primaryFailure;
+            }
+            for (String fallback : settings.fallbackModels()) {
+                if (fallback.equals(modelName) || clock.instant().isAfter(deadline)) {
+                    continue;
+                }
+                try {
+                    ChatResponse response = chatWithKeys(resolve(fallback), request, deadline);
+                    log.warn("Model {} unavailable; answered by fallback {}", modelName, fallback);
+                    return withNotice(response, FailoverMessages.fallbackNotice(modelName, fallback));
+                } catch (LlmUnavailableException fallbackFailure) {
+                    log.warn("Fallback model {} unavailable too: {}", fallback, fallbackFailure.getMessage());
+                }
+            }
+            throw primaryFailure;
         }
+    }
+
+    private ChatResponse chatWithKeys(Route route, ChatRequest request, Instant deadline) {
+        KeyPool pool = pool(route);
+        Set<String> tried = new LinkedHashSet<>();
+        Map<String, LlmFailure> failures = new LinkedHashMap<>();
+        while (true) {
+            Instant now = clock.instant();
+            Optional<LlmCredential> picked = pool.select(route.model, tried, now);
+            if (picked.isEmpty()) {
+                if (tried.size() == pool.size()) {
+                    LlmFailure last = failures.values().stream().reduce((a, b) -> b).orElse(null);
+                    throw new LlmUnavailableException(FailoverMessages.allFailed(route.providerName, route.model,
+                            failures), last, null);
+                }
+                Instant free = pool.nextFree(route.model, tried, now).orElse(deadline.plusSeconds(1));
+                if (free.isAfter(deadline)) {
+                    throw new LlmUnavailableException(FailoverMessages.allCooling(route.providerName, route.model,
+                            pool.size(), free, clock.getZone()), new LlmFailure(LlmFailure.Kind.RATE_LIMIT,
+                            Optional.of(Duration.between(now, free)), "all keys cooling down"), null);
+                }
+                sleepUntil(free);
+                continue;
+            }
+            LlmCredential credential = picked.get();
+            tried.add(credential.fingerprint());
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    ChatResponse response = call(client(route.provider, credential, route.model), request, deadline);
+                    TokenUsage usage = response.tokenUsage();
+                    pool.recordSuccess(credential, route.model, tokens(usage == null ? null : usage.inputTokenCount()),
+                            tokens(usage == null ? null : usage.outputTokenCount()), clock.instant());
+                    return response;
+                } catch (DeadlineException e) {
+                    LlmFailure timeout = new LlmFailure(LlmFailure.Kind.TRANSIENT, Optional.empty(), "timeout");
+                    pool.recordFailure(credential, route.model, timeout, clock.instant());
+                    throw new LlmUnavailableException(FailoverMessages.deadline(route.providerName, route.model,
+                            settings.globalTimeout().toSeconds(), List.copyOf(tried)), timeout, null);
+                } catch (RuntimeException e) {
+                    LlmFailure failure = LlmErrorClassifier.classify(route.provider, e);
+                    String reason = describe(e);
+                    log.warn("Model call to {}/{} with key {} failed (attempt {}, {}): {}", route.providerName,
+                            route.model, credential.fingerprint(), attempt, failure.kind(), reason);
+                    if (failure.kind() == LlmFailure.Kind.CONTEXT_LENGTH
+                            || failure.kind() == LlmFailure.Kind.INVALID_REQUEST) {
+                        pool.recordFailure(credential, route.model, failure, clock.instant());
+                        throw new LlmUnavailableException("The model " + route.providerName + "/" + route.model
+                                + " rejected the request (key " + credential.fingerprint() + "): " + reason, failure, null);
+                    }
+                    if (failure.kind() == LlmFailure.Kind.TRANSIENT && attempt < settings.maxRetries()
+                            && backoff(attempt, deadline)) {
+                        continue;
+                    }
+                    pool.recordFailure(credential, route.model, failure, clock.instant())
+                            .ifPresent(until -> log.info("Key {} rests for {} until {}", credential.fingerprint(),
+                                    route.model, until));
+                    failures.put(credential.fingerprint(), failure);
+                    break;
+                }
+            }
+        }
+    }
+
+    /** Runs the call on a worker so the whole-request deadline holds even when a server never answers. */
+    private ChatResponse call(ChatModel client, ChatRequest request, Instant deadline) {
+        long remaining = Duration.between(clock.instant(), deadline).toMillis();
+        if (remaining <= 0) {
+            throw new DeadlineException();
+        }
+        Future<ChatResponse> future = callers.submit(() -> client.chat(request));
+        try {
+            return future.get(remaining, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new DeadlineException();
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new LlmUnavailableException("The model call was interrupted.");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** A short pause before retrying the same key after a transient error; false when the deadline forbids it. */
+    private boolean backoff(int attempt, Instant deadline) {
+        Instant wake = clock.instant().plus(TRANSIENT_BACKOFF.multipliedBy(attempt));
+        if (wake.isAfter(deadline)) {
+            return false;
+        }
+        sleepUntil(wake);
+        return true;
+    }
+
+    private void sleepUntil(Instant wake) {
+        long millis = Duration.between(clock.instant(), wake).toMillis();
+        if (millis > 0) {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LlmUnavailableException("The model call was interrupted.");
+            }
+        }
+    }
+
+    private static long tokens(Integer count) {
+        return count == null ? 0 : count;
+    }
+
+    private static ChatResponse withNotice(ChatResponse response, String notice) {
+        AiMessage message = response.aiMessage();
+        if (message == null || message.hasToolExecutionRequests() || message.text() == null) {
+            return response; // the notice goes on the answer the user reads, not on a tool call
+        }
+        return response.toBuilder().aiMessage(message.withText(notice + "\n\n" + message.text())).build();
     }
 
     /**
@@ -80,6 +261,10 @@ public final class ModelRouter {
         ModelName name = ModelName.parse(modelName);
         List<LlmProvider> available = providers.get();
         String providerName = name.provider().orElseGet(() -> inferProvider(available, name.model()));
+        Optional<ModelInfo> listed = listings.cached(providerName, name.model()).filter(m -> m.contextWindow() > 0);
+        if (listed.isPresent()) {
+            return listed;
+        }
         for (LlmProvider provider : available) {
             if (provider.serves(providerName)) {
                 try {
@@ -92,6 +277,71 @@ public final class ModelRouter {
                     log.debug("Catalog of provider {} failed: {}", provider.id(), e.toString());
                 }
             }
+        }
+        return Optional.empty();
+    }
+
+    /** One provider's key pool as {@code /settings status} shows it. */
+    public record PoolStatus(String provider, String model, List<KeyStatus> keys) {
+    }
+
+    /**
+     * Every configured provider that a loaded plugin serves, with each key's state; cooldowns are shown for
+     * {@code activeModel} on its provider and key-wide ones elsewhere.
+     */
+    public List<PoolStatus> status(String activeModel) {
+        ModelName active = ModelName.parse(activeModel);
+        List<LlmProvider> available = providers.get();
+        String activeProvider = active.provider().orElseGet(() -> inferProvider(available, active.model()));
+        List<PoolStatus> result = new ArrayList<>();
+        Set<String> names = new TreeSet<>(credentials.keySet());
+        names.add(activeProvider);
+        for (String name : names) {
+            if (available.stream().noneMatch(p -> p.serves(name))) {
+                continue;
+            }
+            String model = name.equals(activeProvider) ? active.model() : "";
+            try {
+                result.add(new PoolStatus(name, model, pool(resolve(name + "/" + (model.isEmpty() ? "-" : model)))
+                        .status(model, clock.instant())));
+            } catch (LlmUnavailableException noKeys) {
+                result.add(new PoolStatus(name, model, List.of()));
+            }
+        }
+        return result;
+    }
+
+    /** The providers a loaded plugin serves and that have keys. */
+    public List<String> configuredProviders() {
+        List<LlmProvider> available = providers.get();
+        Set<String> names = new TreeSet<>(credentials.keySet());
+        if (config.get("LLM_API_KEY").isPresent()) {
+            available.stream().map(LlmProvider::id).forEach(names::add);
+        }
+        return names.stream().filter(n -> available.stream().anyMatch(p -> p.serves(n))).toList();
+    }
+
+    /** The models of {@code providerName}: its live listing where it has one (cached), else its catalog. */
+    public List<ModelInfo> models(String providerName) {
+        Route route = resolve(providerName + "/-");
+        return listings.list(providerName, route.provider, route.credentials.stream().findFirst()).models();
+    }
+
+    /**
+     * Why {@code modelName} cannot be chosen, in words for the user; empty when it can. Beyond
+     * {@link #unavailableReason}, a model missing from the provider's own live listing is refused.
+     */
+    public Optional<String> validate(String modelName) {
+        Optional<String> reason = unavailableReason(modelName);
+        if (reason.isPresent()) {
+            return reason;
+        }
+        Route route = resolve(modelName);
+        ModelListings.Listing listing = listings.list(route.providerName, route.provider,
+                route.credentials.stream().findFirst());
+        if (listing.live() && listing.models().stream().noneMatch(m -> m.name().equals(route.model))) {
+            return Optional.of("The " + route.providerName + " server does not list a model named \"" + route.model
+                    + "\". See /settings models " + route.providerName + " for the names it offers.");
         }
         return Optional.empty();
     }
@@ -121,6 +371,11 @@ public final class ModelRouter {
         LlmProvider provider = available.stream().filter(p -> p.serves(providerName)).findFirst()
                 .orElseThrow(() -> new LlmUnavailableException(noProviderMessage(providerName, available)));
         List<LlmCredential> keys = credentials.getOrDefault(providerName, List.of());
+        if (!settings.enabled()) {
+            // Legacy single-key mode: LLM_API_KEY when set, else the provider's first key; never rotated.
+            keys = CredentialDiscovery.legacyKey(config, providerName).map(List::of)
+                    .orElse(keys.isEmpty() ? List.of() : List.of(keys.get(0)));
+        }
         if (keys.isEmpty()) {
             keys = CredentialDiscovery.legacyKey(config, providerName).stream().toList();
         }
@@ -158,6 +413,35 @@ public final class ModelRouter {
                 + "_API_KEY_2, ... for several keys) in the environment or in .env, optionally " + prefix
                 + "_API_BASE for any OpenAI-compatible server and LLM_MODEL_NAME for the model (or LLM_API_KEY for a "
                 + "single key), then restart Cortana.";
+    }
+
+    private KeyPool pool(Route route) {
+        return pools.computeIfAbsent(route.providerName, name -> new KeyPool(name, route.credentials,
+                settings.tolerance(), settings.enabled() ? new CooldownPolicy() : CooldownPolicy.none(), restored,
+                () -> ledger.ifPresent(UsageLedger::changed)));
+    }
+
+    /** Every saved key, including keys no longer configured (their history is kept, not dropped). */
+    private Map<String, KeyRecord> ledgerSnapshot() {
+        Map<String, KeyRecord> all = new HashMap<>(restored);
+        for (KeyPool pool : pools.values()) {
+            all.putAll(pool.snapshot());
+        }
+        return all;
+    }
+
+    /** Flushes the usage ledger and stops the call workers. */
+    @Override
+    public void close() {
+        callers.shutdownNow();
+        ledger.ifPresent(UsageLedger::close);
+    }
+
+    /** Thrown inside a call when the whole-request deadline has passed. */
+    private static final class DeadlineException extends RuntimeException {
+        DeadlineException() {
+            super(null, null, false, false);
+        }
     }
 
     private record Route(LlmProvider provider, String providerName, String model, List<LlmCredential> credentials) {
