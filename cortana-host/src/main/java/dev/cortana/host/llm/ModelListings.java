@@ -65,7 +65,8 @@ final class ModelListings {
 
     static List<ModelInfo> catalog(LlmProvider provider, String providerName) {
         try {
-            return provider.catalog().stream()
+            // A family plugin (openai-compatible) carries entries of several providers: keep this provider's.
+            return provider.catalog().stream().filter(m -> m.provider().equals(providerName))
                     .map(m -> new ModelInfo(providerName, m.name(), m.contextWindow(), m.maxOutputTokens())).toList();
         } catch (RuntimeException | LinkageError e) {
             return List.of();

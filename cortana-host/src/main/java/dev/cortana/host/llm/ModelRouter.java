@@ -269,7 +269,7 @@ public final class ModelRouter implements AutoCloseable {
             if (provider.serves(providerName)) {
                 try {
                     for (ModelInfo info : provider.catalog()) {
-                        if (info.name().equals(name.model())) {
+                        if (info.name().equals(name.model()) && info.provider().equals(providerName)) {
                             return Optional.of(info);
                         }
                     }
@@ -391,9 +391,9 @@ public final class ModelRouter implements AutoCloseable {
                 return provider.id();
             }
         }
-        // A model name no provider claims (a local server's "llama3"): use the only provider that has keys.
-        List<String> configured = available.stream().map(LlmProvider::id)
-                .filter(id -> credentials.containsKey(id)).distinct().toList();
+        // A model name no provider claims (a local server's "llama3"): use the only served provider that has keys.
+        List<String> configured = credentials.keySet().stream()
+                .filter(name -> available.stream().anyMatch(p -> p.serves(name))).toList();
         if (configured.size() == 1) {
             return configured.get(0);
         }
