@@ -22,6 +22,10 @@ public record UsageRecord(long requests, long successes, long failures, long pro
         return today.equals(day) ? todayRequests : 0;
     }
 
+    long requestsOnEpochDay(long epochDay) {
+        return day != null && day.toEpochDay() == epochDay ? todayRequests : 0;
+    }
+
     long tokensOn(LocalDate today) {
         return today.equals(day) ? todayTokens : 0;
     }
