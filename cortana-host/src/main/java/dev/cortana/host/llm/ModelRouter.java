@@ -5,7 +5,6 @@ import dev.cortana.api.llm.LlmFailure;
 import dev.cortana.api.llm.ModelInfo;
 import dev.cortana.api.llm.LlmProvider;
 import dev.cortana.host.config.Config;
-import dev.langchain4j.exception.HttpException;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
@@ -15,28 +14,18 @@ import dev.cortana.host.llm.rotation.KeyRecord;
 import dev.cortana.host.llm.rotation.RotationSettings;
 import dev.cortana.host.llm.rotation.UsageLedger;
 import dev.langchain4j.data.message.AiMessage;
-import dev.langchain4j.model.output.TokenUsage;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import dev.cortana.host.llm.rotation.KeyStatus;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.TreeSet;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -51,7 +40,6 @@ import org.slf4j.LoggerFactory;
 public final class ModelRouter implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ModelRouter.class);
-    private static final Duration TRANSIENT_BACKOFF = Duration.ofMillis(250);
 
     private final Supplier<List<LlmProvider>> providers;
     private final Supplier<Long> pluginGeneration;
@@ -65,11 +53,7 @@ public final class ModelRouter implements AutoCloseable {
     private final Optional<UsageLedger> ledger;
     private final Map<String, KeyRecord> restored;
     private final ModelListings listings;
-    private final ExecutorService callers = Executors.newCachedThreadPool(runnable -> {
-        Thread thread = new Thread(runnable, "model-call");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final KeyFailover failover;
     private volatile long clientsGeneration = -1;
 
     public ModelRouter(Supplier<List<LlmProvider>> providers, Supplier<Long> pluginGeneration, Config config) {
@@ -90,6 +74,7 @@ public final class ModelRouter implements AutoCloseable {
         this.restored = ledger.map(UsageLedger::load).orElse(Map.of());
         ledger.ifPresent(l -> l.source(this::ledgerSnapshot));
         this.listings = new ModelListings(clock, redactor);
+        this.failover = new KeyFailover(settings, clock, redactor);
     }
 
     /** Why {@code modelName} cannot be used right now, in words for the user; empty when it can. */
@@ -135,114 +120,8 @@ public final class ModelRouter implements AutoCloseable {
     }
 
     private ChatResponse chatWithKeys(Route route, ChatRequest request, Instant deadline) {
-        KeyPool pool = pool(route);
-        Set<String> tried = new LinkedHashSet<>();
-        Map<String, LlmFailure> failures = new LinkedHashMap<>();
-        while (true) {
-            Instant now = clock.instant();
-            Optional<LlmCredential> picked = pool.select(route.model, tried, now);
-            if (picked.isEmpty()) {
-                if (tried.size() == pool.size()) {
-                    LlmFailure last = failures.values().stream().reduce((a, b) -> b).orElse(null);
-                    throw new LlmUnavailableException(FailoverMessages.allFailed(route.providerName, route.model,
-                            failures), last, null);
-                }
-                Instant free = pool.nextFree(route.model, tried, now).orElse(deadline.plusSeconds(1));
-                if (free.isAfter(deadline)) {
-                    throw new LlmUnavailableException(FailoverMessages.allCooling(route.providerName, route.model,
-                            pool.size(), free, clock.getZone()), new LlmFailure(LlmFailure.Kind.RATE_LIMIT,
-                            Optional.of(Duration.between(now, free)), "all keys cooling down"), null);
-                }
-                sleepUntil(free);
-                continue;
-            }
-            LlmCredential credential = picked.get();
-            tried.add(credential.fingerprint());
-            for (int attempt = 1; ; attempt++) {
-                try {
-                    ChatResponse response = call(client(route.provider, credential, route.model), request, deadline);
-                    TokenUsage usage = response.tokenUsage();
-                    pool.recordSuccess(credential, route.model, tokens(usage == null ? null : usage.inputTokenCount()),
-                            tokens(usage == null ? null : usage.outputTokenCount()), clock.instant());
-                    return response;
-                } catch (DeadlineException e) {
-                    LlmFailure timeout = new LlmFailure(LlmFailure.Kind.TRANSIENT, Optional.empty(), "timeout");
-                    pool.recordFailure(credential, route.model, timeout, clock.instant());
-                    throw new LlmUnavailableException(FailoverMessages.deadline(route.providerName, route.model,
-                            settings.globalTimeout().toSeconds(), List.copyOf(tried)), timeout, null);
-                } catch (RuntimeException e) {
-                    LlmFailure failure = LlmErrorClassifier.classify(route.provider, e);
-                    String reason = describe(e);
-                    log.warn("Model call to {}/{} with key {} failed (attempt {}, {}): {}", route.providerName,
-                            route.model, credential.fingerprint(), attempt, failure.kind(), reason);
-                    if (failure.kind() == LlmFailure.Kind.CONTEXT_LENGTH
-                            || failure.kind() == LlmFailure.Kind.INVALID_REQUEST) {
-                        pool.recordFailure(credential, route.model, failure, clock.instant());
-                        throw new LlmUnavailableException("The model " + route.providerName + "/" + route.model
-                                + " rejected the request (key " + credential.fingerprint() + "): " + reason, failure, null);
-                    }
-                    if (failure.kind() == LlmFailure.Kind.TRANSIENT && attempt < settings.maxRetries()
-                            && backoff(attempt, deadline)) {
-                        continue;
-                    }
-                    pool.recordFailure(credential, route.model, failure, clock.instant())
-                            .ifPresent(until -> log.info("Key {} rests for {} until {}", credential.fingerprint(),
-                                    route.model, until));
-                    failures.put(credential.fingerprint(), failure);
-                    break;
-                }
-            }
-        }
-    }
-
-    /** Runs the call on a worker so the whole-request deadline holds even when a server never answers. */
-    private ChatResponse call(ChatModel client, ChatRequest request, Instant deadline) {
-        long remaining = Duration.between(clock.instant(), deadline).toMillis();
-        if (remaining <= 0) {
-            throw new DeadlineException();
-        }
-        Future<ChatResponse> future = callers.submit(() -> client.chat(request));
-        try {
-            return future.get(remaining, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            throw new DeadlineException();
-        } catch (InterruptedException e) {
-            future.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new LlmUnavailableException("The model call was interrupted.");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
-    }
-
-    /** A short pause before retrying the same key after a transient error; false when the deadline forbids it. */
-    private boolean backoff(int attempt, Instant deadline) {
-        Instant wake = clock.instant().plus(TRANSIENT_BACKOFF.multipliedBy(attempt));
-        if (wake.isAfter(deadline)) {
-            return false;
-        }
-        sleepUntil(wake);
-        return true;
-    }
-
-    private void sleepUntil(Instant wake) {
-        long millis = Duration.between(clock.instant(), wake).toMillis();
-        if (millis > 0) {
-            try {
-                Thread.sleep(millis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new LlmUnavailableException("The model call was interrupted.");
-            }
-        }
-    }
-
-    private static long tokens(Integer count) {
-        return count == null ? 0 : count;
+        return failover.chat(route.provider, route.providerName, route.model, pool(route),
+                credential -> client(route.provider, credential, route.model), request, deadline);
     }
 
     private static ChatResponse withNotice(ChatResponse response, String notice) {
@@ -346,15 +225,6 @@ public final class ModelRouter implements AutoCloseable {
         return Optional.empty();
     }
 
-    private String describe(RuntimeException e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        if (message.length() > 300) {
-            message = message.substring(0, 300) + "…";
-        }
-        String status = e instanceof HttpException http ? "HTTP " + http.statusCode() + ": " : "";
-        return redactor.redact(status + message);
-    }
-
     private ChatModel client(LlmProvider provider, LlmCredential credential, String model) {
         long generation = pluginGeneration.get();
         if (generation != clientsGeneration) {
@@ -433,15 +303,8 @@ public final class ModelRouter implements AutoCloseable {
     /** Flushes the usage ledger and stops the call workers. */
     @Override
     public void close() {
-        callers.shutdownNow();
+        failover.close();
         ledger.ifPresent(UsageLedger::close);
-    }
-
-    /** Thrown inside a call when the whole-request deadline has passed. */
-    private static final class DeadlineException extends RuntimeException {
-        DeadlineException() {
-            super(null, null, false, false);
-        }
     }
 
     private record Route(LlmProvider provider, String providerName, String model, List<LlmCredential> credentials) {
