@@ -25,7 +25,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +63,7 @@ final class KeyFailover implements AutoCloseable {
      * {@code ROTATOR_MAX_RETRIES} times), until one answers, a failure forbids rotating, or nothing is left.
      */
     ChatResponse chat(LlmProvider provider, String providerName, String model, KeyPool pool,
-                      Function<LlmCredential, ChatModel> clients, ChatRequest request, Instant deadline) {
+                      Attempt attempt, Instant deadline) {
         Set<String> tried = new LinkedHashSet<>();
         Map<String, LlmFailure> failures = new LinkedHashMap<>();
         while (true) {
@@ -82,9 +86,9 @@ final class KeyFailover implements AutoCloseable {
             }
             LlmCredential credential = picked.get();
             tried.add(credential.fingerprint());
-            for (int attempt = 1; ; attempt++) {
+            for (int round = 1; ; round++) {
                 try {
-                    ChatResponse response = call(clients.apply(credential), request, deadline);
+                    ChatResponse response = attempt.run(credential, deadline);
                     TokenUsage usage = response.tokenUsage();
                     pool.recordSuccess(credential, model, tokens(usage == null ? null : usage.inputTokenCount()),
                             tokens(usage == null ? null : usage.outputTokenCount()), clock.instant());
@@ -94,19 +98,28 @@ final class KeyFailover implements AutoCloseable {
                     pool.recordFailure(credential, model, timeout, clock.instant());
                     throw new LlmUnavailableException(FailoverMessages.deadline(providerName, model,
                             settings.globalTimeout().toSeconds(), List.copyOf(tried)), timeout, null);
+                } catch (StreamCutOff e) {
+                    LlmFailure failure = LlmErrorClassifier.classify(provider, e.getCause());
+                    pool.recordFailure(credential, model, failure, clock.instant());
+                    log.warn("Streamed answer from {}/{} with key {} broke off ({}): {}", providerName, model,
+                            credential.fingerprint(), failure.kind(), describe(e.getCause()));
+                    throw new LlmUnavailableException("The answer from " + providerName + "/" + model + " broke off "
+                            + "after it had begun (key " + credential.fingerprint() + ": " + failure.detail() + "). It "
+                            + "was not retried on another key, so nothing is repeated; ask again to continue.",
+                            failure, null);
                 } catch (RuntimeException e) {
                     LlmFailure failure = LlmErrorClassifier.classify(provider, e);
                     String reason = describe(e);
                     log.warn("Model call to {}/{} with key {} failed (attempt {}, {}): {}", providerName,
-                            model, credential.fingerprint(), attempt, failure.kind(), reason);
+                            model, credential.fingerprint(), round, failure.kind(), reason);
                     if (failure.kind() == LlmFailure.Kind.CONTEXT_LENGTH
                             || failure.kind() == LlmFailure.Kind.INVALID_REQUEST) {
                         pool.recordFailure(credential, model, failure, clock.instant());
                         throw new LlmUnavailableException("The model " + providerName + "/" + model
                                 + " rejected the request (key " + credential.fingerprint() + "): " + reason, failure, null);
                     }
-                    if (failure.kind() == LlmFailure.Kind.TRANSIENT && attempt < settings.maxRetries()
-                            && backoff(attempt, deadline)) {
+                    if (failure.kind() == LlmFailure.Kind.TRANSIENT && round < settings.maxRetries()
+                            && backoff(round, deadline)) {
                         continue;
                     }
                     pool.recordFailure(credential, model, failure, clock.instant())
@@ -119,8 +132,63 @@ final class KeyFailover implements AutoCloseable {
         }
     }
 
+    /** One try of one key: answers, or throws the provider's failure. */
+    @FunctionalInterface
+    interface Attempt {
+        ChatResponse run(LlmCredential credential, Instant deadline);
+    }
+
+    /**
+     * Streams one answer, passing text on as it arrives. A failure before any text is an ordinary failure (the next
+     * key may answer); after text reached the user it is a {@link StreamCutOff}, never retried elsewhere, because a
+     * second answer would repeat what the user already read.
+     */
+    ChatResponse stream(StreamingChatModel client, ChatRequest request, Consumer<String> onText, Instant deadline) {
+        long remaining = Duration.between(clock.instant(), deadline).toMillis();
+        if (remaining <= 0) {
+            throw new DeadlineException();
+        }
+        CompletableFuture<ChatResponse> done = new CompletableFuture<>();
+        AtomicBoolean textSent = new AtomicBoolean();
+        client.chat(request, new StreamingChatResponseHandler() {
+            @Override
+            public void onPartialResponse(String text) {
+                if (!done.isDone() && text != null && !text.isEmpty()) {
+                    textSent.set(true);
+                    onText.accept(text);
+                }
+            }
+
+            @Override
+            public void onCompleteResponse(ChatResponse response) {
+                done.complete(response);
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                done.completeExceptionally(error);
+            }
+        });
+        try {
+            return done.get(remaining, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            done.cancel(true);
+            if (textSent.get()) {
+                throw new StreamCutOff(new java.net.http.HttpTimeoutException("stream stalled"));
+            }
+            throw new DeadlineException();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LlmUnavailableException("The model call was interrupted.");
+        } catch (ExecutionException e) {
+            RuntimeException cause = e.getCause() instanceof RuntimeException runtime ? runtime
+                    : new IllegalStateException(e.getCause());
+            throw textSent.get() ? new StreamCutOff(cause) : cause;
+        }
+    }
+
     /** Runs the call on a worker so the whole-request deadline holds even when a server never answers. */
-    private ChatResponse call(ChatModel client, ChatRequest request, Instant deadline) {
+    ChatResponse call(ChatModel client, ChatRequest request, Instant deadline) {
         long remaining = Duration.between(clock.instant(), deadline).toMillis();
         if (remaining <= 0) {
             throw new DeadlineException();
@@ -169,7 +237,7 @@ final class KeyFailover implements AutoCloseable {
         return count == null ? 0 : count;
     }
 
-    private String describe(RuntimeException e) {
+    private String describe(Throwable e) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         if (message.length() > 300) {
             message = message.substring(0, 300) + "…";
@@ -181,6 +249,13 @@ final class KeyFailover implements AutoCloseable {
     @Override
     public void close() {
         callers.shutdownNow();
+    }
+
+    /** A streamed answer failed after text had reached the user. */
+    private static final class StreamCutOff extends RuntimeException {
+        StreamCutOff(Throwable cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
     }
 
     /** Thrown inside a call when the whole-request deadline has passed. */

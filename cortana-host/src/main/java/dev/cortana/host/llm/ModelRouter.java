@@ -6,6 +6,8 @@ import dev.cortana.api.llm.ModelInfo;
 import dev.cortana.api.llm.LlmProvider;
 import dev.cortana.host.config.Config;
 import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.StreamingChatModel;
+import java.util.function.Consumer;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.cortana.host.llm.rotation.CooldownPolicy;
@@ -54,6 +56,7 @@ public final class ModelRouter implements AutoCloseable {
     private final Map<String, KeyRecord> restored;
     private final ModelListings listings;
     private final KeyFailover failover;
+    private final Map<String, Optional<StreamingChatModel>> streamingClients = new ConcurrentHashMap<>();
     private volatile long clientsGeneration = -1;
 
     public ModelRouter(Supplier<List<LlmProvider>> providers, Supplier<Long> pluginGeneration, Config config) {
@@ -121,7 +124,36 @@ public final class ModelRouter implements AutoCloseable {
 
     private ChatResponse chatWithKeys(Route route, ChatRequest request, Instant deadline) {
         return failover.chat(route.provider, route.providerName, route.model, pool(route),
-                credential -> client(route.provider, credential, route.model), request, deadline);
+                (credential, until) -> failover.call(client(route.provider, credential, route.model), request, until),
+                deadline);
+    }
+
+    /**
+     * Like {@link #chat}, streaming: text goes to {@code onText} as it arrives and the complete response is returned.
+     * Keys rotate only while nothing has reached the user; a stream that breaks off after that fails with a clear
+     * message instead of starting over on another key (which would repeat the text). A provider without a streaming
+     * client answers in one piece. Fallback models are not tried for streams.
+     */
+    public ChatResponse chatStreaming(String modelName, ChatRequest request, Consumer<String> onText) {
+        Instant deadline = clock.instant().plus(settings.globalTimeout());
+        Route route = resolve(modelName);
+        return failover.chat(route.provider, route.providerName, route.model, pool(route), (credential, until) -> {
+            Optional<StreamingChatModel> streaming = streamingClient(route.provider, credential, route.model);
+            if (streaming.isPresent()) {
+                return failover.stream(streaming.get(), request, onText, until);
+            }
+            ChatResponse whole = failover.call(client(route.provider, credential, route.model), request, until);
+            if (whole.aiMessage() != null && whole.aiMessage().text() != null) {
+                onText.accept(whole.aiMessage().text());
+            }
+            return whole;
+        }, deadline);
+    }
+
+    private Optional<StreamingChatModel> streamingClient(LlmProvider provider, LlmCredential credential, String model) {
+        dropStaleClients();
+        return streamingClients.computeIfAbsent(credential.fingerprint() + "|" + model,
+                k -> provider.streamingChatModel(credential, model));
     }
 
     private static ChatResponse withNotice(ChatResponse response, String notice) {
@@ -226,12 +258,18 @@ public final class ModelRouter implements AutoCloseable {
     }
 
     private ChatModel client(LlmProvider provider, LlmCredential credential, String model) {
+        dropStaleClients();
+        return clients.computeIfAbsent(credential.fingerprint() + "|" + model, k -> provider.chatModel(credential, model));
+    }
+
+    /** Clients of a plugin generation that was unloaded must not be used again. */
+    private void dropStaleClients() {
         long generation = pluginGeneration.get();
         if (generation != clientsGeneration) {
             clients.clear();
+            streamingClients.clear();
             clientsGeneration = generation;
         }
-        return clients.computeIfAbsent(credential.fingerprint() + "|" + model, k -> provider.chatModel(credential, model));
     }
 
     private Route resolve(String modelName) {

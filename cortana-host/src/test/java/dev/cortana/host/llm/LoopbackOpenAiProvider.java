@@ -5,7 +5,10 @@ import dev.cortana.api.llm.LlmProvider;
 import dev.cortana.api.llm.ModelInfo;
 import dev.langchain4j.http.client.jdk.JdkHttpClient;
 import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.openai.OpenAiChatModel;
+import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
+import java.util.Optional;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
@@ -31,5 +34,17 @@ record LoopbackOpenAiProvider(String id, List<ModelInfo> catalog) implements Llm
                 .timeout(Duration.ofSeconds(30))
                 .maxRetries(0)
                 .build();
+    }
+
+    @Override
+    public Optional<StreamingChatModel> streamingChatModel(LlmCredential credential, String modelName) {
+        return Optional.of(OpenAiStreamingChatModel.builder()
+                .httpClientBuilder(JdkHttpClient.builder()
+                        .httpClientBuilder(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)))
+                .baseUrl(credential.baseUrl().orElseThrow())
+                .apiKey(credential.apiKey())
+                .modelName(modelName)
+                .timeout(Duration.ofSeconds(30))
+                .build());
     }
 }
