@@ -19,6 +19,8 @@ import dev.cortana.host.config.ConversationSettings;
 import dev.cortana.host.conversation.TokenCounter;
 import dev.cortana.host.memory.ActiveMemory;
 import dev.cortana.host.llm.ModelRouter;
+import dev.cortana.host.commands.SettingsCommand;
+import dev.cortana.host.llm.rotation.RotationSettings;
 import dev.cortana.host.plugins.Contribution;
 import dev.cortana.host.plugins.HostServices;
 import dev.cortana.host.plugins.PluginHost;
@@ -102,7 +104,7 @@ public final class Cortana implements AutoCloseable {
             ToolRunner toolRunner = new ToolRunner(config.toolTimeout());
             ModelRouter models = new ModelRouter(
                     () -> plugins.extensions(LlmProvider.class).stream().map(Contribution::extension).toList(),
-                    plugins::generation, raw);
+                    plugins::generation, raw, RotationSettings.from(raw, workspace.root()), clock);
             ConversationSettings conversationSettings = ConversationSettings.from(raw);
             ConversationCache conversations = ConversationCache.open(
                     new ConversationFiles(workspace.root().resolve(".conversation_cache")), clock, conversationSettings.ttl());
@@ -126,7 +128,8 @@ public final class Cortana implements AutoCloseable {
                     new PluginsCommand(plugins, pluginId -> tools.toolNamesByPlugin().getOrDefault(pluginId, List.of())),
                     new ResetCommand(conversations),
                     new CompactCommand(agent),
-                    new SkillsCommand(skills, workspace.root()));
+                    new SkillsCommand(skills, workspace.root()),
+                    new SettingsCommand(models, userSettings, config.modelName(), config.timeZone()));
             router[0] = new CommandRouter(() -> {
                 List<Command> all = new ArrayList<>(hostCommands);
                 for (Contribution<CommandProvider> provider : plugins.extensions(CommandProvider.class)) {
@@ -217,6 +220,7 @@ public final class Cortana implements AutoCloseable {
         }
         scheduler.shutdownNow();
         toolRunner.close();
+        models.close();
         database.close();
     }
 }

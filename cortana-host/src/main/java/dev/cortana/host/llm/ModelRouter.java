@@ -5,15 +5,28 @@ import dev.cortana.api.llm.LlmFailure;
 import dev.cortana.api.llm.ModelInfo;
 import dev.cortana.api.llm.LlmProvider;
 import dev.cortana.host.config.Config;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.StreamingChatModel;
+import java.util.function.Consumer;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.cortana.host.llm.rotation.CooldownPolicy;
+import dev.cortana.host.llm.rotation.KeyPool;
+import dev.cortana.host.llm.rotation.KeyRecord;
+import dev.cortana.host.llm.rotation.RotationSettings;
+import dev.cortana.host.llm.rotation.UsageLedger;
+import dev.langchain4j.data.message.AiMessage;
+import java.time.Clock;
+import java.time.Instant;
+import dev.cortana.host.llm.rotation.KeyStatus;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.TreeSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -21,30 +34,50 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends a chat request to the right provider with a configured key. Providers come from plugins, keys from the
- * environment ({@link CredentialDiscovery}); clients are built once per (key, model) and rebuilt when the plugin set
- * changes.
+ * Sends a chat request to the right provider, rotating through its keys. Providers come from plugins, keys from the
+ * environment ({@link CredentialDiscovery}); each provider's keys form one {@link KeyPool} (selection, cooldowns,
+ * usage), saved to the {@link UsageLedger} off the request path. Clients are built once per (key, model) and
+ * rebuilt when the plugin set changes.
  */
-public final class ModelRouter {
+public final class ModelRouter implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ModelRouter.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Supplier<List<LlmProvider>> providers;
     private final Supplier<Long> pluginGeneration;
     private final Config config;
+    private final RotationSettings settings;
+    private final Clock clock;
     private final Map<String, List<LlmCredential>> credentials;
     private final SecretRedactor redactor;
     private final Map<String, ChatModel> clients = new ConcurrentHashMap<>();
+    private final Map<String, KeyPool> pools = new ConcurrentHashMap<>();
+    private final Optional<UsageLedger> ledger;
+    private final Map<String, KeyRecord> restored;
+    private final ModelListings listings;
+    private final KeyFailover failover;
+    private final Map<String, Optional<StreamingChatModel>> streamingClients = new ConcurrentHashMap<>();
     private volatile long clientsGeneration = -1;
 
     public ModelRouter(Supplier<List<LlmProvider>> providers, Supplier<Long> pluginGeneration, Config config) {
+        this(providers, pluginGeneration, config, RotationSettings.defaults(), Clock.systemUTC());
+    }
+
+    public ModelRouter(Supplier<List<LlmProvider>> providers, Supplier<Long> pluginGeneration, Config config,
+                       RotationSettings settings, Clock clock) {
         this.providers = providers;
         this.pluginGeneration = pluginGeneration;
         this.config = config;
+        this.settings = settings;
+        this.clock = clock;
         this.credentials = CredentialDiscovery.discover(config);
         this.redactor = SecretRedactor.of(credentials.values().stream().flatMap(List::stream).map(LlmCredential::apiKey).toList(),
                 config.get("LLM_API_KEY").stream().toList());
+        this.ledger = settings.usageFile().map(UsageLedger::new);
+        this.restored = ledger.map(UsageLedger::load).orElse(Map.of());
+        ledger.ifPresent(l -> l.source(this::ledgerSnapshot));
+        this.listings = new ModelListings(clock, redactor);
+        this.failover = new KeyFailover(settings, clock, redactor);
     }
 
     /** Why {@code modelName} cannot be used right now, in words for the user; empty when it can. */
@@ -57,21 +90,78 @@ public final class ModelRouter {
         }
     }
 
-    /** Sends {@code request} to {@code modelName}. Failures become an {@link LlmUnavailableException} with a clear reason. */
+    /**
+     * Sends {@code request} to {@code modelName}, rotating through the provider's keys: a key that fails with a rate
+     * limit, quota, auth or server error rests and the next answers in the same call. When the whole provider is
+     * exhausted, each of {@code LLM_FALLBACK_MODELS} is tried in turn and the answer says so once. Failures become an
+     * {@link LlmUnavailableException} whose message is written for the user; a too-long conversation or a rejected
+     * request fails at once without touching another key.
+     */
     public ChatResponse chat(String modelName, ChatRequest request) {
-        Route route = resolve(modelName);
-        LlmCredential credential = route.credentials.get(0);
-        ChatModel client = client(route.provider, credential, route.model);
+        Instant deadline = clock.instant().plus(settings.globalTimeout());
         try {
-            return client.chat(request);
-        } catch (RuntimeException e) {
-            LlmFailure failure = LlmErrorClassifier.classify(route.provider, e);
-            String reason = describe(failure, e);
-            log.warn("Model call to {}/{} with key {} failed ({}): {}", route.providerName, route.model,
-                    credential.fingerprint(), failure.kind(), reason);
-            throw new LlmUnavailableException("The model " + route.providerName + "/" + route.model
-                    + " could not answer (key " + credential.fingerprint() + "): " + reason, failure, null);
+            return chatWithKeys(resolve(modelName), request, deadline);
+        } catch (LlmUnavailableException primaryFailure) {
+            if (primaryFailure.failure().map(f -> f.kind() == LlmFailure.Kind.CONTEXT_LENGTH
+                    || f.kind() == LlmFailure.Kind.INVALID_REQUEST).orElse(false)) {
+                throw primaryFailure;
+            }
+            for (String fallback : settings.fallbackModels()) {
+                if (fallback.equals(modelName) || clock.instant().isAfter(deadline)) {
+                    continue;
+                }
+                try {
+                    ChatResponse response = chatWithKeys(resolve(fallback), request, deadline);
+                    log.warn("Model {} unavailable; answered by fallback {}", modelName, fallback);
+                    return withNotice(response, FailoverMessages.fallbackNotice(modelName, fallback));
+                } catch (LlmUnavailableException fallbackFailure) {
+                    log.warn("Fallback model {} unavailable too: {}", fallback, fallbackFailure.getMessage());
+                }
+            }
+            throw primaryFailure;
         }
+    }
+
+    private ChatResponse chatWithKeys(Route route, ChatRequest request, Instant deadline) {
+        return failover.chat(route.provider, route.providerName, route.model, pool(route),
+                (credential, until) -> failover.call(client(route.provider, credential, route.model), request, until),
+                deadline);
+    }
+
+    /**
+     * Like {@link #chat}, streaming: text goes to {@code onText} as it arrives and the complete response is returned.
+     * Keys rotate only while nothing has reached the user; a stream that breaks off after that fails with a clear
+     * message instead of starting over on another key (which would repeat the text). A provider without a streaming
+     * client answers in one piece. Fallback models are not tried for streams.
+     */
+    public ChatResponse chatStreaming(String modelName, ChatRequest request, Consumer<String> onText) {
+        Instant deadline = clock.instant().plus(settings.globalTimeout());
+        Route route = resolve(modelName);
+        return failover.chat(route.provider, route.providerName, route.model, pool(route), (credential, until) -> {
+            Optional<StreamingChatModel> streaming = streamingClient(route.provider, credential, route.model);
+            if (streaming.isPresent()) {
+                return failover.stream(streaming.get(), request, onText, until);
+            }
+            ChatResponse whole = failover.call(client(route.provider, credential, route.model), request, until);
+            if (whole.aiMessage() != null && whole.aiMessage().text() != null) {
+                onText.accept(whole.aiMessage().text());
+            }
+            return whole;
+        }, deadline);
+    }
+
+    private Optional<StreamingChatModel> streamingClient(LlmProvider provider, LlmCredential credential, String model) {
+        dropStaleClients();
+        return streamingClients.computeIfAbsent(credential.fingerprint() + "|" + model,
+                k -> provider.streamingChatModel(credential, model));
+    }
+
+    private static ChatResponse withNotice(ChatResponse response, String notice) {
+        AiMessage message = response.aiMessage();
+        if (message == null || message.hasToolExecutionRequests() || message.text() == null) {
+            return response; // the notice goes on the answer the user reads, not on a tool call
+        }
+        return response.toBuilder().aiMessage(message.withText(notice + "\n\n" + message.text())).build();
     }
 
     /**
@@ -82,11 +172,15 @@ public final class ModelRouter {
         ModelName name = ModelName.parse(modelName);
         List<LlmProvider> available = providers.get();
         String providerName = name.provider().orElseGet(() -> inferProvider(available, name.model()));
+        Optional<ModelInfo> listed = listings.cached(providerName, name.model()).filter(m -> m.contextWindow() > 0);
+        if (listed.isPresent()) {
+            return listed;
+        }
         for (LlmProvider provider : available) {
             if (provider.serves(providerName)) {
                 try {
                     for (ModelInfo info : provider.catalog()) {
-                        if (info.name().equals(name.model())) {
+                        if (info.name().equals(name.model()) && info.provider().equals(providerName)) {
                             return Optional.of(info);
                         }
                     }
@@ -98,39 +192,84 @@ public final class ModelRouter {
         return Optional.empty();
     }
 
-    /** {@code HTTP 500 server error: The server had an error...}: the class, then the provider's own words. */
-    private String describe(LlmFailure failure, RuntimeException e) {
-        String message = providerMessage(e);
-        if (message.length() > 300) {
-            message = message.substring(0, 300) + "…";
-        }
-        return redactor.redact(failure.detail() + (message.isBlank() ? "" : ": " + message));
+    /** One provider's key pool as {@code /settings status} shows it. */
+    public record PoolStatus(String provider, String model, List<KeyStatus> keys) {
     }
 
-    /** The {@code error.message} of a JSON error body when there is one, else the exception's message. */
-    private static String providerMessage(RuntimeException e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip();
-        if (message.startsWith("{")) {
+    /**
+     * Every configured provider that a loaded plugin serves, with each key's state; cooldowns are shown for
+     * {@code activeModel} on its provider and key-wide ones elsewhere.
+     */
+    public List<PoolStatus> status(String activeModel) {
+        ModelName active = ModelName.parse(activeModel);
+        List<LlmProvider> available = providers.get();
+        String activeProvider = active.provider().orElseGet(() -> inferProvider(available, active.model()));
+        List<PoolStatus> result = new ArrayList<>();
+        Set<String> names = new TreeSet<>(credentials.keySet());
+        names.add(activeProvider);
+        for (String name : names) {
+            if (available.stream().noneMatch(p -> p.serves(name))) {
+                continue;
+            }
+            String model = name.equals(activeProvider) ? active.model() : "";
             try {
-                JsonNode body = JSON.readTree(message);
-                JsonNode text = body.path("error").path("message");
-                if (text.isTextual()) {
-                    return text.asText();
-                }
-            } catch (Exception ignored) {
-                // not JSON after all: show it as it is
+                result.add(new PoolStatus(name, model, pool(resolve(name + "/" + (model.isEmpty() ? "-" : model)))
+                        .status(model, clock.instant())));
+            } catch (LlmUnavailableException noKeys) {
+                result.add(new PoolStatus(name, model, List.of()));
             }
         }
-        return message;
+        return result;
+    }
+
+    /** The providers a loaded plugin serves and that have keys. */
+    public List<String> configuredProviders() {
+        List<LlmProvider> available = providers.get();
+        Set<String> names = new TreeSet<>(credentials.keySet());
+        if (config.get("LLM_API_KEY").isPresent()) {
+            available.stream().map(LlmProvider::id).forEach(names::add);
+        }
+        return names.stream().filter(n -> available.stream().anyMatch(p -> p.serves(n))).toList();
+    }
+
+    /** The models of {@code providerName}: its live listing where it has one (cached), else its catalog. */
+    public List<ModelInfo> models(String providerName) {
+        Route route = resolve(providerName + "/-");
+        return listings.list(providerName, route.provider, route.credentials.stream().findFirst()).models();
+    }
+
+    /**
+     * Why {@code modelName} cannot be chosen, in words for the user; empty when it can. Beyond
+     * {@link #unavailableReason}, a model missing from the provider's own live listing is refused.
+     */
+    public Optional<String> validate(String modelName) {
+        Optional<String> reason = unavailableReason(modelName);
+        if (reason.isPresent()) {
+            return reason;
+        }
+        Route route = resolve(modelName);
+        ModelListings.Listing listing = listings.list(route.providerName, route.provider,
+                route.credentials.stream().findFirst());
+        if (listing.live() && listing.models().stream().noneMatch(m -> m.name().equals(route.model))) {
+            return Optional.of("The " + route.providerName + " server does not list a model named \"" + route.model
+                    + "\". See /settings models " + route.providerName + " for the names it offers.");
+        }
+        return Optional.empty();
     }
 
     private ChatModel client(LlmProvider provider, LlmCredential credential, String model) {
+        dropStaleClients();
+        return clients.computeIfAbsent(credential.fingerprint() + "|" + model, k -> provider.chatModel(credential, model));
+    }
+
+    /** Clients of a plugin generation that was unloaded must not be used again. */
+    private void dropStaleClients() {
         long generation = pluginGeneration.get();
         if (generation != clientsGeneration) {
             clients.clear();
+            streamingClients.clear();
             clientsGeneration = generation;
         }
-        return clients.computeIfAbsent(credential.fingerprint() + "|" + model, k -> provider.chatModel(credential, model));
     }
 
     private Route resolve(String modelName) {
@@ -140,6 +279,11 @@ public final class ModelRouter {
         LlmProvider provider = available.stream().filter(p -> p.serves(providerName)).findFirst()
                 .orElseThrow(() -> new LlmUnavailableException(noProviderMessage(providerName, available)));
         List<LlmCredential> keys = credentials.getOrDefault(providerName, List.of());
+        if (!settings.enabled()) {
+            // Legacy single-key mode: LLM_API_KEY when set, else the provider's first key; never rotated.
+            keys = CredentialDiscovery.legacyKey(config, providerName).map(List::of)
+                    .orElse(keys.isEmpty() ? List.of() : List.of(keys.get(0)));
+        }
         if (keys.isEmpty()) {
             keys = CredentialDiscovery.legacyKey(config, providerName).stream().toList();
         }
@@ -155,9 +299,9 @@ public final class ModelRouter {
                 return provider.id();
             }
         }
-        // A model name no provider claims (a local server's "llama3"): use the only provider that has keys.
-        List<String> configured = available.stream().map(LlmProvider::id)
-                .filter(id -> credentials.containsKey(id)).distinct().toList();
+        // A model name no provider claims (a local server's "llama3"): use the only served provider that has keys.
+        List<String> configured = credentials.keySet().stream()
+                .filter(name -> available.stream().anyMatch(p -> p.serves(name))).toList();
         if (configured.size() == 1) {
             return configured.get(0);
         }
@@ -177,6 +321,28 @@ public final class ModelRouter {
                 + "_API_KEY_2, ... for several keys) in the environment or in .env, optionally " + prefix
                 + "_API_BASE for any OpenAI-compatible server and LLM_MODEL_NAME for the model (or LLM_API_KEY for a "
                 + "single key), then restart Cortana.";
+    }
+
+    private KeyPool pool(Route route) {
+        return pools.computeIfAbsent(route.providerName, name -> new KeyPool(name, route.credentials,
+                settings.tolerance(), settings.enabled() ? new CooldownPolicy() : CooldownPolicy.none(), restored,
+                () -> ledger.ifPresent(UsageLedger::changed)));
+    }
+
+    /** Every saved key, including keys no longer configured (their history is kept, not dropped). */
+    private Map<String, KeyRecord> ledgerSnapshot() {
+        Map<String, KeyRecord> all = new HashMap<>(restored);
+        for (KeyPool pool : pools.values()) {
+            all.putAll(pool.snapshot());
+        }
+        return all;
+    }
+
+    /** Flushes the usage ledger and stops the call workers. */
+    @Override
+    public void close() {
+        failover.close();
+        ledger.ifPresent(UsageLedger::close);
     }
 
     private record Route(LlmProvider provider, String providerName, String model, List<LlmCredential> credentials) {

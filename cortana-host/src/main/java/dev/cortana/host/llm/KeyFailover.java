@@ -1,0 +1,267 @@
+package dev.cortana.host.llm;
+
+import dev.cortana.api.llm.LlmCredential;
+import dev.cortana.api.llm.LlmFailure;
+import dev.cortana.api.llm.LlmProvider;
+import dev.cortana.host.llm.rotation.KeyPool;
+import dev.cortana.host.llm.rotation.RotationSettings;
+import dev.langchain4j.exception.HttpException;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.output.TokenUsage;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The failover loop behind {@link ModelRouter#chat}: picks a key, calls, reads the failure, rests the key, moves on,
+ * and keeps the whole message inside {@code ROTATOR_GLOBAL_TIMEOUT}. Safe for concurrent messages: all shared state
+ * lives in the {@link KeyPool}.
+ */
+final class KeyFailover implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(KeyFailover.class);
+    private static final Duration TRANSIENT_BACKOFF = Duration.ofMillis(250);
+
+    private final RotationSettings settings;
+    private final Clock clock;
+    private final SecretRedactor redactor;
+    private final ExecutorService callers = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "model-call");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    KeyFailover(RotationSettings settings, Clock clock, SecretRedactor redactor) {
+        this.settings = settings;
+        this.clock = clock;
+        this.redactor = redactor;
+    }
+
+    /**
+     * One message on one provider: keys in the pool's order of choice, each tried once (transient errors up to
+     * {@code ROTATOR_MAX_RETRIES} times), until one answers, a failure forbids rotating, or nothing is left.
+     */
+    ChatResponse chat(LlmProvider provider, String providerName, String model, KeyPool pool,
+                      Attempt attempt, Instant deadline) {
+        Set<String> tried = new LinkedHashSet<>();
+        Map<String, LlmFailure> failures = new LinkedHashMap<>();
+        while (true) {
+            Instant now = clock.instant();
+            Optional<LlmCredential> picked = pool.select(model, tried, now);
+            if (picked.isEmpty()) {
+                if (tried.size() == pool.size()) {
+                    LlmFailure last = failures.values().stream().reduce((a, b) -> b).orElse(null);
+                    throw new LlmUnavailableException(FailoverMessages.allFailed(providerName, model,
+                            failures), last, null);
+                }
+                Instant free = pool.nextFree(model, tried, now).orElse(deadline.plusSeconds(1));
+                if (free.isAfter(deadline)) {
+                    throw new LlmUnavailableException(FailoverMessages.allCooling(providerName, model,
+                            pool.size(), free, clock.getZone()), new LlmFailure(LlmFailure.Kind.RATE_LIMIT,
+                            Optional.of(Duration.between(now, free)), "all keys cooling down"), null);
+                }
+                sleepUntil(free);
+                continue;
+            }
+            LlmCredential credential = picked.get();
+            tried.add(credential.fingerprint());
+            for (int round = 1; ; round++) {
+                try {
+                    ChatResponse response = attempt.run(credential, deadline);
+                    TokenUsage usage = response.tokenUsage();
+                    pool.recordSuccess(credential, model, tokens(usage == null ? null : usage.inputTokenCount()),
+                            tokens(usage == null ? null : usage.outputTokenCount()), clock.instant());
+                    return response;
+                } catch (DeadlineException e) {
+                    LlmFailure timeout = new LlmFailure(LlmFailure.Kind.TRANSIENT, Optional.empty(), "timeout");
+                    pool.recordFailure(credential, model, timeout, clock.instant());
+                    throw new LlmUnavailableException(FailoverMessages.deadline(providerName, model,
+                            settings.globalTimeout().toSeconds(), List.copyOf(tried)), timeout, null);
+                } catch (StreamCutOff e) {
+                    LlmFailure failure = LlmErrorClassifier.classify(provider, e.getCause());
+                    pool.recordFailure(credential, model, failure, clock.instant());
+                    log.warn("Streamed answer from {}/{} with key {} broke off ({}): {}", providerName, model,
+                            credential.fingerprint(), failure.kind(), describe(e.getCause()));
+                    throw new LlmUnavailableException("The answer from " + providerName + "/" + model + " broke off "
+                            + "after it had begun (key " + credential.fingerprint() + ": " + failure.detail() + "). It "
+                            + "was not retried on another key, so nothing is repeated; ask again to continue.",
+                            failure, null);
+                } catch (RuntimeException e) {
+                    LlmFailure failure = LlmErrorClassifier.classify(provider, e);
+                    String reason = describe(e);
+                    log.warn("Model call to {}/{} with key {} failed (attempt {}, {}): {}", providerName,
+                            model, credential.fingerprint(), round, failure.kind(), reason);
+                    if (failure.kind() == LlmFailure.Kind.CONTEXT_LENGTH
+                            || failure.kind() == LlmFailure.Kind.INVALID_REQUEST) {
+                        pool.recordFailure(credential, model, failure, clock.instant());
+                        throw new LlmUnavailableException("The model " + providerName + "/" + model
+                                + " rejected the request (key " + credential.fingerprint() + "): " + reason, failure, null);
+                    }
+                    if (failure.kind() == LlmFailure.Kind.TRANSIENT && round < settings.maxRetries()
+                            && backoff(round, deadline)) {
+                        continue;
+                    }
+                    pool.recordFailure(credential, model, failure, clock.instant())
+                            .ifPresent(until -> log.info("Key {} rests for {} until {}", credential.fingerprint(),
+                                    model, until));
+                    failures.put(credential.fingerprint(), failure);
+                    break;
+                }
+            }
+        }
+    }
+
+    /** One try of one key: answers, or throws the provider's failure. */
+    @FunctionalInterface
+    interface Attempt {
+        ChatResponse run(LlmCredential credential, Instant deadline);
+    }
+
+    /**
+     * Streams one answer, passing text on as it arrives. A failure before any text is an ordinary failure (the next
+     * key may answer); after text reached the user it is a {@link StreamCutOff}, never retried elsewhere, because a
+     * second answer would repeat what the user already read.
+     */
+    ChatResponse stream(StreamingChatModel client, ChatRequest request, Consumer<String> onText, Instant deadline) {
+        long remaining = Duration.between(clock.instant(), deadline).toMillis();
+        if (remaining <= 0) {
+            throw new DeadlineException();
+        }
+        CompletableFuture<ChatResponse> done = new CompletableFuture<>();
+        AtomicBoolean textSent = new AtomicBoolean();
+        client.chat(request, new StreamingChatResponseHandler() {
+            @Override
+            public void onPartialResponse(String text) {
+                if (!done.isDone() && text != null && !text.isEmpty()) {
+                    textSent.set(true);
+                    onText.accept(text);
+                }
+            }
+
+            @Override
+            public void onCompleteResponse(ChatResponse response) {
+                done.complete(response);
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                done.completeExceptionally(error);
+            }
+        });
+        try {
+            return done.get(remaining, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            done.cancel(true);
+            if (textSent.get()) {
+                throw new StreamCutOff(new java.net.http.HttpTimeoutException("stream stalled"));
+            }
+            throw new DeadlineException();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LlmUnavailableException("The model call was interrupted.");
+        } catch (ExecutionException e) {
+            RuntimeException cause = e.getCause() instanceof RuntimeException runtime ? runtime
+                    : new IllegalStateException(e.getCause());
+            throw textSent.get() ? new StreamCutOff(cause) : cause;
+        }
+    }
+
+    /** Runs the call on a worker so the whole-request deadline holds even when a server never answers. */
+    ChatResponse call(ChatModel client, ChatRequest request, Instant deadline) {
+        long remaining = Duration.between(clock.instant(), deadline).toMillis();
+        if (remaining <= 0) {
+            throw new DeadlineException();
+        }
+        Future<ChatResponse> future = callers.submit(() -> client.chat(request));
+        try {
+            return future.get(remaining, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new DeadlineException();
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new LlmUnavailableException("The model call was interrupted.");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** A short pause before retrying the same key after a transient error; false when the deadline forbids it. */
+    private boolean backoff(int attempt, Instant deadline) {
+        Instant wake = clock.instant().plus(TRANSIENT_BACKOFF.multipliedBy(attempt));
+        if (wake.isAfter(deadline)) {
+            return false;
+        }
+        sleepUntil(wake);
+        return true;
+    }
+
+    private void sleepUntil(Instant wake) {
+        long millis = Duration.between(clock.instant(), wake).toMillis();
+        if (millis > 0) {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LlmUnavailableException("The model call was interrupted.");
+            }
+        }
+    }
+
+    private static long tokens(Integer count) {
+        return count == null ? 0 : count;
+    }
+
+    private String describe(Throwable e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (message.length() > 300) {
+            message = message.substring(0, 300) + "…";
+        }
+        String status = e instanceof HttpException http ? "HTTP " + http.statusCode() + ": " : "";
+        return redactor.redact(status + message);
+    }
+
+    @Override
+    public void close() {
+        callers.shutdownNow();
+    }
+
+    /** A streamed answer failed after text had reached the user. */
+    private static final class StreamCutOff extends RuntimeException {
+        StreamCutOff(Throwable cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
+    }
+
+    /** Thrown inside a call when the whole-request deadline has passed. */
+    private static final class DeadlineException extends RuntimeException {
+        DeadlineException() {
+            super(null, null, false, false);
+        }
+    }
+}

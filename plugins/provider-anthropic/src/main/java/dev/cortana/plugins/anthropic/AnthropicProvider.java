@@ -1,0 +1,159 @@
+package dev.cortana.plugins.anthropic;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cortana.api.CortanaContext;
+import dev.cortana.api.PluginSettings;
+import dev.cortana.api.llm.LlmCredential;
+import dev.cortana.api.llm.LlmProvider;
+import dev.cortana.api.llm.ModelInfo;
+import dev.langchain4j.exception.HttpException;
+import dev.langchain4j.http.client.jdk.JdkHttpClient;
+import dev.langchain4j.model.anthropic.AnthropicChatModel;
+import dev.langchain4j.model.anthropic.AnthropicStreamingChatModel;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.StreamingChatModel;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.pf4j.Extension;
+
+/**
+ * Anthropic's Claude models over the Messages API ({@code ANTHROPIC_API_KEY}, optionally {@code ANTHROPIC_API_BASE}).
+ * Clients are built with retries off (the host rotates keys) and the JDK HTTP client passed explicitly, because
+ * LangChain4j's ServiceLoader lookup does not see the host's client from inside a plugin class loader.
+ */
+@Extension
+public final class AnthropicProvider implements LlmProvider {
+
+    public static final String ID = "anthropic";
+    public static final String DEFAULT_BASE_URL = "https://api.anthropic.com/v1";
+    static final String API_VERSION = "2023-06-01";
+    /** The Messages API requires an answer limit; LangChain4j's default (1024) cuts ordinary answers short. */
+    static final int DEFAULT_MAX_TOKENS = 8192;
+    static final Duration LIST_MODELS_TIMEOUT = Duration.ofSeconds(10);
+    private static final Pattern DATED = Pattern.compile("-\\d{8}$");
+
+    /** Limits from Anthropic's models overview: 200k context; output limits per model. */
+    private static final List<ModelInfo> CATALOG = List.of(
+            new ModelInfo(ID, "claude-opus-4-1", 200_000, 32_000),
+            new ModelInfo(ID, "claude-opus-4-0", 200_000, 32_000),
+            new ModelInfo(ID, "claude-sonnet-4-5", 200_000, 64_000),
+            new ModelInfo(ID, "claude-sonnet-4-0", 200_000, 64_000),
+            new ModelInfo(ID, "claude-haiku-4-5", 200_000, 64_000),
+            new ModelInfo(ID, "claude-3-7-sonnet-latest", 200_000, 64_000),
+            new ModelInfo(ID, "claude-3-5-haiku-latest", 200_000, 8_192));
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Duration requestTimeout;
+    private final int maxTokens;
+
+    /** What the host calls: reads {@code LLM_REQUEST_TIMEOUT} (seconds) and {@code ANTHROPIC_MAX_TOKENS}. */
+    public AnthropicProvider(CortanaContext context) {
+        this(context.settings());
+    }
+
+    AnthropicProvider(PluginSettings settings) {
+        int seconds = settings.getInt("LLM_REQUEST_TIMEOUT", 120);
+        int tokens = settings.getInt("ANTHROPIC_MAX_TOKENS", DEFAULT_MAX_TOKENS);
+        if (seconds <= 0 || tokens <= 0) {
+            throw new IllegalArgumentException("LLM_REQUEST_TIMEOUT and ANTHROPIC_MAX_TOKENS must be positive, got "
+                    + seconds + " and " + tokens);
+        }
+        this.requestTimeout = Duration.ofSeconds(seconds);
+        this.maxTokens = tokens;
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public boolean ownsModel(String bareModelName) {
+        return bareModelName != null && bareModelName.startsWith("claude-");
+    }
+
+    @Override
+    public ChatModel chatModel(LlmCredential credential, String modelName) {
+        String base = baseUrl(credential);
+        return AnthropicChatModel.builder().httpClientBuilder(JdkHttpClient.builder().httpClientBuilder(jdkClient(base)))
+                .baseUrl(base).apiKey(credential.apiKey()).version(API_VERSION).modelName(modelName)
+                .maxTokens(answerLimit(modelName)).timeout(requestTimeout).maxRetries(0).build();
+    }
+
+    @Override
+    public Optional<StreamingChatModel> streamingChatModel(LlmCredential credential, String modelName) {
+        String base = baseUrl(credential);
+        return Optional.of(AnthropicStreamingChatModel.builder()
+                .httpClientBuilder(JdkHttpClient.builder().httpClientBuilder(jdkClient(base)))
+                .baseUrl(base).apiKey(credential.apiKey()).version(API_VERSION).modelName(modelName)
+                .maxTokens(answerLimit(modelName)).timeout(requestTimeout).build());
+    }
+
+    @Override
+    public List<ModelInfo> catalog() {
+        return CATALOG;
+    }
+
+    /** {@code GET {base}/models}; limits from the catalog by alias (a dated id shares its alias's limits). */
+    @Override
+    public List<ModelInfo> listModels(LlmCredential credential) throws Exception {
+        String base = baseUrl(credential);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base.replaceAll("/+$", "") + "/models?limit=100"))
+                .timeout(LIST_MODELS_TIMEOUT).header("x-api-key", credential.apiKey())
+                .header("anthropic-version", API_VERSION).GET().build();
+        HttpResponse<String> response = jdkClient(base).connectTimeout(LIST_MODELS_TIMEOUT).build()
+                .send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() / 100 != 2) {
+            throw new HttpException(response.statusCode(), "listing models at " + base + " failed with HTTP "
+                    + response.statusCode());
+        }
+        List<ModelInfo> models = new ArrayList<>();
+        for (JsonNode entry : JSON.readTree(response.body()).path("data")) {
+            String id = entry.path("id").asText("");
+            if (!id.isBlank()) {
+                models.add(describe(id));
+            }
+        }
+        models.sort(Comparator.comparing(ModelInfo::name));
+        return models;
+    }
+
+    /** The catalog's limits for an id, its alias ({@code claude-sonnet-4-20250514} → {@code claude-sonnet-4-0}). */
+    static ModelInfo describe(String id) {
+        String undated = DATED.matcher(id).replaceFirst("");
+        for (ModelInfo known : CATALOG) {
+            String alias = known.name().replaceFirst("-(0|latest)$", "");
+            if (known.name().equals(id) || alias.equals(undated)) {
+                return new ModelInfo(ID, id, known.contextWindow(), known.maxOutputTokens());
+            }
+        }
+        return new ModelInfo(ID, id, 0, 0);
+    }
+
+    private int answerLimit(String modelName) {
+        int known = describe(modelName).maxOutputTokens();
+        return known > 0 ? Math.min(known, maxTokens) : maxTokens;
+    }
+
+    private static String baseUrl(LlmCredential credential) {
+        return credential.baseUrl().orElse(DEFAULT_BASE_URL);
+    }
+
+    private static HttpClient.Builder jdkClient(String baseUrl) {
+        HttpClient.Builder builder = HttpClient.newBuilder();
+        if (baseUrl.regionMatches(true, 0, "http://", 0, 7)) {
+            builder.version(HttpClient.Version.HTTP_1_1);
+        }
+        return builder;
+    }
+}

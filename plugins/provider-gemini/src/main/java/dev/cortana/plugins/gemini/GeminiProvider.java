@@ -1,0 +1,151 @@
+package dev.cortana.plugins.gemini;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cortana.api.CortanaContext;
+import dev.cortana.api.PluginSettings;
+import dev.cortana.api.llm.LlmCredential;
+import dev.cortana.api.llm.LlmFailure;
+import dev.cortana.api.llm.LlmProvider;
+import dev.cortana.api.llm.ModelInfo;
+import dev.langchain4j.exception.HttpException;
+import dev.langchain4j.http.client.jdk.JdkHttpClient;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.googleai.GoogleAiGeminiChatModel;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.pf4j.Extension;
+
+/**
+ * Google's Gemini models over the Gemini API ({@code GEMINI_API_KEY}, optionally {@code GEMINI_API_BASE}).
+ *
+ * <p>Gemini answers every exhausted quota with 429 {@code RESOURCE_EXHAUSTED}; the {@code quotaId} in the body tells
+ * a per-minute limit (rest for the {@code retryDelay} it gives) from a daily quota (rest much longer), so this
+ * provider refines the host's classification instead of letting each become a long quota cooldown.
+ */
+@Extension
+public final class GeminiProvider implements LlmProvider {
+
+    public static final String ID = "gemini";
+    public static final String DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com/v1beta";
+    static final Duration LIST_MODELS_TIMEOUT = Duration.ofSeconds(10);
+    private static final Pattern RETRY_DELAY = Pattern.compile("\"retryDelay\"\\s*:\\s*\"(\\d+(?:\\.\\d+)?)s\"");
+
+    /** Limits from Google's Gemini models page. */
+    private static final List<ModelInfo> CATALOG = List.of(
+            new ModelInfo(ID, "gemini-2.5-pro", 1_048_576, 65_536),
+            new ModelInfo(ID, "gemini-2.5-flash", 1_048_576, 65_536),
+            new ModelInfo(ID, "gemini-2.5-flash-lite", 1_048_576, 65_536),
+            new ModelInfo(ID, "gemini-2.0-flash", 1_048_576, 8_192),
+            new ModelInfo(ID, "gemini-2.0-flash-lite", 1_048_576, 8_192));
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Duration requestTimeout;
+
+    /** What the host calls: reads {@code LLM_REQUEST_TIMEOUT} (seconds, default 120). */
+    public GeminiProvider(CortanaContext context) {
+        this(context.settings());
+    }
+
+    GeminiProvider(PluginSettings settings) {
+        int seconds = settings.getInt("LLM_REQUEST_TIMEOUT", 120);
+        if (seconds <= 0) {
+            throw new IllegalArgumentException("LLM_REQUEST_TIMEOUT must be a positive number of seconds, got " + seconds);
+        }
+        this.requestTimeout = Duration.ofSeconds(seconds);
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public boolean ownsModel(String bareModelName) {
+        return bareModelName != null && bareModelName.startsWith("gemini-");
+    }
+
+    @Override
+    public ChatModel chatModel(LlmCredential credential, String modelName) {
+        String base = credential.baseUrl().orElse(DEFAULT_BASE_URL);
+        return GoogleAiGeminiChatModel.builder()
+                .httpClientBuilder(JdkHttpClient.builder().httpClientBuilder(jdkClient(base)))
+                .baseUrl(base).apiKey(credential.apiKey()).modelName(modelName).timeout(requestTimeout).maxRetries(0)
+                .build();
+    }
+
+    @Override
+    public List<ModelInfo> catalog() {
+        return CATALOG;
+    }
+
+    /** {@code GET {base}/models}: Gemini reports each model's input and output token limits itself. */
+    @Override
+    public List<ModelInfo> listModels(LlmCredential credential) throws Exception {
+        String base = credential.baseUrl().orElse(DEFAULT_BASE_URL);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base.replaceAll("/+$", "") + "/models?pageSize=1000"))
+                .timeout(LIST_MODELS_TIMEOUT).header("x-goog-api-key", credential.apiKey()).GET().build();
+        HttpResponse<String> response = jdkClient(base).connectTimeout(LIST_MODELS_TIMEOUT).build()
+                .send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() / 100 != 2) {
+            throw new HttpException(response.statusCode(), "listing models at " + base + " failed with HTTP "
+                    + response.statusCode());
+        }
+        List<ModelInfo> models = new ArrayList<>();
+        for (JsonNode entry : JSON.readTree(response.body()).path("models")) {
+            boolean chats = false;
+            for (JsonNode method : entry.path("supportedGenerationMethods")) {
+                chats |= method.asText().equals("generateContent");
+            }
+            String name = entry.path("name").asText("").replaceFirst("^models/", "");
+            if (chats && !name.isBlank()) {
+                int input = entry.path("inputTokenLimit").asInt(0);
+                int output = entry.path("outputTokenLimit").asInt(0);
+                // The conversation may fill inputTokenLimit, as the catalog's context windows (Google's "input limit").
+                models.add(new ModelInfo(ID, name, input, output));
+            }
+        }
+        models.sort(Comparator.comparing(ModelInfo::name));
+        return models;
+    }
+
+    @Override
+    public Optional<LlmFailure> classify(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof HttpException http && http.statusCode() == 429) {
+                String body = String.valueOf(http.getMessage());
+                Optional<Duration> delay = retryDelay(body);
+                if (body.contains("PerDay")) {
+                    return Optional.of(new LlmFailure(LlmFailure.Kind.QUOTA, delay, "HTTP 429 daily quota exhausted"));
+                }
+                return Optional.of(new LlmFailure(LlmFailure.Kind.RATE_LIMIT, delay, "HTTP 429 rate limited"));
+            }
+        }
+        return Optional.empty();
+    }
+
+    static Optional<Duration> retryDelay(String body) {
+        Matcher matcher = RETRY_DELAY.matcher(body);
+        return matcher.find()
+                ? Optional.of(Duration.ofMillis((long) Math.ceil(Double.parseDouble(matcher.group(1)) * 1000)))
+                : Optional.empty();
+    }
+
+    private static HttpClient.Builder jdkClient(String baseUrl) {
+        HttpClient.Builder builder = HttpClient.newBuilder();
+        if (baseUrl.regionMatches(true, 0, "http://", 0, 7)) {
+            builder.version(HttpClient.Version.HTTP_1_1);
+        }
+        return builder;
+    }
+}

@@ -1,0 +1,164 @@
+package dev.cortana.plugins.openaicompatible;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cortana.api.CortanaContext;
+import dev.cortana.api.PluginSettings;
+import dev.cortana.api.llm.LlmCredential;
+import dev.cortana.api.llm.LlmProvider;
+import dev.cortana.api.llm.ModelInfo;
+import dev.langchain4j.exception.HttpException;
+import dev.langchain4j.http.client.jdk.JdkHttpClient;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.langchain4j.model.openai.OpenAiChatModel;
+import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.pf4j.Extension;
+
+/**
+ * Every provider that speaks OpenAI's chat-completions protocol but is not OpenAI itself: DeepSeek, Qwen (DashScope),
+ * OpenRouter, Groq, Mistral, Together and Ollama work with just {@code <PROVIDER>_API_KEY}; any other name works once
+ * {@code <PROVIDER>_API_BASE} points at its server (vLLM, llama.cpp, LM Studio, a proxy).
+ */
+@Extension
+public final class OpenAiCompatibleProvider implements LlmProvider {
+
+    public static final String ID = "openai-compatible";
+    static final Duration LIST_MODELS_TIMEOUT = Duration.ofSeconds(10);
+    static final int DEFAULT_REQUEST_TIMEOUT_SECONDS = 120;
+
+    /** Documented base URLs of the providers' OpenAI-compatible endpoints. */
+    static final Map<String, String> DEFAULT_BASES = Map.of(
+            "deepseek", "https://api.deepseek.com/v1",
+            "qwen", "https://dashscope-intl.aliyuncs.com/compatible-mode/v1",
+            "dashscope", "https://dashscope-intl.aliyuncs.com/compatible-mode/v1",
+            "openrouter", "https://openrouter.ai/api/v1",
+            "groq", "https://api.groq.com/openai/v1",
+            "mistral", "https://api.mistral.ai/v1",
+            "together", "https://api.together.xyz/v1",
+            "ollama", "http://localhost:11434/v1");
+
+    /** Names served by their own plugins (or not LLMs at all): never claimed here. */
+    private static final Set<String> NOT_OURS = Set.of("openai", "anthropic", "gemini", "google", "llm");
+
+    /** Limits from the providers' model pages. */
+    private static final List<ModelInfo> CATALOG = List.of(
+            new ModelInfo("deepseek", "deepseek-chat", 128_000, 8_192),
+            new ModelInfo("deepseek", "deepseek-reasoner", 128_000, 65_536),
+            new ModelInfo("groq", "llama-3.3-70b-versatile", 131_072, 32_768),
+            new ModelInfo("groq", "llama-3.1-8b-instant", 131_072, 131_072),
+            new ModelInfo("mistral", "mistral-large-latest", 131_072, 0),
+            new ModelInfo("mistral", "mistral-small-latest", 131_072, 0));
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final PluginSettings settings;
+    private final Duration requestTimeout;
+
+    /** What the host calls: reads {@code <PROVIDER>_API_BASE} and {@code LLM_REQUEST_TIMEOUT} from the settings. */
+    public OpenAiCompatibleProvider(CortanaContext context) {
+        this(context.settings());
+    }
+
+    OpenAiCompatibleProvider(PluginSettings settings) {
+        this.settings = settings;
+        int seconds = settings.getInt("LLM_REQUEST_TIMEOUT", DEFAULT_REQUEST_TIMEOUT_SECONDS);
+        if (seconds <= 0) {
+            throw new IllegalArgumentException("LLM_REQUEST_TIMEOUT must be a positive number of seconds, got " + seconds);
+        }
+        this.requestTimeout = Duration.ofSeconds(seconds);
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    /** The known providers, and any other name whose {@code <NAME>_API_BASE} is set. */
+    @Override
+    public boolean serves(String providerName) {
+        if (providerName == null || NOT_OURS.contains(providerName)) {
+            return false;
+        }
+        return DEFAULT_BASES.containsKey(providerName)
+                || settings.get(providerName.toUpperCase(Locale.ROOT) + "_API_BASE").isPresent();
+    }
+
+    @Override
+    public ChatModel chatModel(LlmCredential credential, String modelName) {
+        String base = baseUrl(credential);
+        return OpenAiChatModel.builder().httpClientBuilder(JdkHttpClient.builder().httpClientBuilder(jdkClient(base)))
+                .baseUrl(base).apiKey(credential.apiKey()).modelName(modelName).timeout(requestTimeout).maxRetries(0)
+                .build();
+    }
+
+    @Override
+    public Optional<StreamingChatModel> streamingChatModel(LlmCredential credential, String modelName) {
+        String base = baseUrl(credential);
+        return Optional.of(OpenAiStreamingChatModel.builder()
+                .httpClientBuilder(JdkHttpClient.builder().httpClientBuilder(jdkClient(base)))
+                .baseUrl(base).apiKey(credential.apiKey()).modelName(modelName).timeout(requestTimeout).build());
+    }
+
+    @Override
+    public List<ModelInfo> catalog() {
+        return CATALOG;
+    }
+
+    /** {@code GET {base}/models}, which each of these servers offers; limits from the catalog where known. */
+    @Override
+    public List<ModelInfo> listModels(LlmCredential credential) throws Exception {
+        String base = baseUrl(credential);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base.replaceAll("/+$", "") + "/models"))
+                .timeout(LIST_MODELS_TIMEOUT).header("Authorization", "Bearer " + credential.apiKey())
+                .header("Accept", "application/json").GET().build();
+        HttpResponse<String> response = jdkClient(base).connectTimeout(LIST_MODELS_TIMEOUT).build()
+                .send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() / 100 != 2) {
+            String body = response.body().replace(credential.apiKey(), "[redacted]");
+            throw new HttpException(response.statusCode(), "listing models at " + base + " failed with HTTP "
+                    + response.statusCode() + ": " + (body.length() > 400 ? body.substring(0, 400) + "…" : body));
+        }
+        List<ModelInfo> models = new ArrayList<>();
+        for (JsonNode entry : JSON.readTree(response.body()).path("data")) {
+            String id = entry.path("id").asText("");
+            if (!id.isBlank()) {
+                int context = entry.path("context_length").asInt(0); // OpenRouter and Groq report it
+                ModelInfo known = CATALOG.stream().filter(m -> m.provider().equals(credential.provider())
+                        && m.name().equals(id)).findFirst().orElse(null);
+                models.add(new ModelInfo(credential.provider(), id, context > 0 ? context
+                        : known == null ? 0 : known.contextWindow(), known == null ? 0 : known.maxOutputTokens()));
+            }
+        }
+        models.sort(Comparator.comparing(ModelInfo::name));
+        return models;
+    }
+
+    String baseUrl(LlmCredential credential) {
+        return credential.baseUrl().or(() -> Optional.ofNullable(DEFAULT_BASES.get(credential.provider())))
+                .orElseThrow(() -> new IllegalStateException("No server is known for provider \"" + credential.provider()
+                        + "\": set " + credential.provider().toUpperCase(Locale.ROOT) + "_API_BASE to its "
+                        + "OpenAI-compatible URL (for example http://localhost:8000/v1)."));
+    }
+
+    /** Cleartext local servers get HTTP/1.1: several answer the JDK's h2c upgrade by never answering. */
+    private static HttpClient.Builder jdkClient(String baseUrl) {
+        HttpClient.Builder builder = HttpClient.newBuilder();
+        if (baseUrl.regionMatches(true, 0, "http://", 0, 7)) {
+            builder.version(HttpClient.Version.HTTP_1_1);
+        }
+        return builder;
+    }
+}
