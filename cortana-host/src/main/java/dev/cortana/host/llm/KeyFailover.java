@@ -40,6 +40,8 @@ import org.slf4j.LoggerFactory;
  */
 final class KeyFailover implements AutoCloseable {
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     private static final Logger log = LoggerFactory.getLogger(KeyFailover.class);
     private static final Duration TRANSIENT_BACKOFF = Duration.ofMillis(250);
 
@@ -237,13 +239,36 @@ final class KeyFailover implements AutoCloseable {
         return count == null ? 0 : count;
     }
 
+    /** {@code HTTP 500: The server had an error...}: the status, then the provider's own words (never a key). */
     private String describe(Throwable e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        HttpException http = null;
+        for (Throwable t = e; t != null && http == null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof HttpException found) {
+                http = found;
+            }
+        }
+        String message = providerMessage(http != null ? http : e);
         if (message.length() > 300) {
             message = message.substring(0, 300) + "…";
         }
-        String status = e instanceof HttpException http ? "HTTP " + http.statusCode() + ": " : "";
+        String status = http != null ? "HTTP " + http.statusCode() + ": " : "";
         return redactor.redact(status + message);
+    }
+
+    /** The {@code error.message} of a JSON error body when there is one, else the exception's message. */
+    private static String providerMessage(Throwable e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip();
+        if (message.startsWith("{")) {
+            try {
+                com.fasterxml.jackson.databind.JsonNode text = JSON.readTree(message).path("error").path("message");
+                if (text.isTextual()) {
+                    return text.asText();
+                }
+            } catch (Exception ignored) {
+                // not JSON after all: show it as it is
+            }
+        }
+        return message;
     }
 
     @Override

@@ -48,6 +48,9 @@ public final class LlmErrorClassifier {
                 || find(error, dev.langchain4j.exception.TimeoutException.class) != null) {
             return new LlmFailure(LlmFailure.Kind.TRANSIENT, Optional.empty(), "timeout");
         }
+        if (find(error, com.fasterxml.jackson.core.JsonProcessingException.class) != null) {
+            return new LlmFailure(LlmFailure.Kind.TRANSIENT, Optional.empty(), "unreadable answer (not the provider's JSON)");
+        }
         if (find(error, IOException.class) != null) {
             return new LlmFailure(LlmFailure.Kind.TRANSIENT, Optional.empty(), "connection failed: " + simpleName(error));
         }

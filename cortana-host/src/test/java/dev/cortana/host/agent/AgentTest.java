@@ -111,21 +111,31 @@ class AgentTest {
     }
 
     @Test
-    void aFailingModelGivesAClearReplyWithoutTheKeyAndTheNextMessageWorks() {
+    void aPassingServerErrorIsRetriedOnTheSameKeyAndAnswered() {
         openAi.enqueue(Reply.serverError(), Reply.text("Back again."));
+
+        assertThat(agent.reply("u1", "hello")).isEqualTo("Back again.");
+    }
+
+    @Test
+    void aFailingModelGivesAClearReplyWithoutTheKeyAndTheNextMessageWorks() {
+        openAi.respondWith(request -> Reply.openAiError(400, "invalid_request_error", "model_not_found",
+                "The model does not exist for key sk-agent-test-1"));
 
         String reply = agent.reply("u1", "hello");
 
-        assertThat(reply).startsWith("The model openai/gpt-4o could not answer").contains("HTTP 500")
-                .doesNotContain("sk-agent-test-1");
+        assertThat(reply).startsWith("The model openai/gpt-4o rejected the request").contains("HTTP 400")
+                .contains("The model does not exist").doesNotContain("sk-agent-test-1");
+        openAi.respondWith(request -> Reply.text("Back again."));
         assertThat(agent.reply("u1", "hello?")).isEqualTo("Back again.");
     }
 
     @Test
     void garbageFromTheModelIsReportedNotThrown() {
-        openAi.enqueue(Reply.garbage("<html>not json</html>"));
+        openAi.respondWith(request -> Reply.garbage("<html>not json</html>"));
 
-        assertThat(agent.reply("u1", "hello")).startsWith("The model openai/gpt-4o could not answer");
+        assertThat(agent.reply("u1", "hello")).startsWith("No openai key could answer with gpt-4o")
+                .contains("unreadable answer");
     }
 
     @Test
