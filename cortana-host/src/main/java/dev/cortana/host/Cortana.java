@@ -41,8 +41,10 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -69,11 +71,12 @@ public final class Cortana implements AutoCloseable {
     private final Agent agent;
     private final CommandRouter commands;
     private final UserSettingsStore userSettings;
+    private final ExecutorService memoryThreads;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Cortana(CortanaConfig config, Database database, PluginHost plugins, ToolRunner toolRunner,
                     ScheduledExecutorService scheduler, MasterConnection notifier, ModelRouter models, Agent agent,
-                    CommandRouter commands, UserSettingsStore userSettings) {
+                    CommandRouter commands, UserSettingsStore userSettings, ExecutorService memoryThreads) {
         this.config = config;
         this.database = database;
         this.plugins = plugins;
@@ -84,6 +87,7 @@ public final class Cortana implements AutoCloseable {
         this.agent = agent;
         this.commands = commands;
         this.userSettings = userSettings;
+        this.memoryThreads = memoryThreads;
     }
 
     /** Starts everything but the channels. Throws with a clear message when the database or workspace is unusable. */
@@ -106,12 +110,16 @@ public final class Cortana implements AutoCloseable {
                     () -> plugins.extensions(LlmProvider.class).stream().map(Contribution::extension).toList(),
                     plugins::generation, raw, RotationSettings.from(raw, workspace.root()), clock);
             ConversationSettings conversationSettings = ConversationSettings.from(raw);
-            ConversationCache conversations = ConversationCache.open(
-                    new ConversationFiles(workspace.root().resolve(".conversation_cache")), clock, conversationSettings.ttl());
+            TokenCounter tokenCounter = new TokenCounter();
+            ConversationCache conversations = ConversationCache.open(new ConversationFiles(
+                    workspace.root().resolve(".conversation_cache"), tokenCounter), clock, conversationSettings.ttl());
+            // Restored messages without saved counts (older files) are counted off the start-up path, before the first turn.
+            scheduler.execute(() -> conversations.countTokens(tokenCounter, config.modelName()));
+            ExecutorService memoryThreads = Executors.newCachedThreadPool(daemonThreads("memory"));
             ActiveMemory memory = new ActiveMemory(
                     () -> plugins.extensions(MemoryProvider.class).stream().map(Contribution::extension).toList(),
-                    raw.get("MEMORY_PROVIDER"), Executors.newCachedThreadPool(daemonThreads("memory")), Duration.ofSeconds(10));
-            ConversationCompactor compactor = new ConversationCompactor(conversations, models, new TokenCounter(), memory,
+                    raw.get("MEMORY_PROVIDER"), memoryThreads, Duration.ofSeconds(10));
+            ConversationCompactor compactor = new ConversationCompactor(conversations, models, tokenCounter, memory,
                     conversationSettings);
             SkillCatalog skills = new SkillCatalog(CortanaConfig.bool(raw, "ENABLE_SKILLS", true),
                     raw.get("SKILLS_DIR").filter(v -> !v.isBlank()).map(Path::of).orElse(workspace.root().resolve("skills")),
@@ -142,7 +150,7 @@ public final class Cortana implements AutoCloseable {
                 return all;
             });
             return new Cortana(config, database, plugins, toolRunner, scheduler, notifier, models, agent, router[0],
-                    userSettings);
+                    userSettings, memoryThreads);
         } catch (RuntimeException e) {
             database.close();
             throw e;
@@ -213,6 +221,7 @@ public final class Cortana implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return; // the Discord channel's shutdown hook and Main may both close
         }
+        stopMemoryThreads();
         try {
             plugins.close();
         } catch (RuntimeException e) {
@@ -222,5 +231,18 @@ public final class Cortana implements AutoCloseable {
         toolRunner.close();
         models.close();
         database.close();
+    }
+
+    /** Lets memory writes in flight (what a turn taught) finish before their plugin stops, but not hold up the exit. */
+    private void stopMemoryThreads() {
+        memoryThreads.shutdown();
+        try {
+            if (!memoryThreads.awaitTermination(5, TimeUnit.SECONDS)) {
+                log.warn("Memory writes still running after 5 s at shutdown; stopping them");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        memoryThreads.shutdownNow();
     }
 }

@@ -52,6 +52,23 @@ public final class ConversationCache implements ConversationStore {
         return cache;
     }
 
+    /**
+     * Counts the tokens of every conversation in the cache for {@code model}, so the first turn after a restart finds
+     * its history counted. Meant for a background thread at start-up; messages with saved counts cost nothing.
+     */
+    public void countTokens(TokenCounter tokens, String model) {
+        long start = System.nanoTime();
+        int counted = 0;
+        for (Conversation conversation : conversations.values()) {
+            tokens.count(model, conversation.messages());
+            counted++;
+        }
+        if (counted > 0) {
+            log.debug("Counted the tokens of {} restored conversation(s) for {} in {} ms", counted, model,
+                    (System.nanoTime() - start) / 1_000_000);
+        }
+    }
+
     @Override
     public List<ChatMessage> history(String userId) {
         return current(userId).map(Conversation::history).orElse(List.of());

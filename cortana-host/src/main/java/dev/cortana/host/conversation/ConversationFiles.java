@@ -2,6 +2,7 @@ package dev.cortana.host.conversation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.ChatMessageDeserializer;
 import dev.langchain4j.data.message.ChatMessageSerializer;
 import java.io.IOException;
@@ -16,8 +17,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -26,7 +30,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Conversations on disk, one JSON file per user in {@code WORKSPACE_DIR/.conversation_cache/}. Every write goes to a
  * temporary file that is then renamed over the old one, so a process killed mid-write leaves the previous turn's
- * file intact rather than half a file.
+ * file intact rather than half a file. Each file also keeps the exact token counts known for its messages
+ * ({@code "tokens": {"o200k_base": [12, 40, -1, ...]}}, one per message, {@code -1} for not counted), so a restart does
+ * not tokenise every restored history again; files without them (older versions) load all the same.
  */
 public final class ConversationFiles {
 
@@ -36,9 +42,12 @@ public final class ConversationFiles {
     private static final int VERSION = 1;
 
     private final Path dir;
+    private final TokenCounter tokens;
 
-    public ConversationFiles(Path dir) {
+    /** {@code tokens} supplies the counts written with each conversation and receives those read back. */
+    public ConversationFiles(Path dir, TokenCounter tokens) {
         this.dir = dir;
+        this.tokens = tokens;
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -64,7 +73,18 @@ public final class ConversationFiles {
                 .append(",\"lastActive\":").append(conversation.lastActive().toEpochMilli())
                 .append(",\"summary\":").append(JSON.writeValueAsString(conversation.summary().orElse(null)))
                 .append(",\"messages\":").append(ChatMessageSerializer.messagesToJson(conversation.messages()))
-                .append('}');
+                .append(",\"tokens\":{");
+        String separator = "";
+        for (Map.Entry<String, int[]> counts : tokens.knownCounts(conversation.messages()).entrySet()) {
+            json.append(separator).append('"').append(counts.getKey()).append("\":[");
+            int[] perMessage = counts.getValue();
+            for (int i = 0; i < perMessage.length; i++) {
+                json.append(i == 0 ? "" : ",").append(perMessage[i]);
+            }
+            json.append(']');
+            separator = ",";
+        }
+        json.append("}}");
         Path target = fileOf(conversation.userId());
         Path temp = target.resolveSibling(target.getFileName() + ".tmp");
         Files.writeString(temp, json, StandardCharsets.UTF_8);
@@ -112,10 +132,12 @@ public final class ConversationFiles {
                 throw new IOException("not a conversation file (userId, lastActive or messages missing)");
             }
             JsonNode summary = root.path("summary");
+            List<ChatMessage> messages = ChatMessageDeserializer.messagesFromJson(root.get("messages").toString());
+            rememberCounts(file, root.path("tokens"), messages);
             return Optional.of(new Conversation(
                     root.get("userId").asText(),
                     summary.isTextual() ? Optional.of(summary.asText()) : Optional.empty(),
-                    ChatMessageDeserializer.messagesFromJson(root.get("messages").toString()),
+                    messages,
                     Instant.ofEpochMilli(root.get("lastActive").asLong())));
         } catch (IOException | RuntimeException e) {
             Path aside = file.resolveSibling(file.getFileName() + ".corrupt");
@@ -127,6 +149,25 @@ public final class ConversationFiles {
                 log.warn("Could not move {} aside: {}", file, moveFailed.toString());
             }
             return Optional.empty();
+        }
+    }
+
+    /** Saved counts only spare work: ones that do not fit the messages are skipped and counted afresh when needed. */
+    private void rememberCounts(Path file, JsonNode saved, List<ChatMessage> messages) {
+        Iterator<Map.Entry<String, JsonNode>> encodings = saved.isObject() ? saved.fields() : Collections.emptyIterator();
+        while (encodings.hasNext()) {
+            Map.Entry<String, JsonNode> encoding = encodings.next();
+            JsonNode values = encoding.getValue();
+            int[] counts = new int[values.isArray() ? values.size() : 0];
+            boolean valid = values.isArray();
+            for (int i = 0; valid && i < counts.length; i++) {
+                valid = values.get(i).canConvertToInt();
+                counts[i] = values.get(i).asInt();
+            }
+            if (!valid || !tokens.remember(encoding.getKey(), messages, counts)) {
+                log.debug("Saved {} token counts in {} do not fit its messages; they will be counted again",
+                        encoding.getKey(), file.getFileName());
+            }
         }
     }
 

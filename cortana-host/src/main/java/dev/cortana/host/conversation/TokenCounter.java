@@ -14,15 +14,19 @@ import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.TextContent;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * Counts the tokens a list of messages costs. OpenAI models are counted with their real encoding (jtokkit); for
  * other families, whose tokenizers are not public, the count is an estimate that errs high so compaction comes early
  * rather than too late. Exact counts are remembered per message (messages are immutable), so each turn only
- * tokenises what is new.
+ * tokenises what is new. Those counts are also saved with the conversation ({@link #knownCounts}, {@link #remember}),
+ * so a restart does not tokenise the whole history again.
  */
 public final class TokenCounter {
 
@@ -30,6 +34,9 @@ public final class TokenCounter {
     private static final int PER_MESSAGE = 4;
     /** Images and other non-text parts: a flat, high guess (a detailed image is 765 tokens at OpenAI). */
     private static final int PER_MEDIA_PART = 1000;
+
+    /** The encodings counted exactly, by their jtokkit name; the index is the slot in a message's counts. */
+    private static final List<String> ENCODINGS = List.of(EncodingType.O200K_BASE.getName(), EncodingType.CL100K_BASE.getName());
 
     private final EncodingRegistry registry = Encodings.newLazyEncodingRegistry();
     /** Weak keys compare by identity: a message dropped from every conversation drops out of the cache. */
@@ -50,14 +57,58 @@ public final class TokenCounter {
         return encodingFor(modelName).isPresent();
     }
 
+    /**
+     * The exact counts already known for {@code messages}, per encoding name, one entry per message ({@code -1} where
+     * unknown). Encodings with no known count are left out.
+     */
+    public Map<String, int[]> knownCounts(List<ChatMessage> messages) {
+        Map<String, int[]> known = new LinkedHashMap<>();
+        for (int slot = 0; slot < ENCODINGS.size(); slot++) {
+            int[] counts = new int[messages.size()];
+            boolean any = false;
+            for (int i = 0; i < counts.length; i++) {
+                int[] cached = exactCounts.getIfPresent(messages.get(i));
+                counts[i] = cached == null ? -1 : cached[slot];
+                any |= counts[i] >= 0;
+            }
+            if (any) {
+                known.put(ENCODINGS.get(slot), counts);
+            }
+        }
+        return known;
+    }
+
+    /**
+     * Takes {@code counts} (one per message, {@code -1} for unknown) as the exact counts of {@code messages} in
+     * {@code encodingName}, as saved by {@link #knownCounts}. Returns false, remembering nothing, for an encoding this
+     * counter does not know or counts that do not match the messages.
+     */
+    public boolean remember(String encodingName, List<ChatMessage> messages, int[] counts) {
+        int slot = ENCODINGS.indexOf(encodingName);
+        if (slot < 0 || counts.length != messages.size()) {
+            return false;
+        }
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] >= 0) {
+                exactCounts.get(messages.get(i), TokenCounter::unknownCounts)[slot] = counts[i];
+            }
+        }
+        return true;
+    }
+
     private int cachedCount(Encoding encoding, ChatMessage message) {
-        // One slot per encoding family seen for this message: [o200k, cl100k], -1 until counted.
-        int slot = encoding.getName().equals(EncodingType.O200K_BASE.getName()) ? 0 : 1;
-        int[] counts = exactCounts.get(message, m -> new int[] {-1, -1});
+        int slot = ENCODINGS.indexOf(encoding.getName());
+        int[] counts = exactCounts.get(message, TokenCounter::unknownCounts);
         if (counts[slot] < 0) {
             counts[slot] = count(Optional.of(encoding), message);
         }
         return counts[slot];
+    }
+
+    private static int[] unknownCounts(ChatMessage message) {
+        int[] counts = new int[ENCODINGS.size()];
+        Arrays.fill(counts, -1);
+        return counts;
     }
 
     private int count(Optional<Encoding> encoding, ChatMessage message) {

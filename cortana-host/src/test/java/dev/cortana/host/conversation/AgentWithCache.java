@@ -58,10 +58,12 @@ final class AgentWithCache implements AutoCloseable {
         ModelRouter models = new ModelRouter(() -> List.of(new SmallModelProvider(contextWindow)), () -> 0L,
                 Config.of(Map.of("OPENAI_API_KEY", "sk-test-compaction-1", "OPENAI_API_BASE", openAi.baseUrl())));
         ConversationSettings settings = new ConversationSettings(Duration.ofMinutes(30), 0.8, 3, 16_384);
-        cache = ConversationCache.open(new ConversationFiles(workspaceDir.resolve(".conversation_cache")), clock, settings.ttl());
+        TokenCounter tokens = new TokenCounter();
+        cache = ConversationCache.open(new ConversationFiles(workspaceDir.resolve(".conversation_cache"), tokens), clock,
+                settings.ttl());
         ActiveMemory memory = new ActiveMemory(() -> memoryProvider.stream().toList(), Optional.empty(), memoryThreads,
                 Duration.ofSeconds(5));
-        compactor = new ConversationCompactor(cache, models, new TokenCounter(), memory, settings);
+        compactor = new ConversationCompactor(cache, models, tokens, memory, settings);
         ToolRegistry tools = new ToolRegistry(() -> List.of(new Contribution<>("test", (ToolProvider) new LookupTools())),
                 () -> 0L);
         SystemPrompt prompt = new SystemPrompt(workspace, clock, user -> ZoneOffset.UTC, 20_000);

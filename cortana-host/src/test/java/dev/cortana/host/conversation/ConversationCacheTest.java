@@ -27,7 +27,7 @@ class ConversationCacheTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T09:00:00Z"));
 
     private ConversationCache open() {
-        return ConversationCache.open(new ConversationFiles(dir), clock, TTL);
+        return ConversationCache.open(new ConversationFiles(dir, new TokenCounter()), clock, TTL);
     }
 
     private static List<ChatMessage> exchange(String question, String answer) {

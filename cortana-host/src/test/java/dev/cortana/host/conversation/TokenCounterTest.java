@@ -31,4 +31,33 @@ class TokenCounterTest {
         }
         assertThat(counter.isExact("anthropic/claude-sonnet-4")).isFalse();
     }
+
+    @Test
+    void knownCountsAreTheExactCountsOfTheMessagesAlreadyCountedPerEncoding() {
+        ChatMessage counted = UserMessage.from("Hello, world!");
+        ChatMessage notCounted = UserMessage.from("Not yet.");
+        counter.count("gpt-4o", List.of(counted));
+
+        assertThat(counter.knownCounts(List.of(counted, notCounted))).containsOnlyKeys("o200k_base");
+        assertThat(counter.knownCounts(List.of(counted, notCounted)).get("o200k_base")).containsExactly(4, -1);
+    }
+
+    @Test
+    void rememberedCountsAreUsedInsteadOfTokenising() {
+        ChatMessage message = UserMessage.from("Hello, world!");
+
+        assertThat(counter.remember("cl100k_base", List.of(message), new int[] {50})).isTrue();
+
+        assertThat(counter.count("gpt-4-turbo", List.of(message))).isEqualTo(3 + 4 + 50);
+        assertThat(counter.count("gpt-4o", List.of(message))).isEqualTo(11);
+    }
+
+    @Test
+    void countsForAnUnknownEncodingOrOfTheWrongLengthAreRefused() {
+        ChatMessage message = UserMessage.from("Hello, world!");
+
+        assertThat(counter.remember("p50k_base", List.of(message), new int[] {50})).isFalse();
+        assertThat(counter.remember("o200k_base", List.of(message), new int[] {50, 60})).isFalse();
+        assertThat(counter.count("gpt-4o", List.of(message))).isEqualTo(11);
+    }
 }
