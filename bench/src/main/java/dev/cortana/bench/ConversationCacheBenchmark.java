@@ -64,11 +64,15 @@ public final class ConversationCacheBenchmark {
             }
             System.out.printf("token count, %d messages, %,d tokens (%s), cold: %s%n", big.size(), tokens, how,
                     Stats.of(cold).format("ms"));
+            if (counter.isExact(model)) {
+                afterRestart(model, big, counter, warmup, runs);
+            }
             System.out.printf("token count, %d+ messages (%s), per turn: %s%n", big.size(), how, Stats.of(turn).format("ms"));
         }
 
         Path dir = Files.createTempDirectory("cortana-bench-conversation");
-        ConversationCache cache = ConversationCache.open(new ConversationFiles(dir), Clock.systemUTC(), Duration.ofHours(1));
+        ConversationCache cache = ConversationCache.open(new ConversationFiles(dir, counter), Clock.systemUTC(),
+                Duration.ofHours(1));
         List<ChatMessage> seed = history(new Random(7), 0, counter);
         while (seed.size() < 200) {
             seed.addAll(turn(new Random(seed.size()), seed.size()));
@@ -86,7 +90,38 @@ public final class ConversationCacheBenchmark {
             cache.append("bench", seed); // back to 200 messages for the next sample
         }
         System.out.printf("persist after a turn, 200 messages of history (%,d bytes on disk): %s%n",
-                Files.size(new ConversationFiles(dir).fileOf("bench")), Stats.of(samples).format("ms"));
+                Files.size(new ConversationFiles(dir, counter).fileOf("bench")),
+                Stats.of(samples).format("ms"));
+    }
+
+    /**
+     * The first count after a restart: the history was saved (with its counts) by a process that had counted it, and a
+     * new process restores it with a fresh counter. Restoring (reading the file) is timed separately.
+     */
+    private static void afterRestart(String model, List<ChatMessage> history, TokenCounter counted, int warmup, int runs)
+            throws Exception {
+        Path dir = Files.createTempDirectory("cortana-bench-restart");
+        ConversationCache.open(new ConversationFiles(dir, counted), Clock.systemUTC(), Duration.ofHours(1))
+                .append("bench", history);
+        double[] restore = new double[runs];
+        double[] count = new double[runs];
+        for (int i = 0; i < warmup + runs; i++) {
+            TokenCounter fresh = new TokenCounter();
+            fresh.count(model, List.of(UserMessage.from("warm up the encoding")));
+            long start = System.nanoTime();
+            ConversationCache restored = ConversationCache.open(new ConversationFiles(dir, fresh), Clock.systemUTC(),
+                    Duration.ofHours(1));
+            long read = System.nanoTime();
+            fresh.count(model, restored.history("bench"));
+            if (i >= warmup) {
+                restore[i - warmup] = (read - start) / 1e6;
+                count[i - warmup] = (System.nanoTime() - read) / 1e6;
+            }
+        }
+        System.out.printf("token count, %d messages, cold after restart (saved counts): %s%n", history.size(),
+                Stats.of(count).format("ms"));
+        System.out.printf("restoring that conversation at start-up (%,d bytes on disk): %s%n",
+                Files.size(dir.resolve("bench.json")), Stats.of(restore).format("ms"));
     }
 
     /** Exchanges of user text, a tool call, its result and an answer until the history has {@code tokens}. */
