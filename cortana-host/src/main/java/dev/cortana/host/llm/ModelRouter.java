@@ -10,6 +10,7 @@ import dev.langchain4j.model.chat.StreamingChatModel;
 import java.util.function.Consumer;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.cortana.host.llm.http.ModelHttpClient;
 import dev.cortana.host.llm.rotation.CooldownPolicy;
 import dev.cortana.host.llm.rotation.KeyPool;
 import dev.cortana.host.llm.rotation.KeyRecord;
@@ -153,7 +154,7 @@ public final class ModelRouter implements AutoCloseable {
     private Optional<StreamingChatModel> streamingClient(LlmProvider provider, LlmCredential credential, String model) {
         dropStaleClients();
         return streamingClients.computeIfAbsent(credential.fingerprint() + "|" + model,
-                k -> provider.streamingChatModel(credential, model));
+                k -> provider.streamingChatModel(credential, model, ModelHttpClient.builder(credential)));
     }
 
     private static ChatResponse withNotice(ChatResponse response, String notice) {
@@ -259,7 +260,8 @@ public final class ModelRouter implements AutoCloseable {
 
     private ChatModel client(LlmProvider provider, LlmCredential credential, String model) {
         dropStaleClients();
-        return clients.computeIfAbsent(credential.fingerprint() + "|" + model, k -> provider.chatModel(credential, model));
+        return clients.computeIfAbsent(credential.fingerprint() + "|" + model, k -> provider.chatModel(credential, model,
+                ModelHttpClient.builder(credential)));
     }
 
     /** Clients of a plugin generation that was unloaded must not be used again. */
