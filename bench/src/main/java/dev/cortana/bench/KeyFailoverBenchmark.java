@@ -8,6 +8,7 @@ import dev.cortana.host.llm.rotation.RotationSettings;
 import dev.cortana.host.testing.FakeOpenAi;
 import dev.cortana.host.testing.FakeOpenAi.Reply;
 import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.http.client.HttpClientBuilder;
 import dev.langchain4j.http.client.jdk.JdkHttpClient;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
@@ -132,8 +133,14 @@ public final class KeyFailoverBenchmark {
 
         @Override
         public ChatModel chatModel(LlmCredential credential, String modelName) {
-            return OpenAiChatModel.builder().httpClientBuilder(JdkHttpClient.builder()
-                            .httpClientBuilder(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)))
+            return chatModel(credential, modelName, JdkHttpClient.builder()
+                    .httpClientBuilder(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)));
+        }
+
+        /** As the provider plugins do: through the host's header-reading client, so its cost is measured too. */
+        @Override
+        public ChatModel chatModel(LlmCredential credential, String modelName, HttpClientBuilder http) {
+            return OpenAiChatModel.builder().httpClientBuilder(http)
                     .baseUrl(credential.baseUrl().orElseThrow()).apiKey(credential.apiKey()).modelName(modelName)
                     .maxRetries(0).build();
         }

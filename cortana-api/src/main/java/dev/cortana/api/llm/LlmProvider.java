@@ -1,5 +1,6 @@
 package dev.cortana.api.llm;
 
+import dev.langchain4j.http.client.HttpClientBuilder;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import java.util.List;
@@ -48,6 +49,33 @@ public interface LlmProvider extends ExtensionPoint {
     /** A streaming client, where the provider has one. */
     default Optional<StreamingChatModel> streamingChatModel(LlmCredential credential, String modelName) {
         return Optional.empty();
+    }
+
+    /**
+     * A client that sends its HTTP through {@code http}, the builder the host hands over: it reads the response
+     * headers of a failed call (a 429's {@code Retry-After}), which LangChain4j's own exceptions drop. The host calls
+     * this method; override it to let the host honour {@code Retry-After}. The default ignores {@code http} and calls
+     * {@link #chatModel(LlmCredential, String)}, so older providers keep working.
+     *
+     * <pre>{@code
+     * public ChatModel chatModel(LlmCredential key, String model, HttpClientBuilder http) {
+     *     return OpenAiChatModel.builder().httpClientBuilder(http).apiKey(key.apiKey()).modelName(model)
+     *         .maxRetries(0).build();
+     * }
+     * }</pre>
+     */
+    default ChatModel chatModel(LlmCredential credential, String modelName, HttpClientBuilder http) {
+        return chatModel(credential, modelName);
+    }
+
+    /**
+     * A streaming client sending its HTTP through the host's {@code http} builder; see
+     * {@link #chatModel(LlmCredential, String, HttpClientBuilder)}. The default calls
+     * {@link #streamingChatModel(LlmCredential, String)}.
+     */
+    default Optional<StreamingChatModel> streamingChatModel(LlmCredential credential, String modelName,
+                                                            HttpClientBuilder http) {
+        return streamingChatModel(credential, modelName);
     }
 
     /**

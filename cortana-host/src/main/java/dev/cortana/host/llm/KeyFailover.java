@@ -3,6 +3,7 @@ package dev.cortana.host.llm;
 import dev.cortana.api.llm.LlmCredential;
 import dev.cortana.api.llm.LlmFailure;
 import dev.cortana.api.llm.LlmProvider;
+import dev.cortana.host.llm.http.FailedResponseHeaders;
 import dev.cortana.host.llm.rotation.KeyPool;
 import dev.cortana.host.llm.rotation.RotationSettings;
 import dev.langchain4j.exception.HttpException;
@@ -66,6 +67,14 @@ final class KeyFailover implements AutoCloseable {
      */
     ChatResponse chat(LlmProvider provider, String providerName, String model, KeyPool pool,
                       Attempt attempt, Instant deadline) {
+        FailedResponseHeaders headers = new FailedResponseHeaders();
+        try (FailedResponseHeaders.Binding ignored = headers.bind()) {
+            return chat(provider, providerName, model, pool, attempt, deadline, headers);
+        }
+    }
+
+    private ChatResponse chat(LlmProvider provider, String providerName, String model, KeyPool pool,
+                              Attempt attempt, Instant deadline, FailedResponseHeaders headers) {
         Set<String> tried = new LinkedHashSet<>();
         Map<String, LlmFailure> failures = new LinkedHashMap<>();
         while (true) {
@@ -89,6 +98,7 @@ final class KeyFailover implements AutoCloseable {
             LlmCredential credential = picked.get();
             tried.add(credential.fingerprint());
             for (int round = 1; ; round++) {
+                headers.clear();
                 try {
                     ChatResponse response = attempt.run(credential, deadline);
                     TokenUsage usage = response.tokenUsage();
@@ -110,7 +120,7 @@ final class KeyFailover implements AutoCloseable {
                             + "was not retried on another key, so nothing is repeated; ask again to continue.",
                             failure, null);
                 } catch (RuntimeException e) {
-                    LlmFailure failure = LlmErrorClassifier.classify(provider, e);
+                    LlmFailure failure = withRetryAfterHeader(LlmErrorClassifier.classify(provider, e), headers);
                     String reason = describe(e);
                     log.warn("Model call to {}/{} with key {} failed (attempt {}, {}): {}", providerName,
                             model, credential.fingerprint(), round, failure.kind(), reason);
@@ -132,6 +142,17 @@ final class KeyFailover implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** The server's {@code Retry-After} header, where it sent one, outranks any hint read from the body. */
+    private LlmFailure withRetryAfterHeader(LlmFailure failure, FailedResponseHeaders headers) {
+        if (failure.kind() != LlmFailure.Kind.RATE_LIMIT && failure.kind() != LlmFailure.Kind.QUOTA
+                && failure.kind() != LlmFailure.Kind.TRANSIENT) {
+            return failure;
+        }
+        return headers.retryAfter(clock.instant())
+                .map(wait -> new LlmFailure(failure.kind(), Optional.of(wait), failure.detail()))
+                .orElse(failure);
     }
 
     /** One try of one key: answers, or throws the provider's failure. */
@@ -195,7 +216,15 @@ final class KeyFailover implements AutoCloseable {
         if (remaining <= 0) {
             throw new DeadlineException();
         }
-        Future<ChatResponse> future = callers.submit(() -> client.chat(request));
+        FailedResponseHeaders headers = FailedResponseHeaders.current();
+        Future<ChatResponse> future = callers.submit(() -> {
+            if (headers == null) {
+                return client.chat(request);
+            }
+            try (FailedResponseHeaders.Binding ignored = headers.bind()) {
+                return client.chat(request);
+            }
+        });
         try {
             return future.get(remaining, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {

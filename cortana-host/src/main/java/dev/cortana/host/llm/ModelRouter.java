@@ -10,6 +10,7 @@ import dev.langchain4j.model.chat.StreamingChatModel;
 import java.util.function.Consumer;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.cortana.host.llm.http.ModelHttpClient;
 import dev.cortana.host.llm.rotation.CooldownPolicy;
 import dev.cortana.host.llm.rotation.KeyPool;
 import dev.cortana.host.llm.rotation.KeyRecord;
@@ -55,6 +56,7 @@ public final class ModelRouter implements AutoCloseable {
     private final Optional<UsageLedger> ledger;
     private final Map<String, KeyRecord> restored;
     private final ModelListings listings;
+    private final ModelCatalog catalog;
     private final KeyFailover failover;
     private final Map<String, Optional<StreamingChatModel>> streamingClients = new ConcurrentHashMap<>();
     private volatile long clientsGeneration = -1;
@@ -77,6 +79,7 @@ public final class ModelRouter implements AutoCloseable {
         this.restored = ledger.map(UsageLedger::load).orElse(Map.of());
         ledger.ifPresent(l -> l.source(this::ledgerSnapshot));
         this.listings = new ModelListings(clock, redactor);
+        this.catalog = ModelCatalog.load(config);
         this.failover = new KeyFailover(settings, clock, redactor);
     }
 
@@ -153,7 +156,7 @@ public final class ModelRouter implements AutoCloseable {
     private Optional<StreamingChatModel> streamingClient(LlmProvider provider, LlmCredential credential, String model) {
         dropStaleClients();
         return streamingClients.computeIfAbsent(credential.fingerprint() + "|" + model,
-                k -> provider.streamingChatModel(credential, model));
+                k -> provider.streamingChatModel(credential, model, ModelHttpClient.builder(credential)));
     }
 
     private static ChatResponse withNotice(ChatResponse response, String notice) {
@@ -165,17 +168,20 @@ public final class ModelRouter implements AutoCloseable {
     }
 
     /**
-     * What the host knows about {@code modelName}: the provider's catalog entry (context window, output limit), when
-     * the provider lists it.
+     * What the host knows about {@code modelName} (context window, output limit), each limit from the first source
+     * that has it: {@code MODEL_LIMITS}, the provider's cached live listing, the bundled catalog file, the plugin's
+     * catalog ({@link ModelCatalog#merge}).
      */
     public Optional<ModelInfo> modelInfo(String modelName) {
         ModelName name = ModelName.parse(modelName);
         List<LlmProvider> available = providers.get();
         String providerName = name.provider().orElseGet(() -> inferProvider(available, name.model()));
-        Optional<ModelInfo> listed = listings.cached(providerName, name.model()).filter(m -> m.contextWindow() > 0);
-        if (listed.isPresent()) {
-            return listed;
-        }
+        return catalog.merge(providerName, name.model(), listings.cached(providerName, name.model()),
+                pluginCatalogEntry(available, providerName, name.model()));
+    }
+
+    private Optional<ModelInfo> pluginCatalogEntry(List<LlmProvider> available, String providerName, String model) {
+        ModelName name = new ModelName(Optional.of(providerName), model);
         for (LlmProvider provider : available) {
             if (provider.serves(providerName)) {
                 try {
@@ -232,10 +238,17 @@ public final class ModelRouter implements AutoCloseable {
         return names.stream().filter(n -> available.stream().anyMatch(p -> p.serves(n))).toList();
     }
 
-    /** The models of {@code providerName}: its live listing where it has one (cached), else its catalog. */
+    /**
+     * The models of {@code providerName}: its live listing where it has one (cached), else its catalog; limits merged
+     * as {@link #modelInfo} merges them.
+     */
     public List<ModelInfo> models(String providerName) {
         Route route = resolve(providerName + "/-");
-        return listings.list(providerName, route.provider, route.credentials.stream().findFirst()).models();
+        ModelListings.Listing listing = listings.list(providerName, route.provider,
+                route.credentials.stream().findFirst());
+        boolean live = listing.live();
+        return listing.models().stream().map(m -> catalog.merge(providerName, m.name(),
+                Optional.of(m).filter(x -> live), Optional.of(m).filter(x -> !live)).orElse(m)).toList();
     }
 
     /**
@@ -259,7 +272,8 @@ public final class ModelRouter implements AutoCloseable {
 
     private ChatModel client(LlmProvider provider, LlmCredential credential, String model) {
         dropStaleClients();
-        return clients.computeIfAbsent(credential.fingerprint() + "|" + model, k -> provider.chatModel(credential, model));
+        return clients.computeIfAbsent(credential.fingerprint() + "|" + model, k -> provider.chatModel(credential, model,
+                ModelHttpClient.builder(credential)));
     }
 
     /** Clients of a plugin generation that was unloaded must not be used again. */

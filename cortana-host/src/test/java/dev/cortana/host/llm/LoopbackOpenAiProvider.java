@@ -3,6 +3,7 @@ package dev.cortana.host.llm;
 import dev.cortana.api.llm.LlmCredential;
 import dev.cortana.api.llm.LlmProvider;
 import dev.cortana.api.llm.ModelInfo;
+import dev.langchain4j.http.client.HttpClientBuilder;
 import dev.langchain4j.http.client.jdk.JdkHttpClient;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
@@ -25,9 +26,14 @@ record LoopbackOpenAiProvider(String id, List<ModelInfo> catalog) implements Llm
 
     @Override
     public ChatModel chatModel(LlmCredential credential, String modelName) {
+        return chatModel(credential, modelName, JdkHttpClient.builder()
+                .httpClientBuilder(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)));
+    }
+
+    @Override
+    public ChatModel chatModel(LlmCredential credential, String modelName, HttpClientBuilder http) {
         return OpenAiChatModel.builder()
-                .httpClientBuilder(JdkHttpClient.builder()
-                        .httpClientBuilder(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)))
+                .httpClientBuilder(http)
                 .baseUrl(credential.baseUrl().orElseThrow())
                 .apiKey(credential.apiKey())
                 .modelName(modelName)
@@ -38,9 +44,15 @@ record LoopbackOpenAiProvider(String id, List<ModelInfo> catalog) implements Llm
 
     @Override
     public Optional<StreamingChatModel> streamingChatModel(LlmCredential credential, String modelName) {
+        return streamingChatModel(credential, modelName, JdkHttpClient.builder()
+                .httpClientBuilder(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)));
+    }
+
+    @Override
+    public Optional<StreamingChatModel> streamingChatModel(LlmCredential credential, String modelName,
+                                                           HttpClientBuilder http) {
         return Optional.of(OpenAiStreamingChatModel.builder()
-                .httpClientBuilder(JdkHttpClient.builder()
-                        .httpClientBuilder(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)))
+                .httpClientBuilder(http)
                 .baseUrl(credential.baseUrl().orElseThrow())
                 .apiKey(credential.apiKey())
                 .modelName(modelName)

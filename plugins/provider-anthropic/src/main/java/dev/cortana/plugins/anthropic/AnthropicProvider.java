@@ -8,6 +8,7 @@ import dev.cortana.api.llm.LlmCredential;
 import dev.cortana.api.llm.LlmProvider;
 import dev.cortana.api.llm.ModelInfo;
 import dev.langchain4j.exception.HttpException;
+import dev.langchain4j.http.client.HttpClientBuilder;
 import dev.langchain4j.http.client.jdk.JdkHttpClient;
 import dev.langchain4j.model.anthropic.AnthropicChatModel;
 import dev.langchain4j.model.anthropic.AnthropicStreamingChatModel;
@@ -84,17 +85,29 @@ public final class AnthropicProvider implements LlmProvider {
 
     @Override
     public ChatModel chatModel(LlmCredential credential, String modelName) {
+        return chatModel(credential, modelName, JdkHttpClient.builder().httpClientBuilder(jdkClient(baseUrl(credential))));
+    }
+
+    /** Sends through the host's {@code http} builder, which reads a failed call's {@code Retry-After} header. */
+    @Override
+    public ChatModel chatModel(LlmCredential credential, String modelName, HttpClientBuilder http) {
         String base = baseUrl(credential);
-        return AnthropicChatModel.builder().httpClientBuilder(JdkHttpClient.builder().httpClientBuilder(jdkClient(base)))
+        return AnthropicChatModel.builder().httpClientBuilder(http)
                 .baseUrl(base).apiKey(credential.apiKey()).version(API_VERSION).modelName(modelName)
                 .maxTokens(answerLimit(modelName)).timeout(requestTimeout).maxRetries(0).build();
     }
 
     @Override
     public Optional<StreamingChatModel> streamingChatModel(LlmCredential credential, String modelName) {
+        return streamingChatModel(credential, modelName, JdkHttpClient.builder().httpClientBuilder(jdkClient(baseUrl(credential))));
+    }
+
+    @Override
+    public Optional<StreamingChatModel> streamingChatModel(LlmCredential credential, String modelName,
+                                                           HttpClientBuilder http) {
         String base = baseUrl(credential);
         return Optional.of(AnthropicStreamingChatModel.builder()
-                .httpClientBuilder(JdkHttpClient.builder().httpClientBuilder(jdkClient(base)))
+                .httpClientBuilder(http)
                 .baseUrl(base).apiKey(credential.apiKey()).version(API_VERSION).modelName(modelName)
                 .maxTokens(answerLimit(modelName)).timeout(requestTimeout).build());
     }

@@ -14,6 +14,7 @@ import dev.cortana.host.llm.ModelRouter;
 import dev.cortana.host.llm.rotation.RotationSettings;
 import dev.cortana.host.testing.FakeAnthropic;
 import dev.cortana.host.testing.FakeAnthropic.Reply;
+import dev.cortana.host.testing.MutableClock;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -63,6 +65,28 @@ class AnthropicProviderTest {
         assertThat(anthropic.messageRequests()).extracting(FakeAnthropic.RecordedRequest::apiKey).containsExactly(KEY_A, KEY_B);
         assertThat(anthropic.messageRequests().get(1).body().path("model").asText()).isEqualTo("claude-sonnet-4-0");
         assertThat(anthropic.messageRequests().get(1).body().path("max_tokens").asInt()).isEqualTo(8192);
+    }
+
+    @Test
+    void aRateLimitedKeyRestsForTheRetryAfterHeader() {
+        // Anthropic's 429 body says nothing about when to retry; only the retry-after header does.
+        Instant now = Instant.parse("2026-03-01T12:00:00Z");
+        List<LlmProvider> providers = List.of(provider);
+        try (ModelRouter timed = new ModelRouter(() -> providers, () -> 1L, Config.of(Map.of("ANTHROPIC_API_KEY_1",
+                KEY_A, "ANTHROPIC_API_KEY_2", KEY_B, "ANTHROPIC_API_BASE", anthropic.baseUrl())),
+                new RotationSettings(true, 0, 2, Duration.ofSeconds(10), Optional.empty(), List.of()),
+                new MutableClock(now))) {
+            anthropic.forKey(KEY_A, Reply.rateLimited(Duration.ofSeconds(42)));
+            anthropic.forKey(KEY_B, Reply.text("Hello from Claude"));
+
+            timed.chat("claude-sonnet-4-0", ChatRequest.builder().messages(UserMessage.from("hi")).build());
+
+            String restingKey = new LlmCredential("anthropic", KEY_A, Optional.empty()).fingerprint();
+            assertThat(timed.status("anthropic/claude-sonnet-4-0").get(0).keys())
+                    .filteredOn(key -> key.fingerprint().equals(restingKey))
+                    .singleElement().extracting(key -> key.coolingUntil().orElseThrow())
+                    .isEqualTo(now.plusSeconds(42));
+        }
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.cortana.api.llm.LlmFailure;
 import dev.cortana.api.llm.LlmProvider;
 import dev.cortana.api.llm.ModelInfo;
 import dev.langchain4j.exception.HttpException;
+import dev.langchain4j.http.client.HttpClientBuilder;
 import dev.langchain4j.http.client.jdk.JdkHttpClient;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.googleai.GoogleAiGeminiChatModel;
@@ -78,8 +79,15 @@ public final class GeminiProvider implements LlmProvider {
     @Override
     public ChatModel chatModel(LlmCredential credential, String modelName) {
         String base = credential.baseUrl().orElse(DEFAULT_BASE_URL);
+        return chatModel(credential, modelName, JdkHttpClient.builder().httpClientBuilder(jdkClient(base)));
+    }
+
+    /** Sends through the host's {@code http} builder, which reads a failed call's {@code Retry-After} header. */
+    @Override
+    public ChatModel chatModel(LlmCredential credential, String modelName, HttpClientBuilder http) {
+        String base = credential.baseUrl().orElse(DEFAULT_BASE_URL);
         return GoogleAiGeminiChatModel.builder()
-                .httpClientBuilder(JdkHttpClient.builder().httpClientBuilder(jdkClient(base)))
+                .httpClientBuilder(http)
                 .baseUrl(base).apiKey(credential.apiKey()).modelName(modelName).timeout(requestTimeout).maxRetries(0)
                 .build();
     }

@@ -8,6 +8,7 @@ import dev.cortana.api.llm.LlmCredential;
 import dev.cortana.api.llm.LlmProvider;
 import dev.cortana.api.llm.ModelInfo;
 import dev.langchain4j.exception.HttpException;
+import dev.langchain4j.http.client.HttpClientBuilder;
 import dev.langchain4j.http.client.jdk.JdkHttpClient;
 import dev.langchain4j.http.client.jdk.JdkHttpClientBuilder;
 import dev.langchain4j.model.chat.ChatModel;
@@ -129,11 +130,17 @@ public final class OpenAiProvider implements LlmProvider {
 
     @Override
     public ChatModel chatModel(LlmCredential credential, String modelName) {
+        return chatModel(credential, modelName, httpClientBuilder(baseUrl(credential)));
+    }
+
+    /** Sends through the host's {@code http} builder, which reads a failed call's {@code Retry-After} header. */
+    @Override
+    public ChatModel chatModel(LlmCredential credential, String modelName, HttpClientBuilder http) {
         String baseUrl = baseUrl(credential);
         // timeout() sets the read and the connect timeout: OpenAiChatModel overrides any timeout set on the HTTP
         // client builder with its own defaults (60 s read) unless timeout() is given.
         return OpenAiChatModel.builder()
-                .httpClientBuilder(httpClientBuilder(baseUrl))
+                .httpClientBuilder(http)
                 .baseUrl(baseUrl)
                 .apiKey(credential.apiKey())
                 .modelName(modelName)
@@ -144,9 +151,15 @@ public final class OpenAiProvider implements LlmProvider {
 
     @Override
     public Optional<StreamingChatModel> streamingChatModel(LlmCredential credential, String modelName) {
+        return streamingChatModel(credential, modelName, httpClientBuilder(baseUrl(credential)));
+    }
+
+    @Override
+    public Optional<StreamingChatModel> streamingChatModel(LlmCredential credential, String modelName,
+                                                           HttpClientBuilder http) {
         String baseUrl = baseUrl(credential);
         return Optional.of(OpenAiStreamingChatModel.builder()
-                .httpClientBuilder(httpClientBuilder(baseUrl))
+                .httpClientBuilder(http)
                 .baseUrl(baseUrl)
                 .apiKey(credential.apiKey())
                 .modelName(modelName)
