@@ -69,11 +69,12 @@ public final class Cortana implements AutoCloseable {
     private final Agent agent;
     private final CommandRouter commands;
     private final UserSettingsStore userSettings;
+    private final SkillCatalog skills;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Cortana(CortanaConfig config, Database database, PluginHost plugins, ToolRunner toolRunner,
                     ScheduledExecutorService scheduler, MasterConnection notifier, ModelRouter models, Agent agent,
-                    CommandRouter commands, UserSettingsStore userSettings) {
+                    CommandRouter commands, UserSettingsStore userSettings, SkillCatalog skills) {
         this.config = config;
         this.database = database;
         this.plugins = plugins;
@@ -84,6 +85,7 @@ public final class Cortana implements AutoCloseable {
         this.agent = agent;
         this.commands = commands;
         this.userSettings = userSettings;
+        this.skills = skills;
     }
 
     /** Starts everything but the channels. Throws with a clear message when the database or workspace is unusable. */
@@ -142,7 +144,7 @@ public final class Cortana implements AutoCloseable {
                 return all;
             });
             return new Cortana(config, database, plugins, toolRunner, scheduler, notifier, models, agent, router[0],
-                    userSettings);
+                    userSettings, skills);
         } catch (RuntimeException e) {
             database.close();
             throw e;
@@ -221,6 +223,7 @@ public final class Cortana implements AutoCloseable {
         scheduler.shutdownNow();
         toolRunner.close();
         models.close();
+        skills.close();
         database.close();
     }
 }
