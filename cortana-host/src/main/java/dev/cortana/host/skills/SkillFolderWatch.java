@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +30,7 @@ final class SkillFolderWatch implements AutoCloseable {
     private final Map<Path, WatchKey> keys = new ConcurrentHashMap<>();
     /** Folders whose watch failed for a reason other than being gone; retried by {@link #retryFailed()}. */
     private final Set<Path> failed = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean warned = new AtomicBoolean();
 
     private SkillFolderWatch(WatchService service) {
         this.service = service;
@@ -80,8 +82,11 @@ final class SkillFolderWatch implements AutoCloseable {
         } catch (NoSuchFileException | NotDirectoryException e) {
             // Gone or not a folder: nothing to watch, the catalog sees it as missing.
         } catch (IOException | ClosedWatchServiceException e) {
-            failed.add(folder);
-            log.warn("Skills: cannot watch {} ({}); it is checked on disk every message", folder, e.getMessage());
+            // Once per catalog: at the watch limit every folder fails, and each is retried every recheck.
+            if (failed.add(folder) && !warned.getAndSet(true)) {
+                log.warn("Skills: cannot watch {} ({}); such folders are checked on disk every message",
+                        folder, e.getMessage());
+            }
         }
     }
 
