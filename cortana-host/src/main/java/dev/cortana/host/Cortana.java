@@ -72,11 +72,13 @@ public final class Cortana implements AutoCloseable {
     private final CommandRouter commands;
     private final UserSettingsStore userSettings;
     private final ExecutorService memoryThreads;
+    private final SkillCatalog skills;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Cortana(CortanaConfig config, Database database, PluginHost plugins, ToolRunner toolRunner,
                     ScheduledExecutorService scheduler, MasterConnection notifier, ModelRouter models, Agent agent,
-                    CommandRouter commands, UserSettingsStore userSettings, ExecutorService memoryThreads) {
+                    CommandRouter commands, UserSettingsStore userSettings, ExecutorService memoryThreads,
+                    SkillCatalog skills) {
         this.config = config;
         this.database = database;
         this.plugins = plugins;
@@ -88,6 +90,7 @@ public final class Cortana implements AutoCloseable {
         this.commands = commands;
         this.userSettings = userSettings;
         this.memoryThreads = memoryThreads;
+        this.skills = skills;
     }
 
     /** Starts everything but the channels. Throws with a clear message when the database or workspace is unusable. */
@@ -150,7 +153,7 @@ public final class Cortana implements AutoCloseable {
                 return all;
             });
             return new Cortana(config, database, plugins, toolRunner, scheduler, notifier, models, agent, router[0],
-                    userSettings, memoryThreads);
+                    userSettings, memoryThreads, skills);
         } catch (RuntimeException e) {
             database.close();
             throw e;
@@ -230,6 +233,7 @@ public final class Cortana implements AutoCloseable {
         scheduler.shutdownNow();
         toolRunner.close();
         models.close();
+        skills.close();
         database.close();
     }
 

@@ -8,10 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -21,11 +23,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Finds the skills a user has: those bundled in plugins, the global ones in {@code SKILLS_DIR}, and the user's own
- * in {@code WORKSPACE_DIR/users/<user_id>/skills}; a later one overrides an earlier one of the same name. Every call
- * looks at the disk again, but only re-reads a {@code SKILL.md} whose size or time changed and only re-lists a folder
- * whose time changed, so new and edited skills are seen on the next message at almost no cost.
+ * in {@code WORKSPACE_DIR/users/<user_id>/skills}; a later one overrides an earlier one of the same name.
+ *
+ * <p>Folders already read are watched (inotify on Linux): while no change is reported in a folder, what was read
+ * from it is used as is, so an unchanged catalog costs no disk access per message. A reported change, or a folder
+ * that cannot be watched, is checked on disk: a {@code SKILL.md} is re-read only when its size or time changed, a
+ * folder re-listed only when its time changed. Notices arrive within milliseconds, on the kernel's schedule rather
+ * than the caller's, so every {@link #RECHECK_EVERY} each call also checks everything on disk, whatever was reported.
  */
-public final class SkillCatalog {
+public final class SkillCatalog implements AutoCloseable {
+
+    /** How often the watched folders are checked on disk anyway, in case a notice was missed (e.g. network mounts). */
+    public static final Duration RECHECK_EVERY = Duration.ofSeconds(10);
 
     private static final Logger log = LoggerFactory.getLogger(SkillCatalog.class);
     private static final Pattern SAFE_USER_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
@@ -37,6 +46,11 @@ public final class SkillCatalog {
     private final Map<Path, Listing> listings = new ConcurrentHashMap<>();
     private final Map<Path, Parsed> parsed = new ConcurrentHashMap<>();
     private final Map<String, Known> lastIndex = new ConcurrentHashMap<>();
+    private final SkillFolderWatch watch;
+    private final long recheckNanos;
+    private long lastCheckNanos;
+    /** Whether this call trusts watched folders without looking at the disk. */
+    private boolean trustWatched;
 
     /**
      * @param enabled   {@code ENABLE_SKILLS}; when false every index is empty
@@ -45,10 +59,22 @@ public final class SkillCatalog {
      * @param plugins   the started plugins' skill sources
      */
     public SkillCatalog(boolean enabled, Path globalDir, Path usersDir, Supplier<List<Contribution<SkillSource>>> plugins) {
+        this(enabled, globalDir, usersDir, plugins, true, RECHECK_EVERY);
+    }
+
+    /**
+     * @param watchFolders whether to use file-system notifications; without them every call checks the disk
+     * @param recheckEvery how often every folder is checked on disk even when watched
+     */
+    SkillCatalog(boolean enabled, Path globalDir, Path usersDir, Supplier<List<Contribution<SkillSource>>> plugins,
+                 boolean watchFolders, Duration recheckEvery) {
         this.enabled = enabled;
         this.globalDir = globalDir.toAbsolutePath().normalize();
         this.usersDir = usersDir.toAbsolutePath().normalize();
         this.plugins = plugins;
+        this.watch = enabled && watchFolders ? SkillFolderWatch.open(this.globalDir) : SkillFolderWatch.none();
+        this.recheckNanos = recheckEvery.toNanos();
+        this.lastCheckNanos = System.nanoTime();
     }
 
     public boolean enabled() {
@@ -56,10 +82,11 @@ public final class SkillCatalog {
     }
 
     /** The skills {@code userId} has now, with the problems found on the way. */
-    public SkillIndex forUser(String userId) {
+    public synchronized SkillIndex forUser(String userId) {
         if (!enabled) {
             return SkillIndex.EMPTY;
         }
+        forgetReportedChanges();
         Map<String, Skill> byName = new LinkedHashMap<>();
         List<SkillProblem> problems = new ArrayList<>();
         List<Object> seen = new ArrayList<>();
@@ -92,7 +119,7 @@ public final class SkillCatalog {
     }
 
     /** The system prompt's skills section for {@code userId}, built again only when the skills changed. */
-    public String promptSection(String userId, Path workspaceRoot) {
+    public synchronized String promptSection(String userId, Path workspaceRoot) {
         SkillIndex index = forUser(userId);
         Known known = lastIndex.get(userId);
         if (known == null || known.index != index) {
@@ -104,6 +131,32 @@ public final class SkillCatalog {
             known.section.set(cached);
         }
         return cached;
+    }
+
+    /** Drops what was read from changed folders, and decides whether this call may trust the watched ones. */
+    private void forgetReportedChanges() {
+        Set<Path> changed = watch.changes();
+        if (changed == null) {
+            listings.clear();
+            parsed.clear();
+        } else {
+            for (Path path : changed) {
+                listings.remove(path);
+                parsed.remove(path);
+                parsed.remove(path.resolve("SKILL.md"));
+            }
+        }
+        long now = System.nanoTime();
+        trustWatched = watch.available() && now - lastCheckNanos < recheckNanos;
+        if (!trustWatched) {
+            lastCheckNanos = now;
+            watch.retryFailed();
+        }
+    }
+
+    @Override
+    public void close() {
+        watch.close();
     }
 
     private static void merge(Map<String, Skill> byName, List<Skill> found, List<SkillProblem> problems) {
@@ -135,6 +188,10 @@ public final class SkillCatalog {
     }
 
     private List<Path> listing(Path root) {
+        Listing cached = listings.get(root);
+        if (trustWatched && cached != null && watch.covers(root)) {
+            return cached.files;
+        }
         long modified;
         try {
             modified = Files.readAttributes(root, BasicFileAttributes.class).lastModifiedTime().toMillis();
@@ -142,7 +199,7 @@ public final class SkillCatalog {
             listings.remove(root);
             return List.of();
         }
-        Listing cached = listings.get(root);
+        watch.watch(root);
         if (cached != null && cached.modified == modified) {
             return cached.files;
         }
@@ -161,6 +218,14 @@ public final class SkillCatalog {
     /** Loads one skill; {@code seen} gets what it was made from (the cached parse), to tell whether anything changed. */
     private void load(Path file, String origin, List<Skill> found, List<SkillProblem> problems, boolean mustExist,
                       List<Object> seen) {
+        Parsed known = parsed.get(file);
+        if (trustWatched && known != null && known.origin.equals(origin) && watch.covers(file.getParent())) {
+            seen.add(known);
+            known.result.skill().ifPresent(found::add);
+            problems.addAll(known.result.problems());
+            return;
+        }
+        watch.watch(file.getParent());
         BasicFileAttributes attributes;
         try {
             attributes = Files.readAttributes(file, BasicFileAttributes.class);

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,8 +20,19 @@ class SkillCatalogTest {
 
     private final List<Contribution<SkillSource>> plugins = new ArrayList<>();
 
+    private final List<SkillCatalog> opened = new ArrayList<>();
+
+    /** Checks the disk on every call (no notifications), so each test sees its files at once; see SkillCatalogWatchTest. */
     private SkillCatalog catalog() {
-        return new SkillCatalog(true, workspace.resolve("skills"), workspace.resolve("users"), () -> plugins);
+        SkillCatalog catalog = new SkillCatalog(true, workspace.resolve("skills"), workspace.resolve("users"),
+                () -> plugins, false, SkillCatalog.RECHECK_EVERY);
+        opened.add(catalog);
+        return catalog;
+    }
+
+    @AfterEach
+    void closeCatalogs() {
+        opened.forEach(SkillCatalog::close);
     }
 
     private Path skill(String folder, String frontMatter) throws Exception {
@@ -153,7 +165,7 @@ class SkillCatalogTest {
     }
 
     @Test
-    void newAndChangedSkillsAreSeenOnTheNextCallWithoutARestart() throws Exception {
+    void withoutNotificationsNewAndChangedSkillsAreSeenOnTheNextCall() throws Exception {
         SkillCatalog catalog = catalog();
         Path file = skill("skills/notes", "name: notes\ndescription: Old.");
         assertThat(catalog.forUser("42").skills()).extracting(Skill::description).containsExactly("Old.");

@@ -16,8 +16,10 @@ class SkillsCommandTest {
     Path workspace;
 
     private String run(boolean enabled) {
-        SkillCatalog catalog = new SkillCatalog(enabled, workspace.resolve("skills"), workspace.resolve("users"), List::of);
-        return new SkillsCommand(catalog, workspace).run(new CommandInvocation("42", null, Map.of()));
+        try (SkillCatalog catalog = new SkillCatalog(enabled, workspace.resolve("skills"), workspace.resolve("users"),
+                List::of)) {
+            return new SkillsCommand(catalog, workspace).run(new CommandInvocation("42", null, Map.of()));
+        }
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,11 +33,13 @@ final class BashRunner {
     private final Path workingDirectory;
     private final int maxLines;
     private final int maxBytes;
+    private final BashOutputFiles outputFiles;
 
     BashRunner(Path workingDirectory, int maxLines, int maxBytes) {
         this.workingDirectory = workingDirectory;
         this.maxLines = maxLines;
         this.maxBytes = maxBytes;
+        this.outputFiles = new BashOutputFiles(workingDirectory, Clock.systemUTC());
     }
 
     BashResult run(String command, int timeoutSeconds) throws IOException, InterruptedException {
@@ -47,7 +50,7 @@ final class BashRunner {
                 .redirectInput(NULL_DEVICE);
         withoutSecrets(builder.environment());
         Process process = builder.start();
-        OutputPump pump = new OutputPump(process.getInputStream(), new TailBuffer(maxBytes), maxLines);
+        OutputPump pump = new OutputPump(process.getInputStream(), new TailBuffer(maxBytes), maxLines, outputFiles);
         Thread reader = new Thread(pump, "execute_bash-output-" + process.pid());
         reader.setDaemon(true);
         reader.start();
@@ -104,14 +107,17 @@ final class BashRunner {
         private final InputStream in;
         private final TailBuffer tail;
         private final int maxLines;
+        private final BashOutputFiles outputFiles;
         private Path spillFile;
         private OutputStream spill;
         private long spilled;
+        private boolean spillFailed;
 
-        OutputPump(InputStream in, TailBuffer tail, int maxLines) {
+        OutputPump(InputStream in, TailBuffer tail, int maxLines, BashOutputFiles outputFiles) {
             this.in = in;
             this.tail = tail;
             this.maxLines = maxLines;
+            this.outputFiles = outputFiles;
         }
 
         @Override
@@ -120,7 +126,7 @@ final class BashRunner {
             try {
                 int read;
                 while ((read = in.read(chunk)) != -1) {
-                    if (spill == null && exceedsLimits(chunk, read)) {
+                    if (spill == null && !spillFailed && exceedsLimits(chunk, read)) {
                         startSpill();
                     }
                     if (spill != null && spilled < MAX_SAVED_BYTES) {
@@ -149,12 +155,21 @@ final class BashRunner {
             return lines + (chunk[length - 1] != '\n' ? 1 : 0) > maxLines;
         }
 
-        private void startSpill() throws IOException {
-            spillFile = Files.createTempFile("cortana-bash-", ".log");
-            spill = Files.newOutputStream(spillFile);
-            byte[] sofar = tail.keptBytes();
-            spill.write(sofar);
-            spilled = sofar.length;
+        /** Without a file the command still runs to the end and the model still gets the tail. */
+        private void startSpill() {
+            try {
+                spillFile = outputFiles.create();
+                spill = Files.newOutputStream(spillFile);
+                byte[] sofar = tail.keptBytes();
+                spill.write(sofar);
+                spilled = sofar.length;
+            } catch (IOException e) {
+                log.warn("execute_bash: cannot save the full output ({}); only its tail is kept", e.getMessage());
+                closeSpill();
+                spill = null;
+                spillFile = null;
+                spillFailed = true;
+            }
         }
 
         void closeSpill() {

@@ -91,7 +91,17 @@ class BashToolTest {
         assertThat(saved.find()).isTrue();
         Path file = Path.of(saved.group(1));
         assertThat(Files.readAllLines(file)).hasSize(1000).startsWith("1", "2");
-        Files.delete(file);
+        assertThat(file.getParent()).isEqualTo(workspace.resolve(".bash-output"));
+    }
+
+    @Test
+    void whenTheFullOutputCannotBeSavedTheTailIsStillReturned() throws Exception {
+        Files.writeString(workspace.resolve(".bash-output"), "a file where the folder should be");
+
+        String result = bash(Map.of("BASH_OUTPUT_MAX_LINES", "100"), "command", "seq 1 100000");
+
+        assertThat(result).startsWith("99901\n").contains("\n100000\n\n[Output cut: showing the last 100 of 100000 lines")
+                .doesNotContain("Full output").doesNotContain("timed out");
     }
 
     @Test

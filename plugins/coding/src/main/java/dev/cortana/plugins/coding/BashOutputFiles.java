@@ -1,0 +1,60 @@
+package dev.cortana.plugins.coding;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The folder ({@code WORKSPACE_DIR/.bash-output}) holding the full output of commands whose output was cut. The
+ * model is told the file's path and may read it in a later turn, so files are kept for a day; each new file
+ * removes the ones older than that, so they do not pile up.
+ */
+final class BashOutputFiles {
+
+    static final String FOLDER = ".bash-output";
+    static final Duration KEPT_FOR = Duration.ofDays(1);
+    private static final String PREFIX = "cortana-bash-";
+    private static final String SUFFIX = ".log";
+    private static final Logger log = LoggerFactory.getLogger(BashOutputFiles.class);
+
+    private final Path folder;
+    private final Clock clock;
+
+    BashOutputFiles(Path workspaceRoot, Clock clock) {
+        this.folder = workspaceRoot.resolve(FOLDER);
+        this.clock = clock;
+    }
+
+    /** A new empty file for one command's output, after removing this folder's output files older than a day. */
+    Path create() throws IOException {
+        Files.createDirectories(folder);
+        removeOlderThan(clock.instant().minus(KEPT_FOR));
+        return Files.createTempFile(folder, PREFIX, SUFFIX);
+    }
+
+    /** Only files named like ours: anything else someone put in the folder is left alone. */
+    private void removeOlderThan(Instant cutoff) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, PREFIX + "*" + SUFFIX)) {
+            for (Path file : files) {
+                try {
+                    if (Files.getLastModifiedTime(file).toInstant().isBefore(cutoff)) {
+                        Files.delete(file);
+                    }
+                } catch (NoSuchFileException e) {
+                    // Another command's clean-up got there first.
+                } catch (IOException e) {
+                    log.warn("execute_bash: could not remove the old output file {}: {}", file, e.getMessage());
+                }
+            }
+        } catch (IOException e) {
+            log.warn("execute_bash: could not clean up {}: {}", folder, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package dev.cortana.plugins.coding;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BashOutputFilesTest {
+
+    @TempDir
+    Path workspace;
+
+    private final Instant now = Instant.parse("2026-11-25T06:00:00Z");
+    private BashOutputFiles files;
+
+    @BeforeEach
+    void outputFilesAtAFixedTime() {
+        files = new BashOutputFiles(workspace, Clock.fixed(now, ZoneOffset.UTC));
+    }
+
+    private Path oldFile(String name, Duration age) throws Exception {
+        Path file = Files.createDirectories(workspace.resolve(".bash-output")).resolve(name);
+        Files.writeString(file, "output");
+        Files.setLastModifiedTime(file, FileTime.from(now.minus(age)));
+        return file;
+    }
+
+    private Stream<String> names() throws Exception {
+        return Files.list(workspace.resolve(".bash-output")).map(p -> p.getFileName().toString()).sorted();
+    }
+
+    @Test
+    void aNewOutputFileGoesIntoTheWorkspaceBashOutputFolder() throws Exception {
+        Path file = files.create();
+
+        assertThat(file.getParent()).isEqualTo(workspace.resolve(".bash-output"));
+        assertThat(file.getFileName().toString()).startsWith("cortana-bash-").endsWith(".log");
+        assertThat(file).isEmptyFile();
+    }
+
+    @Test
+    void writingANewFileRemovesOutputFilesOlderThanADay() throws Exception {
+        oldFile("cortana-bash-old.log", Duration.ofHours(25));
+        Path recent = oldFile("cortana-bash-recent.log", Duration.ofHours(23));
+
+        Path created = files.create();
+
+        assertThat(names()).containsExactlyInAnyOrder(recent.getFileName().toString(), created.getFileName().toString());
+    }
+
+    @Test
+    void otherFilesInTheFolderAreLeftAlone() throws Exception {
+        oldFile("notes.txt", Duration.ofDays(30));
+
+        Path created = files.create();
+
+        assertThat(names()).containsExactlyInAnyOrder("notes.txt", created.getFileName().toString());
+    }
+}
