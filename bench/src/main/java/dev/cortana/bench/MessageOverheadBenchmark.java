@@ -33,7 +33,7 @@ import java.util.Map;
  * bundled plugins loaded (the brief's budget: 12 KB).
  *
  * <p>Run from the repository root after {@code mvn -B -q -DskipTests package}:
- * {@code java -cp bench/target/cortana-bench.jar dev.cortana.bench.MessageOverheadBenchmark [warmup] [messages]}
+ * {@code java -cp bench/target/cortana-bench.jar dev.cortana.bench.MessageOverheadBenchmark [warmup] [messages] [NAME=value ...]}
  */
 public final class MessageOverheadBenchmark {
 
@@ -51,6 +51,9 @@ public final class MessageOverheadBenchmark {
             env.put("DATABASE_URL", database.postgresUrl());
             env.put("OPENAI_API_KEY", "sk-bench-0001");
             env.put("OPENAI_API_BASE", openAi.baseUrl());
+            for (int i = 2; i < args.length; i++) { // extra settings to compare, e.g. ENABLE_ROTATOR=false
+                env.put(args[i].substring(0, args[i].indexOf('=')), args[i].substring(args[i].indexOf('=') + 1));
+            }
             Config config = Config.of(env);
             try (Cortana cortana = Cortana.start(config, CortanaConfig.from(config, workspace), Clock.systemDefaultZone())) {
                 for (int i = 0; i < warmup; i++) {
@@ -70,7 +73,7 @@ public final class MessageOverheadBenchmark {
                 FakeOpenAi.RecordedRequest first = openAi.chatRequests().get(openAi.chatRequests().size() - 2);
                 System.out.printf("model request size with all bundled plugins: %d bytes (system prompt %d chars, %d tools)%n",
                         first.rawBody().length(), first.systemPrompt().length(), first.toolNames().size());
-                Stats baseline = baseline(openAi, database, warmup, messages);
+                Stats baseline = baseline(openAi, database, warmup, messages, first.systemPrompt(), first.rawBody().length());
                 System.out.println("baseline without the host (same 2 model calls with the bare LangChain4j client, same insert): "
                         + baseline.format("ms"));
                 System.out.printf("host overhead per message (median difference): %.2f ms%n", total.median() - baseline.median());
@@ -82,16 +85,20 @@ public final class MessageOverheadBenchmark {
      * The work a message needs without Cortana: the two model round trips with LangChain4j's own client against the
      * same fake, and the same todo insert over plain JDBC. What the host adds is the difference.
      */
-    private static Stats baseline(FakeOpenAi openAi, TestDatabase database, int warmup, int messages) throws Exception {
+    private static Stats baseline(FakeOpenAi openAi, TestDatabase database, int warmup, int messages, String hostPrompt,
+                                  int hostRequestBytes) throws Exception {
         ChatModel model = OpenAiChatModel.builder().baseUrl(openAi.baseUrl()).apiKey("sk-bench-0002").modelName("gpt-4o")
                 .maxRetries(0).build();
         ToolSpecification addTodo = ToolSpecification.builder().name("add_todo").description("Add a todo for the user")
                 .parameters(JsonObjectSchema.builder().addStringProperty("title").addStringProperty("due").required("title").build())
                 .build();
+        // The same bytes on the wire as the host's request (its system prompt, padded for the tool definitions it
+        // sends), so JSON and HTTP work on a bigger request is not counted as host overhead.
+        String prompt = hostPrompt + " ".repeat(Math.max(0, hostRequestBytes - hostPrompt.length() - 600));
         double[] millis = new double[messages];
         for (int i = -warmup; i < messages; i++) {
             long start = System.nanoTime();
-            List<ChatMessage> messagesSoFar = new ArrayList<>(List.of(SystemMessage.from("You are Cortana."),
+            List<ChatMessage> messagesSoFar = new ArrayList<>(List.of(SystemMessage.from(prompt),
                     UserMessage.from("add benchmark todo " + i)));
             AiMessage call = model.chat(ChatRequest.builder().messages(messagesSoFar).toolSpecifications(addTodo).build()).aiMessage();
             try (Connection connection = database.dataSource().getConnection();

@@ -38,6 +38,10 @@ public final class ConversationCompactor {
     private final ActiveMemory memory;
     private final ConversationSettings settings;
     private final Set<String> unknownWindowsLogged = ConcurrentHashMap.newKeySet();
+    /** Merging catalogs and listings for every turn is wasted work: windows change only with a listing or a plugin. */
+    private final com.github.benmanes.caffeine.cache.Cache<String, Integer> windows =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().expireAfterWrite(java.time.Duration.ofMinutes(1))
+                    .maximumSize(256).build();
 
     public ConversationCompactor(ConversationCache conversations, ModelRouter models, TokenCounter tokens,
                                  ActiveMemory memory, ConversationSettings settings) {
@@ -103,6 +107,10 @@ public final class ConversationCompactor {
 
     /** The context window of {@code model} from the catalog, or the configured default for an unknown model. */
     public int contextWindow(String model) {
+        return windows.get(model, this::lookUpContextWindow);
+    }
+
+    private int lookUpContextWindow(String model) {
         Optional<Integer> known = models.modelInfo(model).map(info -> info.contextWindow()).filter(window -> window > 0);
         if (known.isPresent()) {
             return known.get();

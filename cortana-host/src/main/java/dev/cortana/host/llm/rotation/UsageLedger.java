@@ -40,7 +40,13 @@ public final class UsageLedger implements AutoCloseable {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(SerializationFeature.INDENT_OUTPUT);
     private final AtomicBoolean pending = new AtomicBoolean();
-    private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
+    /**
+     * Changes within this window share one write: under a burst of requests the file is rewritten a few times a
+     * second at most instead of once per request, keeping the writer from competing with requests for CPU.
+     */
+    private static final long COALESCE_MILLIS = 250;
+
+    private final java.util.concurrent.ScheduledExecutorService writer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "usage-ledger-writer");
         thread.setDaemon(true);
         return thread;
@@ -89,7 +95,7 @@ public final class UsageLedger implements AutoCloseable {
     public void changed() {
         if (pending.compareAndSet(false, true)) {
             try {
-                writer.execute(this::saveNow);
+                writer.schedule(this::saveNow, COALESCE_MILLIS, TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.RejectedExecutionException closed) {
                 pending.set(false);
             }
