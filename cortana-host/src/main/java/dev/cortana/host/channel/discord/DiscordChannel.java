@@ -56,7 +56,6 @@ public final class DiscordChannel extends ListenerAdapter implements MasterChann
     private static final Logger log = LoggerFactory.getLogger(DiscordChannel.class);
 
     /** Discord shows typing for about 10 s per call; refresh a little before it fades. */
-    private static final long TYPING_REFRESH_MS = 8_000;
     /** How often the commands are compared with what Discord has. */
     static final long COMMAND_CHECK_MS = 2_000;
     /** Message ids remembered to drop a MESSAGE_CREATE replayed after a gateway resume. */
@@ -83,7 +82,10 @@ public final class DiscordChannel extends ListenerAdapter implements MasterChann
     private volatile JDA jda;
     private volatile String registeredCommands;
 
-    private DiscordChannel(Agent agent, CommandRouter commands, String masterUserId) {
+    private final long typingRefreshMillis;
+
+    private DiscordChannel(Agent agent, CommandRouter commands, String masterUserId, long typingRefreshMillis) {
+        this.typingRefreshMillis = typingRefreshMillis;
         this.agent = agent;
         this.masterUserId = masterUserId;
         this.slashCommands = new SlashCommands(commands, masterUserId, commandWorkers);
@@ -95,7 +97,8 @@ public final class DiscordChannel extends ListenerAdapter implements MasterChann
      * @throws ConfigException when Discord rejects the token or cannot be reached
      */
     public static DiscordChannel connect(DiscordSettings settings, Agent agent, CommandRouter commands) {
-        DiscordChannel channel = new DiscordChannel(agent, commands, settings.masterUserId());
+        DiscordChannel channel = new DiscordChannel(agent, commands, settings.masterUserId(),
+                settings.typingRefresh().toMillis());
         JDABuilder builder = JDABuilder.createLight(settings.token(),
                         EnumSet.of(GatewayIntent.DIRECT_MESSAGES, GatewayIntent.MESSAGE_CONTENT))
                 .disableCache(EnumSet.allOf(CacheFlag.class))
@@ -221,7 +224,7 @@ public final class DiscordChannel extends ListenerAdapter implements MasterChann
             dm.sendTyping().queue(null, failure -> log.debug("Typing indicator failed: {}", failure.toString()));
             if (typing == null) {
                 typing = timers.scheduleAtFixedRate(() -> dm.sendTyping().queue(null, failure -> { }),
-                        TYPING_REFRESH_MS, TYPING_REFRESH_MS, TimeUnit.MILLISECONDS);
+                        typingRefreshMillis, typingRefreshMillis, TimeUnit.MILLISECONDS);
             }
         }
     }

@@ -47,6 +47,11 @@ public final class DiscordTestBot implements AutoCloseable {
     private final List<Command> commands = new CopyOnWriteArrayList<>();
 
     public DiscordTestBot(FakeDiscord discord, Path workspace, List<Command> extraCommands) {
+        this(discord, workspace, extraCommands, DiscordSettings.DEFAULT_TYPING_REFRESH);
+    }
+
+    /** With the typing indicator renewed every {@code typingRefresh} instead of Discord's usual 8 s. */
+    public DiscordTestBot(FakeDiscord discord, Path workspace, List<Command> extraCommands, Duration typingRefresh) {
         LlmProvider scripted = new LlmProvider() {
             @Override
             public String id() {
@@ -78,7 +83,7 @@ public final class DiscordTestBot implements AutoCloseable {
         commands.add(new ResetCommand(conversations));
         commands.addAll(extraCommands);
         channel = DiscordChannel.connect(new DiscordSettings(FakeDiscord.TOKEN, FakeDiscord.MASTER,
-                        Optional.of(discord.apiBaseUrl()), Optional.of(discord.gatewayUrl())),
+                        Optional.of(discord.apiBaseUrl()), Optional.of(discord.gatewayUrl()), typingRefresh),
                 agent, new CommandRouter(() -> commands));
     }
 
