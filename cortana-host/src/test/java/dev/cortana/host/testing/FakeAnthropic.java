@@ -6,18 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -73,27 +67,17 @@ public final class FakeAnthropic implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService executor = Executors.newCachedThreadPool();
-    private final Queue<Reply> shared = new ConcurrentLinkedQueue<>();
-    private final Map<String, Queue<Reply>> byKey = new ConcurrentHashMap<>();
+    private final ScriptedReplies<Reply> replies = new ScriptedReplies<>();
     private final List<RecordedRequest> requests = Collections.synchronizedList(new ArrayList<>());
     private final CountDownLatch closing = new CountDownLatch(1);
     private volatile List<String> models = List.of();
 
-    private FakeAnthropic(HttpServer server) {
-        this.server = server;
+    private FakeAnthropic() {
+        this.server = LoopbackHttp.start(this::handle, executor);
     }
 
     public static FakeAnthropic start() {
-        try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-            FakeAnthropic fake = new FakeAnthropic(server);
-            server.createContext("/", fake::handle);
-            server.setExecutor(fake.executor);
-            server.start();
-            return fake;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return new FakeAnthropic();
     }
 
     /** {@code http://127.0.0.1:<port>/v1}, what {@code ANTHROPIC_API_BASE} is set to. */
@@ -102,12 +86,12 @@ public final class FakeAnthropic implements AutoCloseable {
     }
 
     public FakeAnthropic enqueue(Reply... replies) {
-        shared.addAll(List.of(replies));
+        this.replies.enqueue(List.of(replies));
         return this;
     }
 
     public FakeAnthropic forKey(String apiKey, Reply... replies) {
-        byKey.computeIfAbsent(apiKey, k -> new ConcurrentLinkedQueue<>()).addAll(List.of(replies));
+        this.replies.forKey(apiKey, List.of(replies));
         return this;
     }
 
@@ -141,11 +125,7 @@ public final class FakeAnthropic implements AutoCloseable {
                 send(exchange, 404, error("not_found_error", "no route " + path), Map.of());
                 return;
             }
-            Queue<Reply> own = key == null ? null : byKey.get(key);
-            Reply reply = own == null ? null : own.poll();
-            if (reply == null) {
-                reply = shared.poll();
-            }
+            Reply reply = replies.next(key).orElse(null);
             if (reply == null) {
                 send(exchange, 400, error("invalid_request_error", "fake anthropic: nothing scripted"), Map.of());
                 return;
@@ -180,13 +160,7 @@ public final class FakeAnthropic implements AutoCloseable {
 
     private static void send(HttpExchange exchange, int status, String body, Map<String, String> headers)
             throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        headers.forEach(exchange.getResponseHeaders()::set);
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+        LoopbackHttp.sendJson(exchange, status, body, headers);
     }
 
     @Override

@@ -7,8 +7,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -84,22 +82,13 @@ public final class FakeOpenAi implements AutoCloseable {
     private volatile List<String> models = DEFAULT_MODELS;
 
     private FakeOpenAi() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         AtomicInteger threads = new AtomicInteger();
         executor = Executors.newCachedThreadPool(task -> {
             Thread thread = new Thread(task, "fake-openai-" + threads.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         });
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
-        server.start();
-    }
-
-    static {
-        // The JDK server leaves Nagle's algorithm on unless told otherwise; small replies then wait ~40 ms for the
-        // client's delayed ACK, which would swamp every latency measured against this fake. Read once per JVM.
-        System.setProperty("sun.net.httpserver.nodelay", "true");
+        server = LoopbackHttp.start(this::handle, executor);
     }
 
     /** Starts a server on 127.0.0.1 at a free port. */

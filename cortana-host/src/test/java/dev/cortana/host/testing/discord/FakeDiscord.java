@@ -1,5 +1,6 @@
 package dev.cortana.host.testing.discord;
 
+import dev.cortana.host.testing.LoopbackHttp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -8,7 +9,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -97,15 +97,11 @@ public final class FakeDiscord implements AutoCloseable {
     private volatile boolean dropNextSend;
 
     private FakeDiscord() throws IOException, InterruptedException {
-        System.setProperty("sun.net.httpserver.nodelay", "true");
-        rest = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        rest.createContext("/", this::handle);
-        rest.setExecutor(Executors.newCachedThreadPool(r -> {
+        rest = LoopbackHttp.start(this::handle, Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "fake-discord-rest");
             t.setDaemon(true);
             return t;
         }));
-        rest.start();
         gateway = new FakeDiscordGateway(this);
         gateway.setReuseAddr(true);
         gateway.setTcpNoDelay(true);
