@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Conversations held in memory for the life of the process. */
+/** Conversations held in memory only: for tests of the agent and channels that need no files or clock. */
 public final class InMemoryConversations implements ConversationStore {
 
     private final Map<String, List<ChatMessage>> conversations = new ConcurrentHashMap<>();
