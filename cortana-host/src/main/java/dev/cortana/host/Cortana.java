@@ -95,7 +95,11 @@ public final class Cortana implements AutoCloseable {
 
     /** Starts everything but the channels. Throws with a clear message when the database or workspace is unusable. */
     public static Cortana start(Config raw, CortanaConfig config, Clock clock) {
-        HostWorkspace workspace = HostWorkspace.open(config.workspaceDir());
+        RotationSettings rotation = RotationSettings.from(raw, config.workspaceDir());
+        List<Path> privateElsewhere = new ArrayList<>(raw.files());
+        rotation.usageFile().ifPresent(privateElsewhere::add);
+        privateElsewhere.add(config.pluginsDir());
+        HostWorkspace workspace = HostWorkspace.open(config.workspaceDir()).withPrivatePaths(privateElsewhere);
         Database database = Database.open(config.databaseUrl(), workspace.root());
         try {
             UserSettingsStore userSettings = new UserSettingsStore(database.dataSource());
@@ -111,7 +115,7 @@ public final class Cortana implements AutoCloseable {
             ToolRunner toolRunner = new ToolRunner(config.toolTimeout());
             ModelRouter models = new ModelRouter(
                     () -> plugins.extensions(LlmProvider.class).stream().map(Contribution::extension).toList(),
-                    plugins::generation, raw, RotationSettings.from(raw, workspace.root()), clock);
+                    plugins::generation, raw, rotation, clock);
             ConversationSettings conversationSettings = ConversationSettings.from(raw);
             TokenCounter tokenCounter = new TokenCounter();
             ConversationCache conversations = ConversationCache.open(new ConversationFiles(

@@ -1,5 +1,7 @@
 package dev.cortana.host.config;
 
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -17,6 +19,14 @@ public interface Config {
 
     /** The YAML section {@code plugins: {<pluginId>: {...}}} flattened to strings; empty when absent. */
     Map<String, String> pluginSection(String pluginId);
+
+    /**
+     * The settings files this configuration reads or would read ({@code .env}, {@code cortana.yml}, the file named
+     * by {@code CORTANA_CONFIG}), absolute; they are Cortana's own and private to the agent.
+     */
+    default List<Path> files() {
+        return List.of();
+    }
 
     /** A config over a fixed map, for tests and tools. */
     static Config of(Map<String, String> values) {

@@ -33,9 +33,13 @@ public final class LayeredConfig implements Config {
     private final Map<String, String> values;
     private final Map<String, Map<String, String>> pluginSections;
 
-    private LayeredConfig(Map<String, String> values, Map<String, Map<String, String>> pluginSections) {
+    private final List<Path> files;
+
+    private LayeredConfig(Map<String, String> values, Map<String, Map<String, String>> pluginSections,
+                          List<Path> files) {
         this.values = Map.copyOf(values);
         this.pluginSections = Map.copyOf(pluginSections);
+        this.files = List.copyOf(files);
     }
 
     /** Loads {@code .env} and the YAML file from {@code workingDir}, under {@code environment}. */
@@ -53,12 +57,22 @@ public final class LayeredConfig implements Config {
             }
         });
         merged.values().removeIf(String::isBlank);
-        return new LayeredConfig(merged, plugins);
+        List<Path> files = new java.util.ArrayList<>();
+        for (String name : List.of(".env", "cortana.yml", "cortana.yaml")) {
+            files.add(workingDir.resolve(name).toAbsolutePath().normalize());
+        }
+        yamlFile.map(p -> p.toAbsolutePath().normalize()).filter(p -> !files.contains(p)).ifPresent(files::add);
+        return new LayeredConfig(merged, plugins, files);
     }
 
     @Override
     public Optional<String> get(String key) {
         return Optional.ofNullable(values.get(key)).map(String::trim).filter(v -> !v.isEmpty());
+    }
+
+    @Override
+    public List<Path> files() {
+        return files;
     }
 
     @Override

@@ -7,6 +7,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -22,12 +25,17 @@ public final class HostWorkspace implements Workspace {
 
     /** The prompt files, in the order the system prompt uses them. */
     public static final List<String> PROMPT_FILES = List.of("IDENTITY.md", "SOUL.md", "USER.md", "TOOLS.md");
-    private static final Set<String> READ_ONLY = Set.of("IDENTITY.md", "TOOLS.md");
+    private static final List<String> READ_ONLY = List.of("IDENTITY.md", "TOOLS.md");
+    /** Cortana's own state inside the workspace, private whatever the configuration says. */
+    public static final List<String> PRIVATE_IN_WORKSPACE =
+            List.of(".postgres", ".conversation_cache", "logs", "key_usage.json");
 
     private final Path root;
+    private final List<Path> privatePaths;
 
-    private HostWorkspace(Path root) {
+    private HostWorkspace(Path root, List<Path> privatePaths) {
         this.root = root;
+        this.privatePaths = List.copyOf(privatePaths);
     }
 
     /** Opens (and on first start creates and seeds) the workspace at {@code root}. */
@@ -51,7 +59,19 @@ public final class HostWorkspace implements Workspace {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot prepare the workspace " + absolute + " (WORKSPACE_DIR): " + e.getMessage(), e);
         }
-        return new HostWorkspace(absolute);
+        return new HostWorkspace(absolute, PRIVATE_IN_WORKSPACE.stream().map(absolute::resolve).toList());
+    }
+
+    /**
+     * This workspace with more private paths: Cortana's files that live elsewhere ({@code .env}, the YAML file,
+     * a ledger outside the workspace, the plugins folder). Relative paths resolve against the workspace.
+     */
+    public HostWorkspace withPrivatePaths(Collection<Path> more) {
+        Set<Path> all = new LinkedHashSet<>(privatePaths);
+        for (Path path : more) {
+            all.add(root.resolve(path).toAbsolutePath().normalize());
+        }
+        return new HostWorkspace(root, new ArrayList<>(all));
     }
 
     @Override
@@ -60,11 +80,32 @@ public final class HostWorkspace implements Workspace {
     }
 
     @Override
+    public List<Path> readOnlyFiles() {
+        return READ_ONLY.stream().map(root::resolve).toList();
+    }
+
+    @Override
+    public List<Path> privatePaths() {
+        return privatePaths;
+    }
+
+    @Override
     public boolean isReadOnly(Path path) {
         Path real = realPath(root.resolve(path).toAbsolutePath().normalize());
         Path realRoot = realPath(root);
         for (String name : READ_ONLY) {
             if (real.equals(realRoot.resolve(name))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public boolean isPrivate(Path path) {
+        Path real = realPath(root.resolve(path).toAbsolutePath().normalize());
+        for (Path secret : privatePaths) {
+            if (real.startsWith(realPath(secret))) {
                 return true;
             }
         }
