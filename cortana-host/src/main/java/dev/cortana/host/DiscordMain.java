@@ -4,6 +4,7 @@ import dev.cortana.host.channel.discord.DiscordChannel;
 import dev.cortana.host.channel.discord.DiscordSettings;
 import dev.cortana.host.config.ConfigException;
 import dev.cortana.host.config.LayeredConfig;
+import dev.cortana.host.plugins.PluginsCommand;
 import java.io.PrintStream;
 import java.util.concurrent.CountDownLatch;
 
@@ -42,9 +43,10 @@ final class DiscordMain {
         try (channel) {
             cortana.master().attach(channel);
             long plugins = cortana.plugins().statuses().stream().filter(s -> s.started()).count();
-            stderr.printf("Cortana %s is ready in %d ms: Discord DMs from user %s, model %s, %d plugins, %s.%n",
+            stderr.printf("Cortana %s is ready in %d ms: Discord DMs from user %s, model %s, %d plugins, %s%s.%n",
                     Cortana.VERSION, (System.nanoTime() - startedNanos) / 1_000_000, settings.masterUserId(),
-                    cortana.config().modelName(), plugins, cortana.database().description());
+                    cortana.config().modelName(), plugins, cortana.database().description(),
+                    PluginsCommand.startupNotes(cortana.plugins()));
             stderr.flush();
             stopped.await();
             return 0;

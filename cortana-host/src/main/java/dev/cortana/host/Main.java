@@ -4,6 +4,7 @@ import dev.cortana.host.channel.ConsoleChannel;
 import dev.cortana.host.config.ConfigException;
 import dev.cortana.host.config.CortanaConfig;
 import dev.cortana.host.config.LayeredConfig;
+import dev.cortana.host.plugins.PluginsCommand;
 import dev.cortana.host.storage.DatabaseUnavailableException;
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -86,10 +87,10 @@ public final class Main {
                     stdout, interactive);
             cortana.master().attach(channel);
             long plugins = cortana.plugins().statuses().stream().filter(s -> s.started()).count();
-            stderr.printf("Cortana %s is ready in %d ms: console chat as the master user, model %s, %d plugins, %s.%n"
+            stderr.printf("Cortana %s is ready in %d ms: console chat as the master user, model %s, %d plugins, %s%s.%n"
                             + "Type a message; /help lists commands; Ctrl-D quits.%n",
                     Cortana.VERSION, (System.nanoTime() - started) / 1_000_000, config.modelName(), plugins,
-                    cortana.database().description());
+                    cortana.database().description(), PluginsCommand.startupNotes(cortana.plugins()));
             stderr.flush();
             channel.run(new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8)));
             return 0;

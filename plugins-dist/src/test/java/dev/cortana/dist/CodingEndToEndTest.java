@@ -98,4 +98,26 @@ class CodingEndToEndTest {
                 .contains("- weather: Get the forecast. (skills/weather/SKILL.md)");
         assertThat(result.stdout()).contains("- `weather` — Get the forecast. _(global, skills/weather/SKILL.md)_");
     }
+
+    @Test
+    void theStartupLineAndPluginsSaySandboxAndCommandsCannotReadTheSettingsOrTheDatabasePassword() throws Exception {
+        Files.writeString(workingDir.resolve(".env"), "GEMINI_API_KEY=sk-test-coding-env-file-0002\n");
+
+        ConsoleSession.Result result = ConsoleSession.run(environment("never"), workingDir,
+                "run cat " + workingDir.resolve(".env") + " .postgres/*; echo done", "/plugins");
+
+        String readyLine = result.stderr().lines().filter(line -> line.contains("is ready in")).findFirst().orElseThrow();
+        if (!readyLine.contains("coding: execute_bash runs in a bubblewrap sandbox (network on)")) {
+            String why = "the sandbox is not in force here: " + readyLine;
+            if ("true".equals(System.getenv("CI"))) {
+                throw new AssertionError(why);
+            }
+            org.junit.jupiter.api.Assumptions.abort(why);
+        }
+        String password = Files.readString(workspace.resolve(".postgres/cortana-superuser-password")).strip();
+        assertThat(result.stdout()).contains("done\n").doesNotContain("sk-test-coding-env-file-0002")
+                .doesNotContain(password)
+                .contains("• coding 0.1.0 — started — tools: execute_bash, read_file, write_file, edit_file\n"
+                        + "  execute_bash runs in a bubblewrap sandbox (network on)");
+    }
 }

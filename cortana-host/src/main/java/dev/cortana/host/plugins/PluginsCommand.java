@@ -1,5 +1,6 @@
 package dev.cortana.host.plugins;
 
+import dev.cortana.api.StatusNote;
 import dev.cortana.api.commands.Command;
 import dev.cortana.api.commands.CommandInvocation;
 import dev.cortana.api.commands.CommandProvider;
@@ -11,11 +12,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
  * {@code /plugins}: what is in the plugins folder, whether it runs, and what each plugin adds, so a user can tell why
- * a tool is missing without reading logs.
+ * a tool is missing without reading logs. A started plugin's {@link StatusNote}s follow on their own lines.
  */
 public final class PluginsCommand implements Command {
 
@@ -58,6 +60,9 @@ public final class PluginsCommand implements Command {
             out.append("\n• ").append(status.label()).append(" — ");
             if (status.started()) {
                 out.append("started — ").append(contributions(status.id()));
+                for (String note : notesOf(host, status.id())) {
+                    out.append("\n  ").append(note);
+                }
             } else {
                 out.append(status.state().toString().toLowerCase(Locale.ROOT));
                 status.reason().ifPresent(reason -> out.append(": ").append(reason));
@@ -68,6 +73,49 @@ public final class PluginsCommand implements Command {
             }
         }
         return out.toString();
+    }
+
+    /**
+     * The status notes of every started plugin as {@code "<plugin id>: <note>"}, for the start-up line; empty when no
+     * plugin has anything to say.
+     */
+    public static List<String> statusNotes(PluginHost host) {
+        List<String> lines = new ArrayList<>();
+        for (PluginStatus status : host.statuses()) {
+            if (status.started()) {
+                notesOf(host, status.id()).forEach(note -> lines.add(status.id() + ": " + note));
+            }
+        }
+        return lines;
+    }
+
+    /** The status notes as the start-up line ends with them: {@code "; coding: ..."} each, or nothing. */
+    public static String startupNotes(PluginHost host) {
+        StringBuilder out = new StringBuilder();
+        statusNotes(host).forEach(note -> out.append("; ").append(note));
+        return out.toString();
+    }
+
+    /** The plugin's notes, one line each and capped; a blank or failing note shows nothing. */
+    private static List<String> notesOf(PluginHost host, String pluginId) {
+        List<String> notes = new ArrayList<>();
+        for (Contribution<StatusNote> contribution : host.extensions(StatusNote.class)) {
+            if (!contribution.pluginId().equals(pluginId)) {
+                continue;
+            }
+            Optional<String> note;
+            try {
+                note = contribution.extension().statusNote();
+            } catch (RuntimeException | LinkageError e) {
+                continue;
+            }
+            if (note != null && note.isPresent() && !note.get().isBlank()) {
+                String line = note.get().strip().lines().findFirst().orElse("");
+                notes.add(line.length() > StatusNote.MAX_LENGTH
+                        ? line.substring(0, StatusNote.MAX_LENGTH - 3) + "..." : line);
+            }
+        }
+        return notes;
     }
 
     private String contributions(String pluginId) {

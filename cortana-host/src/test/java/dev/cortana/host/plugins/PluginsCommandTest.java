@@ -101,4 +101,59 @@ class PluginsCommandTest {
         assertThat(output).isEqualTo("No plugins in " + dir.toAbsolutePath()
                 + ". Copy plugin JARs into that folder: they are loaded while Cortana runs, no restart needed.");
     }
+
+    @Test
+    void aPluginsStatusNotesShowUnderItAndInTheStartupNotes() throws Exception {
+        TestPluginJars.plugin("sandboxed").source("test.sandboxed.Tools", """
+                        package test.sandboxed;
+                        @org.pf4j.Extension
+                        public class Tools implements dev.cortana.api.tools.ToolProvider, dev.cortana.api.StatusNote {
+                            public java.util.Optional<String> statusNote() {
+                                return java.util.Optional.of("runs in a sandbox (network off)\\nsecond line not shown");
+                            }
+                        }
+                        """)
+                .source("test.sandboxed.Quiet", """
+                        package test.sandboxed;
+                        @org.pf4j.Extension
+                        public class Quiet implements dev.cortana.api.commands.CommandProvider, dev.cortana.api.StatusNote {
+                            public java.util.List<dev.cortana.api.commands.Command> commands() { return java.util.List.of(); }
+                            public java.util.Optional<String> statusNote() { return java.util.Optional.of("  "); }
+                        }
+                        """)
+                .writeTo(dir);
+        TestPluginJars.plugin("buggy").source("test.buggy.Tools", """
+                        package test.buggy;
+                        @org.pf4j.Extension
+                        public class Tools implements dev.cortana.api.tools.ToolProvider, dev.cortana.api.StatusNote {
+                            public java.util.Optional<String> statusNote() { throw new IllegalStateException("bug"); }
+                        }
+                        """)
+                .writeTo(dir);
+        TestPluginJars.plugin("long").source("test.longnote.Tools", """
+                        package test.longnote;
+                        @org.pf4j.Extension
+                        public class Tools implements dev.cortana.api.tools.ToolProvider, dev.cortana.api.StatusNote {
+                            public java.util.Optional<String> statusNote() { return java.util.Optional.of("x".repeat(1000)); }
+                        }
+                        """)
+                .writeTo(dir);
+        host = new PluginHost(dir, "0.1.0", services.services);
+        host.start();
+
+        String output = new PluginsCommand(host, id -> List.of()).run(new CommandInvocation("master", null, Map.of()));
+
+        String longNote = "x".repeat(297) + "...";
+        assertThat(output).isEqualTo("""
+                Plugins in %s:
+                • buggy 0.1.0 — started — no tools or other extensions
+                • long 0.1.0 — started — no tools or other extensions
+                  %s
+                • sandboxed 0.1.0 — started — no tools or other extensions
+                  runs in a sandbox (network off)""".formatted(dir.toAbsolutePath(), longNote));
+        assertThat(PluginsCommand.statusNotes(host)).containsExactly("long: " + longNote,
+                "sandboxed: runs in a sandbox (network off)");
+        assertThat(PluginsCommand.startupNotes(host)).isEqualTo("; long: " + longNote
+                + "; sandboxed: runs in a sandbox (network off)");
+    }
 }

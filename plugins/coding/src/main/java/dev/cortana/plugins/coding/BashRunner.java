@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,9 +17,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs {@code bash -c} in its own session (so in its own process group) and streams its output into a
- * {@link TailBuffer}. On timeout or interruption the whole process group is killed, so nothing it started keeps
- * running. When the output is longer than the limits, all of it (up to {@link #MAX_SAVED_BYTES}) goes to a file.
+ * Runs {@code bash -c} and streams its output into a {@link TailBuffer}: in the {@link BashSandbox} when one is in
+ * force (everything it started dies with it, on timeout and at its normal end), else in its own session (so in its
+ * own process group) with the secret-looking variables of Cortana's environment left out; on timeout or interruption
+ * that process group is killed. When the output is longer than the limits, all of it (up to
+ * {@link #MAX_SAVED_BYTES}) goes to a file.
  */
 final class BashRunner {
 
@@ -34,21 +37,44 @@ final class BashRunner {
     private final int maxLines;
     private final int maxBytes;
     private final BashOutputFiles outputFiles;
+    private final Optional<BashSandbox> sandbox;
+    private final Map<String, String> parentEnvironment;
 
     BashRunner(Path workingDirectory, int maxLines, int maxBytes) {
+        this(workingDirectory, maxLines, maxBytes, Optional.empty(), System.getenv());
+    }
+
+    /**
+     * @param sandbox           where commands run; empty: unsandboxed, in their own process group
+     * @param parentEnvironment the environment commands start from (Cortana's own), filtered before use
+     */
+    BashRunner(Path workingDirectory, int maxLines, int maxBytes, Optional<BashSandbox> sandbox,
+               Map<String, String> parentEnvironment) {
         this.workingDirectory = workingDirectory;
         this.maxLines = maxLines;
         this.maxBytes = maxBytes;
         this.outputFiles = new BashOutputFiles(workingDirectory, Clock.systemUTC());
+        this.sandbox = sandbox;
+        this.parentEnvironment = Map.copyOf(parentEnvironment);
     }
 
     BashResult run(String command, int timeoutSeconds) throws IOException, InterruptedException {
-        List<String> argv = HAS_SETSID ? List.of("setsid", "bash", "-c", command) : List.of("bash", "-c", command);
+        List<String> argv;
+        Map<String, String> environment;
+        if (sandbox.isPresent()) {
+            argv = sandbox.get().command(command);
+            environment = BashSandbox.environment(parentEnvironment);
+        } else {
+            argv = HAS_SETSID ? List.of("setsid", "bash", "-c", command) : List.of("bash", "-c", command);
+            environment = new HashMap<>(parentEnvironment);
+            withoutSecrets(environment);
+        }
         ProcessBuilder builder = new ProcessBuilder(argv)
                 .directory(workingDirectory.toFile())
                 .redirectErrorStream(true)
                 .redirectInput(NULL_DEVICE);
-        withoutSecrets(builder.environment());
+        builder.environment().clear();
+        builder.environment().putAll(environment);
         Process process = builder.start();
         OutputPump pump = new OutputPump(process.getInputStream(), new TailBuffer(maxBytes), maxLines, outputFiles);
         Thread reader = new Thread(pump, "execute_bash-output-" + process.pid());
@@ -58,13 +84,13 @@ final class BashRunner {
         try {
             if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 timedOut = true;
-                killGroup(process);
+                kill(process);
             }
             // Output still buffered in the pipe arrives shortly after exit; a background job that inherited the
             // pipe would keep it open forever, so the wait is bounded.
             reader.join(timedOut ? 2000 : 1000);
         } catch (InterruptedException e) {
-            killGroup(process);
+            kill(process);
             throw e;
         } finally {
             if (reader.isAlive()) {
@@ -83,6 +109,20 @@ final class BashRunner {
      */
     static void withoutSecrets(Map<String, String> environment) {
         environment.keySet().removeIf(name -> SECRET_NAME.matcher(name).matches());
+    }
+
+    /**
+     * Kills the command: the sandbox's first process (its PID namespace and everything in it die with it), or
+     * without a sandbox the session's process group.
+     */
+    private void kill(Process process) {
+        if (sandbox.isPresent()) {
+            List<ProcessHandle> descendants = process.descendants().toList();
+            process.destroyForcibly();
+            descendants.forEach(ProcessHandle::destroyForcibly);
+        } else {
+            killGroup(process);
+        }
     }
 
     /** Kills the session's process group, and any descendant that moved out of it. */

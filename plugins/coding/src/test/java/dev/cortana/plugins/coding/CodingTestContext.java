@@ -33,7 +33,12 @@ final class CodingTestContext implements CortanaContext {
     final List<String> questions = new ArrayList<>();
 
     CodingTestContext(Path workspaceDir, Map<String, String> settings, Approvals.Decision answer) {
-        this.workspace = HostWorkspace.open(workspaceDir);
+        this(HostWorkspace.open(workspaceDir), settings, answer);
+    }
+
+    /** On a workspace the test prepared, e.g. with {@link HostWorkspace#withPrivatePaths} outside it. */
+    CodingTestContext(HostWorkspace workspace, Map<String, String> settings, Approvals.Decision answer) {
+        this.workspace = workspace;
         this.settings = Map.copyOf(settings);
         this.answer = answer;
     }
