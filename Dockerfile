@@ -6,6 +6,8 @@ RUN mvn -B -q -DskipTests package
 
 # Run: the host jar and the bundled plugins, as an unprivileged user (the embedded PostgreSQL keeps its data in /workspace).
 FROM eclipse-temurin:17-jre
+# bubblewrap: the execute_bash sandbox (docker-compose.yml grants what it needs; see the README's Docker section).
+RUN apt-get update && apt-get install -y --no-install-recommends bubblewrap && rm -rf /var/lib/apt/lists/*
 RUN useradd --create-home --uid 1000 cortana && mkdir -p /workspace /app/plugins && chown -R cortana /workspace /app
 WORKDIR /app
 COPY --from=build /src/cortana-host/target/cortana-host.jar /app/cortana-host.jar
