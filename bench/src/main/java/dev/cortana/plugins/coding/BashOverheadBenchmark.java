@@ -71,7 +71,10 @@ public final class BashOverheadBenchmark {
             @Override public String pluginId() { return "coding"; }
             @Override public DataSource dataSource() { throw new UnsupportedOperationException(); }
             @Override public Workspace workspace() { return workspace; }
-            @Override public PluginSettings settings() { return key -> Optional.empty(); }
+            // The issue-6 measurement, without the sandbox (BashSandboxBenchmark measures it).
+            @Override public PluginSettings settings() {
+                return key -> key.equals("BASH_SANDBOX") ? Optional.of("off") : Optional.empty();
+            }
             @Override public Clock clock() { return Clock.systemUTC(); }
             @Override public ZoneId userZone() { return ZoneId.of("UTC"); }
             @Override public Notifier notifier() { throw new UnsupportedOperationException(); }
