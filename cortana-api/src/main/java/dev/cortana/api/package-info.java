@@ -6,7 +6,8 @@
  * {@link dev.cortana.api.llm.LlmProvider} (a family of language models),
  * {@link dev.cortana.api.memory.MemoryProvider} (long-term memory),
  * {@link dev.cortana.api.skills.SkillSource} (bundled skills) and
- * {@link dev.cortana.api.commands.CommandProvider} (slash commands).
+ * {@link dev.cortana.api.commands.CommandProvider} (slash commands). Any extension may also implement
+ * {@link dev.cortana.api.StatusNote} to tell the user in one line how it runs ({@code /plugins}, the start-up line).
  *
  * <p>Extensions get host services through their constructor: declare a public constructor that takes a
  * {@link dev.cortana.api.CortanaContext} and the host hands you one scoped to your plugin.
