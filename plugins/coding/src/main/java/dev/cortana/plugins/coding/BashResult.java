@@ -1,6 +1,7 @@
 package dev.cortana.plugins.coding;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -12,7 +13,12 @@ import java.util.Optional;
  * @param totalBytes how many bytes the command printed in all
  * @param totalLines how many lines the command printed in all
  * @param fullOutput the file holding the whole output, when the output was cut
+ * @param notes      what the sandbox undid after the command, one sentence each (usually none)
  */
 record BashResult(String output, int exitCode, boolean timedOut, int timeoutSeconds, long totalBytes, long totalLines,
-                  Optional<Path> fullOutput) {
+                  Optional<Path> fullOutput, List<String> notes) {
+
+    BashResult {
+        notes = List.copyOf(notes);
+    }
 }

@@ -61,7 +61,9 @@ final class BashRunner {
     BashResult run(String command, int timeoutSeconds) throws IOException, InterruptedException {
         List<String> argv;
         Map<String, String> environment;
+        List<Path> missingReadOnly = List.of();
         if (sandbox.isPresent()) {
+            missingReadOnly = sandbox.get().missingReadOnlyFiles();
             argv = sandbox.get().command(command);
             environment = BashSandbox.environment(parentEnvironment);
         } else {
@@ -99,8 +101,9 @@ final class BashRunner {
             }
             pump.closeSpill();
         }
+        List<String> notes = missingReadOnly.isEmpty() ? List.of() : sandbox.get().moveAsideCreated(missingReadOnly);
         return new BashResult(pump.tail.tail(), timedOut ? -1 : process.exitValue(), timedOut, timeoutSeconds,
-                pump.tail.totalBytes(), pump.tail.totalLines(), Optional.ofNullable(pump.spillFile));
+                pump.tail.totalBytes(), pump.tail.totalLines(), Optional.ofNullable(pump.spillFile), notes);
     }
 
     /**
@@ -120,6 +123,17 @@ final class BashRunner {
             List<ProcessHandle> descendants = process.descendants().toList();
             process.destroyForcibly();
             descendants.forEach(ProcessHandle::destroyForcibly);
+            // Gone before the caller looks at what the command left in the workspace.
+            for (ProcessHandle each : descendants) {
+                try {
+                    each.onExit().get(2, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                    log.warn("execute_bash: sandboxed process {} did not exit after SIGKILL", each.pid());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         } else {
             killGroup(process);
         }

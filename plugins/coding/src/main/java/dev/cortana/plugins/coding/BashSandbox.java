@@ -5,6 +5,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,6 +15,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The bubblewrap ({@code bwrap}) sandbox {@code execute_bash} runs in: its own PID namespace with a fresh
@@ -24,12 +27,16 @@ import java.util.concurrent.TimeUnit;
  * built from an {@linkplain #ALLOWED_VARIABLES allow-list}. When the command ends or is killed, the sandbox's first
  * process dies and the kernel kills everything else in its PID namespace, background jobs included.
  *
- * <p>A private path that does not exist when a command starts cannot be covered by a mount (bwrap would create it
- * on the real disk as a mount point): it is skipped. Cortana creates its own state before the first command can run
+ * <p>A path that does not exist when a command starts cannot be covered by a mount (bwrap would create it on the
+ * real disk as a mount point). A missing read-only file is left out, and whatever the command put at its name is
+ * moved aside when the command is over ({@link #moveAsideCreated}): Cortana only creates the prompt files at
+ * start-up, so anything new there came from the command. A missing private path is skipped. Cortana creates its own state before the first command can run
  * (database folder, logs, conversation cache, and the ledger with the first model answer); a missing settings file
  * in a working directory outside the workspace cannot be created either, as the file system is read-only there.
  */
 final class BashSandbox {
+
+    private static final Logger log = LoggerFactory.getLogger(BashSandbox.class);
 
     /** Passed on from Cortana's environment; everything else is left out. */
     static final Set<String> ALLOWED_VARIABLES =
@@ -101,6 +108,53 @@ final class BashSandbox {
         }
         argv.addAll(List.of("--chdir", root.toString(), "--", "bash", "-c", command));
         return argv;
+    }
+
+    /** The read-only files that are missing now: nothing there, not even a link. */
+    List<Path> missingReadOnlyFiles() {
+        return workspace.readOnlyFiles().stream()
+                .filter(file -> !Files.exists(file, LinkOption.NOFOLLOW_LINKS)).toList();
+    }
+
+    /**
+     * After the command (everything in the sandbox has exited): moves what now stands at the names of
+     * {@code missing} aside to {@code <name>.created-by-execute_bash}, so it never becomes a prompt file.
+     *
+     * @return what the command is told, one sentence per file; empty when it created none
+     */
+    List<String> moveAsideCreated(List<Path> missing) {
+        List<String> notes = new ArrayList<>();
+        for (Path file : missing) {
+            if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            Path aside = file.resolveSibling(file.getFileName() + ".created-by-execute_bash");
+            try {
+                deleteIfPresent(aside);
+                Files.move(file, aside, LinkOption.NOFOLLOW_LINKS);
+                log.warn("execute_bash: a command created the read-only {}; moved aside to {}", file, aside);
+                notes.add(file.getFileName() + " is read-only: what this command created there was moved to "
+                        + aside.getFileName() + ".");
+            } catch (IOException e) {
+                log.error("execute_bash: a command created the read-only {} and it could not be moved aside: {}",
+                        file, e.toString());
+                notes.add(file.getFileName() + " is read-only, but what this command created there could not be "
+                        + "moved aside: remove it.");
+            }
+        }
+        return notes;
+    }
+
+    private static void deleteIfPresent(Path path) throws IOException {
+        if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+            try (var inside = Files.walk(path)) {
+                for (Path each : inside.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(each);
+                }
+            }
+        } else {
+            Files.deleteIfExists(path);
+        }
     }
 
     /** The variables a sandboxed command gets: the allow-listed ones of {@code parent}, and {@code LC_*}. */

@@ -88,6 +88,9 @@ final class BashTool {
             }
             out.append(']');
         }
+        for (String note : result.notes()) {
+            out.append("\n\n").append(note);
+        }
         if (result.timedOut()) {
             out.append("\n\nCommand timed out after ").append(result.timeoutSeconds()).append(" seconds (killed).");
         } else if (result.exitCode() != 0) {
