@@ -104,7 +104,8 @@ class BashSandboxTest {
     @Test
     void thePromptFilesCannotBeMovedDeletedOrReplaced() throws Exception {
         bash("mv TOOLS.md moved.md; rm -f IDENTITY.md; echo attacker > new.md; mv -f new.md IDENTITY.md; "
-                + "cp new.md TOOLS.md");
+                + "cp new.md TOOLS.md; ln -s IDENTITY.md link.md; echo attacker >> link.md; "
+                + "umount IDENTITY.md; umount -l TOOLS.md; echo attacker >> TOOLS.md");
 
         assertThat(Files.readString(workspace.resolve("IDENTITY.md"))).isEqualTo(identity);
         assertThat(Files.readString(workspace.resolve("TOOLS.md"))).isEqualTo(tools);
@@ -165,7 +166,8 @@ class BashSandboxTest {
         Files.writeString(workspace.resolve("logs/cortana.log"), "log-secret-0005");
         Files.writeString(outside.resolve(".env"), "OPENAI_API_KEY=env-file-secret-0006");
 
-        String result = bash("cat .postgres/cortana-superuser-password key_usage.json .conversation_cache/x.json "
+        String result = bash("umount .postgres; umount -l key_usage.json; "
+                + "cat .postgres/cortana-superuser-password key_usage.json .conversation_cache/x.json "
                 + "logs/cortana.log " + outside.resolve(".env") + "; ls -A .postgres .conversation_cache logs; "
                 + "grep -r secret . " + outside + "; echo done");
 
