@@ -43,7 +43,7 @@ final class BashSandbox {
             Set.of("PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG", "LANGUAGE", "TERM", "COLORTERM", "TZ");
     private static final String DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin";
     private static final File NULL_DEVICE = new File("/dev/null");
-    private static final long PROBE_TIMEOUT_SECONDS = 10;
+    private static final long PROBE_TIMEOUT_SECONDS = 5;
 
     private final Path bwrap;
     private final Workspace workspace;
