@@ -30,9 +30,10 @@ import org.slf4j.LoggerFactory;
  * <p>A path that does not exist when a command starts cannot be covered by a mount (bwrap would create it on the
  * real disk as a mount point). A missing read-only file is left out, and whatever the command put at its name is
  * moved aside when the command is over ({@link #moveAsideCreated}): Cortana only creates the prompt files at
- * start-up, so anything new there came from the command. A missing private path is skipped. Cortana creates its own state before the first command can run
- * (database folder, logs, conversation cache, and the ledger with the first model answer); a missing settings file
- * in a working directory outside the workspace cannot be created either, as the file system is read-only there.
+ * start-up, so anything new there came from the command. A missing private path is skipped: Cortana creates its own
+ * state before the first command can run (database folder, logs, conversation cache, and the ledger with the first
+ * model answer), and a missing settings file in a working directory outside the workspace cannot be created, as the
+ * file system is read-only there.
  */
 final class BashSandbox {
 
@@ -53,10 +54,6 @@ final class BashSandbox {
         this.bwrap = bwrap;
         this.workspace = workspace;
         this.network = network;
-    }
-
-    boolean network() {
-        return network;
     }
 
     /** The command line that runs {@code bash -c command} in the sandbox, from the workspace. */
