@@ -100,11 +100,12 @@ class CodingEndToEndTest {
     }
 
     @Test
-    void theStartupLineAndPluginsSaySandboxAndCommandsCannotReadTheSettingsOrTheDatabasePassword() throws Exception {
+    void theStartupLineAndPluginsSaySandboxAndCommandsCannotReadSettingsDatabasePasswordOrPlugins() throws Exception {
         Files.writeString(workingDir.resolve(".env"), "GEMINI_API_KEY=sk-test-coding-env-file-0002\n");
 
         ConsoleSession.Result result = ConsoleSession.run(environment("never"), workingDir,
-                "run cat " + workingDir.resolve(".env") + " .postgres/*; echo done", "/plugins");
+                "run cat " + workingDir.resolve(".env") + " .postgres/*; ls -A " + ConsoleSession.bundledPlugins()
+                        + "; echo done", "/plugins");
 
         String readyLine = result.stderr().lines().filter(line -> line.contains("is ready in")).findFirst().orElseThrow();
         if (!readyLine.contains("coding: execute_bash runs in a bubblewrap sandbox (network on)")) {
@@ -116,7 +117,7 @@ class CodingEndToEndTest {
         }
         String password = Files.readString(workspace.resolve(".postgres/cortana-superuser-password")).strip();
         assertThat(result.stdout()).contains("done\n").doesNotContain("sk-test-coding-env-file-0002")
-                .doesNotContain(password)
+                .doesNotContain(password).doesNotContain("cortana-plugin-coding.jar")
                 .contains("• coding 0.1.0 — started — tools: execute_bash, read_file, write_file, edit_file\n"
                         + "  execute_bash runs in a bubblewrap sandbox (network on)");
     }

@@ -190,6 +190,23 @@ class BashSandboxTest {
     }
 
     @Test
+    void aPrivateFolderHoldingTheWorkspaceHidesEverythingInItButTheWorkspace() throws Exception {
+        Path state = Files.createDirectories(outside.resolve("cortana"));
+        Files.writeString(state.resolve("secret.txt"), "state-secret-0007");
+        HostWorkspace inside = HostWorkspace.open(state.resolve("workspace")).withPrivatePaths(List.of(state));
+        var bash = new CodingToolProvider(new CodingTestContext(inside, Map.of(), Approvals.Decision.DENIED),
+                parentEnvironment()).dynamicTools().stream().filter(t -> t.name().equals("execute_bash")).findFirst()
+                .orElseThrow().handler();
+
+        String result = bash.handle(call("execute_bash", "command",
+                "ls -A " + state + "; cat " + state.resolve("secret.txt") + "; echo note > mine.txt && echo written"));
+
+        assertThat(result).contains("workspace\n").doesNotContain("secret.txt\n").doesNotContain("state-secret-0007")
+                .endsWith("written");
+        assertThat(state.resolve("workspace/mine.txt")).hasContent("note\n");
+    }
+
+    @Test
     void privatePathsThatDoNotExistYetAreNotCreatedByTheSandbox() throws Exception {
         assertThat(bash("echo fine")).isEqualTo("fine");
 
