@@ -77,6 +77,8 @@ final class BashRunner {
                 .redirectInput(NULL_DEVICE);
         builder.environment().clear();
         builder.environment().putAll(environment);
+        // bwrap's --die-with-parent follows the thread that starts it (Linux's parent-death signal): this thread
+        // waits for the command below, so the sandbox dies with the command's call or with Cortana, never earlier.
         Process process = builder.start();
         OutputPump pump = new OutputPump(process.getInputStream(), new TailBuffer(maxBytes), maxLines, outputFiles);
         Thread reader = new Thread(pump, "execute_bash-output-" + process.pid());
