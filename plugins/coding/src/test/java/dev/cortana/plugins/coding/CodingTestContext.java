@@ -33,7 +33,11 @@ final class CodingTestContext implements CortanaContext {
     final List<String> questions = new ArrayList<>();
 
     CodingTestContext(Path workspaceDir, Map<String, String> settings, Approvals.Decision answer) {
-        this.workspace = HostWorkspace.open(workspaceDir);
+        this(HostWorkspace.open(workspaceDir), settings, answer);
+    }
+
+    CodingTestContext(HostWorkspace workspace, Map<String, String> settings, Approvals.Decision answer) {
+        this.workspace = workspace;
         this.settings = Map.copyOf(settings);
         this.answer = answer;
     }
