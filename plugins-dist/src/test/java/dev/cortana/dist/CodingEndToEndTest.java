@@ -42,6 +42,13 @@ class CodingEndToEndTest {
                 return Reply.toolCall("execute_bash",
                         JSON.createObjectNode().put("command", said.substring(4)).toString());
             }
+            if (said.startsWith("write ")) {
+                return Reply.toolCall("write_file", JSON.createObjectNode().put("path", said.substring(6))
+                        .put("content", "BASH_APPROVAL: never\n").toString());
+            }
+            if (said.startsWith("read ")) {
+                return Reply.toolCall("read_file", JSON.createObjectNode().put("path", said.substring(5)).toString());
+            }
             return Reply.text("You said: " + said);
         });
     }
@@ -97,5 +104,30 @@ class CodingEndToEndTest {
         assertThat(openAi.chatRequests().get(0).systemPrompt())
                 .contains("- weather: Get the forecast. (skills/weather/SKILL.md)");
         assertThat(result.stdout()).contains("- `weather` — Get the forecast. _(global, skills/weather/SKILL.md)_");
+    }
+
+    @Test
+    void theModelCanNeitherRewriteTheSettingsFileNorReadTheDatabasePassword() throws Exception {
+        Path inside = workingDir.resolve("workspace"); // so ../cortana.yml is the settings file Cortana reads
+        Files.writeString(workingDir.resolve("cortana.yml"), "BASH_APPROVAL: ask\n");
+        Map<String, String> env = environment("ask");
+        env.remove("BASH_APPROVAL");
+        env.put("WORKSPACE_DIR", inside.toString());
+
+        ConsoleSession.Result result = ConsoleSession.run(env, workingDir,
+                "write ../cortana.yml", "read .postgres/cortana-superuser-password", "write IDENTITY.md");
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(result.stdout()).isEqualTo(
+                "Error: ../cortana.yml is Cortana's own file (settings, database, logs, key ledger, conversations or "
+                        + "plugins): the agent may neither read nor change it.\n"
+                        + "Error: .postgres/cortana-superuser-password is Cortana's own file (settings, database, logs, "
+                        + "key ledger, conversations or plugins): the agent may neither read nor change it.\n"
+                        + "Error: IDENTITY.md is read-only: the agent may not change it\n");
+        assertThat(workingDir.resolve("cortana.yml")).hasContent("BASH_APPROVAL: ask\n");
+        String password = Files.readString(inside.resolve(".postgres/cortana-superuser-password")).strip();
+        assertThat(password).isNotEmpty();
+        assertThat(result.stdout() + result.stderr()).doesNotContain(password);
+        assertThat(inside.resolve("IDENTITY.md")).content().doesNotContain("BASH_APPROVAL");
     }
 }
