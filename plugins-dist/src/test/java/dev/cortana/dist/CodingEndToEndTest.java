@@ -119,10 +119,10 @@ class CodingEndToEndTest {
 
         assertThat(result.exitCode()).as(result.stderr()).isZero();
         assertThat(result.stdout()).isEqualTo(
-                "Error: ../cortana.yml is Cortana's own file (settings, database, logs, key ledger, conversations or "
-                        + "plugins): the agent may neither read nor change it.\n"
+                "Error: ../cortana.yml is Cortana's own file (settings, database, logs, key ledger, conversations, plugins or "
+                        + "program): the agent may neither read nor change it.\n"
                         + "Error: .postgres/cortana-superuser-password is Cortana's own file (settings, database, logs, "
-                        + "key ledger, conversations or plugins): the agent may neither read nor change it.\n"
+                        + "key ledger, conversations, plugins or program): the agent may neither read nor change it.\n"
                         + "Error: IDENTITY.md is read-only: the agent may not change it\n");
         assertThat(workingDir.resolve("cortana.yml")).hasContent("BASH_APPROVAL: ask\n");
         String password = Files.readString(inside.resolve(".postgres/cortana-superuser-password")).strip();

@@ -94,7 +94,7 @@ final class ConfinedFiles {
         }
         if (workspace.isPrivate(real)) {
             throw new IllegalArgumentException(spelled + " is Cortana's own file (settings, database, logs, key "
-                    + "ledger, conversations or plugins): the agent may neither read nor change it.");
+                    + "ledger, conversations, plugins or program): the agent may neither read nor change it.");
         }
         if (access == Access.WRITE && workspace.isReadOnly(real)) {
             throw new IllegalArgumentException(spelled + " is read-only: the agent may not change it");
@@ -170,6 +170,9 @@ final class ConfinedFiles {
      */
     Folder openFolder(Target target, boolean create) throws IOException {
         Path folder = target.path().getParent();
+        if (create) {
+            Files.createDirectories(target.root()); // SKILLS_DIR before its first skill; the workspace exists
+        }
         DirectoryStream<Path> top = Files.newDirectoryStream(target.root());
         if (!(top instanceof SecureDirectoryStream)) {
             top.close();
@@ -294,6 +297,10 @@ final class ConfinedFiles {
             BasicFileAttributes existing = attributes(name);
             if (existing != null && existing.isDirectory()) {
                 throw new IllegalArgumentException(target.spelled() + " is a directory");
+            }
+            if (existing != null && existing.isRegularFile() && !Files.isWritable(target.path())) {
+                // A rename could replace it anyway (the folder is writable): respect the file's own permissions.
+                throw new IllegalArgumentException(target.spelled() + " is not writable (its permissions); not changed");
             }
             Set<PosixFilePermission> permissions = null;
             if (existing != null && existing.isRegularFile()) {

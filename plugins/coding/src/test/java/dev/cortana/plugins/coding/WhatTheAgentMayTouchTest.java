@@ -26,8 +26,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class WhatTheAgentMayTouchTest {
 
-    private static final String OWN = "is Cortana's own file (settings, database, logs, key ledger, conversations or "
-            + "plugins): the agent may neither read nor change it.";
+    private static final String OWN = "is Cortana's own file (settings, database, logs, key ledger, conversations, plugins or "
+            + "program): the agent may neither read nor change it.";
 
     @TempDir
     Path workingDir;
@@ -232,7 +232,7 @@ class WhatTheAgentMayTouchTest {
 
     @Test
     void skillsAreReadAndWrittenEvenInASkillsFolderOutsideTheWorkspace() throws Exception {
-        Path global = Files.createDirectories(workingDir.resolve("global-skills"));
+        Path global = workingDir.resolve("global-skills"); // made by the first skill written
         settings.put("SKILLS_DIR", global.toString());
         String skill = global.resolve("weather/SKILL.md").toString();
 
