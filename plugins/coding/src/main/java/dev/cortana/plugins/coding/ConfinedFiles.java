@@ -12,10 +12,10 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
@@ -112,8 +112,8 @@ final class ConfinedFiles {
         BasicFileAttributes attributes = null;
         try {
             attributes = Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        } catch (NoSuchFileException e) {
-            // a new file
+        } catch (FileSystemException e) {
+            // a new file (or a folder on the way is a file: opening the folder says so)
         }
         return new Target(spelled, asked, real, root, attributes);
     }
@@ -148,20 +148,17 @@ final class ConfinedFiles {
         } catch (IOException gone) {
             // removed meanwhile: as if missing
         }
-        {
-            try {
-                if (Files.isSymbolicLink(absolute)) {
-                    Path link = Files.readSymbolicLink(absolute);
-                    Path pointsTo = link.isAbsolute() ? link
-                            : realPath(absolute.getParent(), hops + 1).resolve(link);
-                    return realPath(pointsTo.normalize(), hops + 1);
-                }
-            } catch (IOException | IllegalArgumentException unreadable) {
-                // treat as missing
+        try {
+            if (Files.isSymbolicLink(absolute)) { // dangling: the file system would create where it points
+                Path link = Files.readSymbolicLink(absolute);
+                Path pointsTo = link.isAbsolute() ? link : realPath(absolute.getParent(), hops + 1).resolve(link);
+                return realPath(pointsTo.normalize(), hops + 1);
             }
-            Path parent = absolute.getParent();
-            return parent == null ? absolute : realPath(parent, hops).resolve(absolute.getFileName());
+        } catch (IOException unreadable) {
+            // as if missing
         }
+        Path parent = absolute.getParent();
+        return parent == null ? absolute : realPath(parent, hops).resolve(absolute.getFileName());
     }
 
     /**
@@ -188,7 +185,7 @@ final class ConfinedFiles {
             for (Path name : folder.equals(target.root()) ? List.<Path>of() : target.root().relativize(folder)) {
                 SecureDirectoryStream<Path> next;
                 try {
-                    next = current.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS);
+                    next = descend(current, name, target, at);
                 } catch (NoSuchFileException e) {
                     if (!create) {
                         throw e;
@@ -196,27 +193,14 @@ final class ConfinedFiles {
                     try {
                         Files.createDirectory(at.resolve(name));
                     } catch (FileAlreadyExistsException raced) {
-                        // made meanwhile; the walk below checks what it is
+                        // made meanwhile; descending checks what it is
                     }
-                    next = current.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS);
+                    next = descend(current, name, target, at);
                 }
                 current.close();
                 current = next;
                 at = at.resolve(name);
             }
-        } catch (NoSuchFileException e) {
-            current.close();
-            throw e;
-        } catch (NotDirectoryException e) {
-            current.close();
-            throw new IllegalArgumentException(target.spelled() + ": " + target.root().relativize(at) + "/"
-                    + Path.of(e.getFile()).getFileName() + " is a file, not a folder");
-        } catch (AccessDeniedException e) {
-            current.close();
-            throw new IllegalArgumentException(target.spelled() + ": permission denied");
-        } catch (FileSystemException e) {
-            current.close();
-            throw changed(target, e);
         } catch (IOException | RuntimeException e) {
             current.close();
             throw e;
@@ -224,9 +208,35 @@ final class ConfinedFiles {
         return new SecureFolder(target, current);
     }
 
+    /** Opens the folder {@code name} inside {@code current}, refusing a link (O_NOFOLLOW) and saying what it is instead. */
+    private static SecureDirectoryStream<Path> descend(SecureDirectoryStream<Path> current, Path name, Target target,
+                                                       Path at) throws IOException {
+        try {
+            return current.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            throw e;
+        } catch (AccessDeniedException e) {
+            throw new IllegalArgumentException(target.spelled() + ": permission denied on the folder "
+                    + target.root().relativize(at.resolve(name)));
+        } catch (FileSystemException e) {
+            BasicFileAttributes entry;
+            try {
+                entry = current.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                        .readAttributes();
+            } catch (IOException gone) {
+                throw changed(target, e);
+            }
+            if (entry.isSymbolicLink() || entry.isDirectory()) {
+                throw changed(target, e);
+            }
+            throw new IllegalArgumentException(target.spelled() + ": " + target.root().relativize(at.resolve(name))
+                    + " is a file, not a folder");
+        }
+    }
+
     private static IllegalArgumentException changed(Target target, Exception cause) {
-        return new IllegalArgumentException(target.spelled() + " changed while it was being opened (a folder became a "
-                + "link: " + cause.getMessage() + "); nothing was done. Try again.");
+        return new IllegalArgumentException(target.spelled() + " changed while it was being opened (a folder on the "
+                + "way became a link); nothing was done. Try again.");
     }
 
     /** One folder, opened once; names inside it are never followed when they are links. */
@@ -238,9 +248,8 @@ final class ConfinedFiles {
             this.target = target;
         }
 
+        /** The entry's attributes, not following a link ({@link PosixFileAttributes} where supported); null if absent. */
         abstract BasicFileAttributes attributes(String name) throws IOException;
-
-        abstract PosixFileAttributes posixAttributes(String name) throws IOException;
 
         abstract SeekableByteChannel openForReading(String name) throws IOException;
 
@@ -302,11 +311,8 @@ final class ConfinedFiles {
                 // A rename could replace it anyway (the folder is writable): respect the file's own permissions.
                 throw new IllegalArgumentException(target.spelled() + " is not writable (its permissions); not changed");
             }
-            Set<PosixFilePermission> permissions = null;
-            if (existing != null && existing.isRegularFile()) {
-                PosixFileAttributes posix = posixAttributes(name);
-                permissions = posix == null ? null : posix.permissions();
-            }
+            Set<PosixFilePermission> permissions = existing instanceof PosixFileAttributes posix
+                    && existing.isRegularFile() ? posix.permissions() : null;
             String temporary = (name.length() > 200 ? "" : "." + name) + ".cortana-"
                     + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp";
             boolean renamed = false;
@@ -359,12 +365,6 @@ final class ConfinedFiles {
         }
 
         @Override
-        PosixFileAttributes posixAttributes(String name) throws IOException {
-            return directory.getFileAttributeView(Path.of(name), PosixFileAttributeView.class,
-                    LinkOption.NOFOLLOW_LINKS).readAttributes();
-        }
-
-        @Override
         SeekableByteChannel openForReading(String name) throws IOException {
             return directory.newByteChannel(Path.of(name), Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
         }
@@ -409,18 +409,12 @@ final class ConfinedFiles {
 
         @Override
         BasicFileAttributes attributes(String name) throws IOException {
+            Path file = folder.resolve(name);
             try {
-                return Files.readAttributes(folder.resolve(name), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            } catch (NoSuchFileException e) {
-                return null;
-            }
-        }
-
-        @Override
-        PosixFileAttributes posixAttributes(String name) throws IOException {
-            try {
-                return Files.readAttributes(folder.resolve(name), PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                return Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             } catch (UnsupportedOperationException e) {
+                return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            } catch (NoSuchFileException e) {
                 return null;
             }
         }

@@ -179,4 +179,13 @@ class WriteFileToolsTest {
                 .hasMessage("TOOLS.md is read-only: the agent may not change it");
         assertThat(context.questions).isEmpty();
     }
+
+    @Test
+    void writingBelowAFileSaysThatItIsAFile() throws Exception {
+        Files.writeString(workspace.resolve("notes.txt"), "a file");
+
+        assertThatThrownBy(() -> run("write_file", "path", "notes.txt/child.md", "content", "x"))
+                .hasMessage("notes.txt/child.md: notes.txt is a file, not a folder");
+        assertThat(workspace.resolve("notes.txt")).hasContent("a file");
+    }
 }
