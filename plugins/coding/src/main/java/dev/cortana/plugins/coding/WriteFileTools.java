@@ -129,7 +129,7 @@ final class WriteFileTools {
             String diff = EditDiff.between(before.text(), after);
             if (settings.askApproval()) {
                 Approvals.Decision decision = approvals.ask("Edit this file?\n" + shown(target) + "\n```diff\n"
-                        + diff + "\n```", settings.approvalTimeout());
+                        + unfenced(diff) + "\n```", settings.approvalTimeout());
                 if (decision != Approvals.Decision.APPROVED) {
                     log.info("edit_file: not edited, the master {}", decision.describe());
                     return "Not edited: the user " + decision.describe() + ".";
@@ -156,7 +156,7 @@ final class WriteFileTools {
         List<String> lines = content.lines().toList();
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < Math.min(lines.size(), PREVIEW_LINES); i++) {
-            String line = lines.get(i).replace("```", "`\u200b``");
+            String line = unfenced(lines.get(i));
             out.append(line.length() > PREVIEW_LINE_CHARS ? line.substring(0, PREVIEW_LINE_CHARS) + "…" : line)
                     .append('\n');
         }
@@ -164,6 +164,11 @@ final class WriteFileTools {
             out.append("... (").append(lines.size() - PREVIEW_LINES).append(" more lines)\n");
         }
         return out.toString().stripTrailing();
+    }
+
+    /** Text shown inside a code block: a fence in it would end the block early (a zero-width space breaks it). */
+    private static String unfenced(String text) {
+        return text.replace("```", "`\u200b``");
     }
 
     private static int occurrences(String text, String part) {
