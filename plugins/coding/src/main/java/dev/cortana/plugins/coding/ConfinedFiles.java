@@ -190,12 +190,18 @@ final class ConfinedFiles {
                     if (!create) {
                         throw e;
                     }
+                    // No mkdirat in java.nio: made by path, then entered through the handle. Should a folder above
+                    // have been swapped for a link, the new folder is not in the handle and nothing is written.
                     try {
                         Files.createDirectory(at.resolve(name));
                     } catch (FileAlreadyExistsException raced) {
                         // made meanwhile; descending checks what it is
                     }
-                    next = descend(current, name, target, at);
+                    try {
+                        next = descend(current, name, target, at);
+                    } catch (NoSuchFileException elsewhere) {
+                        throw changed(target, elsewhere);
+                    }
                 }
                 current.close();
                 current = next;
