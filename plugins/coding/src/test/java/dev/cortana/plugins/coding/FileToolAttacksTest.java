@@ -206,4 +206,73 @@ class FileToolAttacksTest {
                 .hasMessageStartingWith("d/cortana-superuser-password changed while it was being opened");
         assertThat(workspace.resolve(".postgres/cortana-superuser-password")).doesNotExist();
     }
+
+    @Test
+    void swappingAFolderForASymlinkToTheDatabaseFolderDuringWritesNeverWritesThere() throws Exception {
+        Path database = Files.createDirectories(workspace.resolve(".postgres"));
+        Path password = Files.writeString(database.resolve("cortana-superuser-password"), "pg-secret\n");
+        Path d = workspace.resolve("d");
+        Path link = workspace.resolve(".d-link");
+        Path plain = workspace.resolve(".d-plain");
+        Files.createDirectories(d);
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger swaps = new AtomicInteger();
+        // d is a folder, then a symlink to .postgres, then the folder again, ...
+        Thread attacker = new Thread(() -> {
+            while (!stop.get()) {
+                try {
+                    Files.deleteIfExists(link);
+                    Files.createSymbolicLink(link, database);
+                    Files.move(d, plain, StandardCopyOption.ATOMIC_MOVE);
+                    Files.move(link, d, StandardCopyOption.ATOMIC_MOVE);
+                    Files.delete(d);
+                    Files.move(plain, d, StandardCopyOption.ATOMIC_MOVE);
+                    swaps.incrementAndGet();
+                } catch (java.io.IOException collided) {
+                    // write_file made d while it was briefly away: clear it and put the folder back
+                    try {
+                        if (Files.exists(plain)) {
+                            if (Files.isDirectory(d, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                                try (var inside = Files.list(d)) {
+                                    for (Path file : inside.toList()) {
+                                        Files.delete(file);
+                                    }
+                                }
+                            }
+                            Files.deleteIfExists(d);
+                            Files.move(plain, d, StandardCopyOption.ATOMIC_MOVE);
+                        }
+                    } catch (java.io.IOException again) {
+                        // next round
+                    }
+                }
+            }
+        });
+        AgentTool writeFile = tool(context(), "write_file");
+        int written = 0;
+        attacker.start();
+        try {
+            long cap = System.nanoTime() + CAP_NANOS;
+            for (int attempt = 0; (attempt < ATTEMPTS || swaps.get() < SWAPS) && attacker.isAlive()
+                    && System.nanoTime() < cap; attempt++) {
+                try {
+                    writeFile.handler().handle(call("write_file", "path", "d/cortana-superuser-password",
+                            "content", "mine\n"));
+                    written++;
+                } catch (IllegalArgumentException | java.nio.file.NoSuchFileException refused) {
+                    // refused, or d was briefly away
+                }
+            }
+        } finally {
+            stop.set(true);
+            attacker.join();
+        }
+
+        assertThat(swaps.get()).as("swaps made while the tool ran").isGreaterThanOrEqualTo(SWAPS);
+        assertThat(written).isPositive();
+        assertThat(password).hasContent("pg-secret\n");
+        try (var entries = Files.list(database)) {
+            assertThat(entries.map(p -> p.getFileName().toString())).containsExactly("cortana-superuser-password");
+        }
+    }
 }
