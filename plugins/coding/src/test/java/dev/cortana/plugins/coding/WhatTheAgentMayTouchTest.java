@@ -211,23 +211,42 @@ class WhatTheAgentMayTouchTest {
     }
 
     @Test
-    void systemFilesAreRefusedEvenWithTheWholeDiskAllowed() throws Exception {
-        settings.put("FILE_TOOLS_ROOT", "/");
+    void procAndOtherSystemFilesAreOutsideEvenThroughALink() throws Exception {
+        Files.createSymbolicLink(workspace.resolve("env.txt"), Path.of("/proc/self/environ"));
 
+        assertThatThrownBy(() -> run("read_file", "path", "env.txt")).hasMessageStartingWith("env.txt is outside the workspace");
         assertThatThrownBy(() -> run("read_file", "path", "/proc/self/environ"))
-                .hasMessage("/proc/self/environ is a system file (/proc); the file tools do not open it.");
-        assertThatThrownBy(() -> run("write_file", "path", "/dev/shm/x", "content", "x"))
-                .hasMessageStartingWith("/dev/shm/x is a system file");
+                .hasMessageStartingWith("/proc/self/environ is outside the workspace");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/", "/usr", "/etc"})
+    void aFileToolsRootHoldingSystemFoldersStopsThePluginWithItsName(String root) {
+        settings.put("FILE_TOOLS_ROOT", root);
+
+        assertThatThrownBy(() -> run("read_file", "path", "x"))
+                .hasMessageStartingWith("FILE_TOOLS_ROOT must be a folder of your data, not one holding ")
+                .hasMessageEndingWith("(the agent could change programs Cortana runs outside any sandbox), got '"
+                        + root + "'");
     }
 
     @Test
-    void cortanasProgramFilesArePrivateEvenWithTheWholeDiskAllowed() throws Exception {
-        settings.put("FILE_TOOLS_ROOT", "/");
-        String javaRelease = Path.of(System.getProperty("java.home"), "release").toString();
+    void aFileToolsRootHoldingTheJavaRuntimeStopsThePlugin() {
+        settings.put("FILE_TOOLS_ROOT", Path.of(System.getProperty("java.home")).getParent().toString());
 
-        assertThatThrownBy(() -> run("read_file", "path", javaRelease)).hasMessage(javaRelease + " " + OWN);
-        assertThatThrownBy(() -> run("write_file", "path", javaRelease, "content", "x"))
-                .hasMessage(javaRelease + " " + OWN);
+        assertThatThrownBy(() -> run("read_file", "path", "x"))
+                .hasMessageContaining("not one holding " + Path.of(System.getProperty("java.home")));
+    }
+
+    @Test
+    void cortanasProgramIsPrivateInsideAWiderFileToolsRoot() throws Exception {
+        Path code = HostWorkspace.programFiles().get(0); // the host's JAR, or its classes folder in a build
+        Path widened = code.getParent();
+        settings.put("FILE_TOOLS_ROOT", widened.toString());
+        String program = Files.isDirectory(code) ? code.resolve("dev/cortana/host/Main.class").toString() : code.toString();
+
+        assertThatThrownBy(() -> run("read_file", "path", program)).hasMessage(program + " " + OWN);
+        assertThatThrownBy(() -> run("write_file", "path", program, "content", "x")).hasMessage(program + " " + OWN);
     }
 
     @Test
