@@ -99,6 +99,7 @@ public final class Cortana implements AutoCloseable {
         List<Path> privateElsewhere = new ArrayList<>(raw.files());
         rotation.usageFile().ifPresent(privateElsewhere::add);
         privateElsewhere.add(config.pluginsDir());
+        privateElsewhere.addAll(HostWorkspace.programFiles());
         HostWorkspace workspace = HostWorkspace.open(config.workspaceDir()).withPrivatePaths(privateElsewhere);
         Database database = Database.open(config.databaseUrl(), workspace.root());
         try {

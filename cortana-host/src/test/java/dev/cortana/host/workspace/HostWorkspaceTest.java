@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -11,6 +12,9 @@ class HostWorkspaceTest {
 
     @TempDir
     Path dir;
+
+    @TempDir
+    Path workingDir;
 
     @Test
     void firstStartCopiesTheDefaultPromptFilesAndNeverOverwrites() throws Exception {
@@ -42,5 +46,48 @@ class HostWorkspaceTest {
         assertThat(workspace.isReadOnly(Path.of("SOUL.md"))).isFalse();
         assertThat(workspace.isReadOnly(Path.of("USER.md"))).isFalse();
         assertThat(workspace.isReadOnly(Path.of("skills/IDENTITY.md"))).isFalse();
+    }
+
+    @Test
+    void aHardLinkToIdentityIsReadOnly() throws Exception {
+        HostWorkspace workspace = HostWorkspace.open(dir);
+        Files.createLink(dir.resolve("hard.md"), dir.resolve("IDENTITY.md"));
+        Files.createDirectories(dir.resolve("deep"));
+        Files.createLink(dir.resolve("deep/tools-copy.md"), dir.resolve("TOOLS.md"));
+
+        assertThat(workspace.isReadOnly(Path.of("hard.md"))).isTrue();
+        assertThat(workspace.isReadOnly(Path.of("deep/tools-copy.md"))).isTrue();
+        assertThat(workspace.isReadOnly(Path.of("SOUL.md"))).isFalse();
+    }
+
+    @Test
+    void privatePathsArePrivateByNameLinkAndIdentity() throws Exception {
+        Path env = Files.writeString(workingDir.resolve(".env"), "OPENAI_API_KEY=sk-x\n");
+        HostWorkspace workspace = HostWorkspace.open(dir).withPrivatePaths(List.of(env));
+        Files.createDirectories(dir.resolve(".postgres"));
+        Files.writeString(dir.resolve(".postgres/cortana-superuser-password"), "pw\n");
+        Files.writeString(dir.resolve("key_usage.json"), "{}");
+        Files.createLink(dir.resolve("ledger.json"), dir.resolve("key_usage.json"));
+        Files.createLink(dir.resolve("pw.txt"), dir.resolve(".postgres/cortana-superuser-password"));
+        Files.createLink(dir.resolve("env.txt"), env);
+        Files.createSymbolicLink(dir.resolve("db"), dir.resolve(".postgres"));
+        Files.createSymbolicLink(dir.resolve("future.conf"), dir.resolve(".postgres/future.conf"));
+        Files.writeString(dir.resolve("mine.txt"), "mine");
+        Files.createLink(dir.resolve("mine-too.txt"), dir.resolve("mine.txt"));
+
+        assertThat(workspace.isPrivate(Path.of(".postgres/cortana-superuser-password"))).isTrue();
+        assertThat(workspace.isPrivate(Path.of(".postgres/not-yet"))).isTrue();
+        assertThat(workspace.isPrivate(Path.of("logs/cortana.log"))).isTrue();
+        assertThat(workspace.isPrivate(env)).isTrue();
+        assertThat(workspace.isPrivate(Path.of("ledger.json"))).as("hard link to the ledger").isTrue();
+        assertThat(workspace.isPrivate(Path.of("pw.txt"))).as("hard link into .postgres").isTrue();
+        assertThat(workspace.isPrivate(Path.of("env.txt"))).as("hard link to .env").isTrue();
+        assertThat(workspace.isPrivate(Path.of("db/cortana-superuser-password"))).isTrue();
+        assertThat(workspace.isPrivate(Path.of("future.conf"))).as("dangling link into .postgres").isTrue();
+
+        assertThat(workspace.isPrivate(Path.of("mine.txt"))).isFalse();
+        assertThat(workspace.isPrivate(Path.of("mine-too.txt"))).as("a user's own hard link").isFalse();
+        assertThat(workspace.isPrivate(Path.of("skills/new/SKILL.md"))).isFalse();
+        assertThat(workspace.isPrivate(Path.of("IDENTITY.md"))).isFalse();
     }
 }

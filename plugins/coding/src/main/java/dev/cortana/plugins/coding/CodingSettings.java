@@ -1,8 +1,14 @@
 package dev.cortana.plugins.coding;
 
 import dev.cortana.api.PluginSettings;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The coding plugin's settings, read and checked once when the plugin starts.
@@ -15,9 +21,12 @@ import java.util.Locale;
  * @param readMaxLines       {@code FILE_READ_MAX_LINES} (default 1000)
  * @param askApproval        {@code BASH_APPROVAL=ask} (default {@code never})
  * @param approvalTimeout    {@code BASH_APPROVAL_TIMEOUT_SECONDS} (default 60)
+ * @param fileRoots          folders besides the workspace the file tools may use: {@code FILE_TOOLS_ROOT} and
+ *                           {@code SKILLS_DIR} when set
  */
 record CodingSettings(boolean bashEnabled, boolean fileToolsEnabled, int bashTimeoutSeconds, int bashMaxLines,
-                      int bashMaxBytes, int readMaxLines, boolean askApproval, Duration approvalTimeout) {
+                      int bashMaxBytes, int readMaxLines, boolean askApproval, Duration approvalTimeout,
+                      List<Path> fileRoots) {
 
     static CodingSettings from(PluginSettings settings) {
         String approval = settings.get("BASH_APPROVAL", "never").trim().toLowerCase(Locale.ROOT);
@@ -32,7 +41,56 @@ record CodingSettings(boolean bashEnabled, boolean fileToolsEnabled, int bashTim
                 positive(settings, "BASH_OUTPUT_MAX_BYTES", 51_200, 10 * 1024 * 1024),
                 positive(settings, "FILE_READ_MAX_LINES", 1000, 100_000),
                 approval.equals("ask"),
-                Duration.ofSeconds(positive(settings, "BASH_APPROVAL_TIMEOUT_SECONDS", 60, 3600)));
+                Duration.ofSeconds(positive(settings, "BASH_APPROVAL_TIMEOUT_SECONDS", 60, 3600)),
+                fileRoots(settings));
+    }
+
+    private static List<Path> fileRoots(PluginSettings settings) {
+        List<Path> roots = new ArrayList<>();
+        Optional<String> widened = settings.get("FILE_TOOLS_ROOT").map(String::trim).filter(v -> !v.isEmpty());
+        if (widened.isPresent()) {
+            String raw = widened.get();
+            String expanded = raw.equals("~") || raw.startsWith("~/")
+                    ? System.getProperty("user.home") + raw.substring(1) : raw;
+            Path root;
+            try {
+                root = Path.of(expanded);
+            } catch (InvalidPathException e) {
+                throw new IllegalArgumentException("FILE_TOOLS_ROOT must be an absolute folder path, got '" + raw + "'");
+            }
+            if (!root.isAbsolute() || !Files.isDirectory(root)) {
+                throw new IllegalArgumentException("FILE_TOOLS_ROOT must be an absolute path of an existing folder, got '"
+                        + raw + "'");
+            }
+            root = root.normalize();
+            for (Path system : systemFolders()) {
+                if (system.startsWith(root)) {
+                    throw new IllegalArgumentException("FILE_TOOLS_ROOT must be a folder of your data, not one holding "
+                            + system + " (the agent could change programs Cortana runs outside any sandbox), got '"
+                            + raw + "'");
+                }
+            }
+            roots.add(root);
+        }
+        // The skills folder is the agent's to read and write, wherever it is (the host resolves it the same way).
+        settings.get("SKILLS_DIR").map(String::trim).filter(v -> !v.isEmpty()).ifPresent(dir -> {
+            try {
+                roots.add(Path.of(dir).toAbsolutePath().normalize());
+            } catch (InvalidPathException e) {
+                // the host reports a bad SKILLS_DIR
+            }
+        });
+        return List.copyOf(roots);
+    }
+
+    /** Folders whose files Cortana runs or trusts (programs, libraries, system settings) and the Java runtime. */
+    private static List<Path> systemFolders() {
+        List<Path> folders = new ArrayList<>();
+        for (String name : List.of("/bin", "/boot", "/dev", "/etc", "/lib", "/lib64", "/proc", "/sbin", "/sys", "/usr")) {
+            folders.add(Path.of(name));
+        }
+        folders.add(Path.of(System.getProperty("java.home")).toAbsolutePath().normalize());
+        return folders;
     }
 
     private static int positive(PluginSettings settings, String key, int defaultValue, int max) {

@@ -51,8 +51,9 @@ public final class CodingToolProvider implements ToolProvider, StatusNote {
             }
         }
         if (settings.fileToolsEnabled()) {
-            WriteFileTools writing = new WriteFileTools(context.workspace());
-            enabled.add(new ReadFileTool(context.workspace(), settings.readMaxLines()).agentTool());
+            ConfinedFiles files = new ConfinedFiles(context.workspace(), settings.fileRoots());
+            WriteFileTools writing = new WriteFileTools(files, settings, context.approvals());
+            enabled.add(new ReadFileTool(files, settings.readMaxLines()).agentTool());
             enabled.add(writing.writeTool());
             enabled.add(writing.editTool());
         }

@@ -1,6 +1,5 @@
 package dev.cortana.plugins.coding;
 
-import dev.cortana.api.Workspace;
 import dev.cortana.api.tools.AgentTool;
 import dev.cortana.api.tools.ToolCall;
 import dev.langchain4j.agent.tool.ToolSpecification;
@@ -10,10 +9,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -26,11 +27,11 @@ final class ReadFileTool {
     static final int MAX_BYTES = 50 * 1024;
     private static final int SNIFF_BYTES = 8192;
 
-    private final Workspace workspace;
+    private final ConfinedFiles files;
     private final int maxLines;
 
-    ReadFileTool(Workspace workspace, int maxLines) {
-        this.workspace = workspace;
+    ReadFileTool(ConfinedFiles files, int maxLines) {
+        this.files = files;
         this.maxLines = maxLines;
     }
 
@@ -56,16 +57,30 @@ final class ReadFileTool {
     }
 
     String read(String spelled, int offset, int limit) throws IOException {
-        Path file = workspace.resolve(spelled);
-        if (!Files.exists(file)) {
+        ConfinedFiles.Target target = files.resolve(spelled, ConfinedFiles.Access.READ);
+        if (!target.exists()) {
             throw new IllegalArgumentException("File not found: " + spelled);
         }
-        if (Files.isDirectory(file)) {
+        if (target.attributes().isDirectory()) {
             throw new IllegalArgumentException(spelled + " is a directory; list it with execute_bash (ls)");
         }
-        if (looksBinary(file)) {
-            return spelled + " is a binary file (" + Files.size(file) + " bytes); not shown as text.";
+        if (!target.attributes().isRegularFile()) {
+            throw new IllegalArgumentException(spelled + " is not a regular file (a device, socket or pipe); not read");
         }
+        // One handle for everything: the file checked is the file read, even if a link is swapped in meanwhile.
+        try (ConfinedFiles.Folder folder = files.openFolder(target, false);
+             SeekableByteChannel channel = folder.openChecked()) {
+            if (looksBinary(channel)) {
+                return spelled + " is a binary file (" + channel.size() + " bytes); not shown as text.";
+            }
+            channel.position(0);
+            return lines(spelled, target.path(), Channels.newInputStream(channel), offset, limit);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("File not found: " + spelled);
+        }
+    }
+
+    private String lines(String spelled, Path file, InputStream input, int offset, int limit) throws IOException {
         // A skill names its own folder {baseDir} so it works wherever it is installed.
         String baseDir = file.getFileName().toString().equals("SKILL.md") ? file.getParent().toString() : null;
         StringBuilder shown = new StringBuilder();
@@ -73,7 +88,7 @@ final class ReadFileTool {
         int lastShown = 0;
         boolean byteLimitHit = false;
         long shownBytes = 0;
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(Files.newInputStream(file),
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(input,
                 StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
                         .onUnmappableCharacter(CodingErrorAction.REPLACE)))) {
             String line;
@@ -121,11 +136,12 @@ final class ReadFileTool {
     }
 
     /** NUL bytes or bytes that are not UTF-8 in the first few kilobytes mean the file is not text. */
-    static boolean looksBinary(Path file) throws IOException {
-        byte[] head;
-        try (InputStream in = Files.newInputStream(file)) {
-            head = in.readNBytes(SNIFF_BYTES);
+    static boolean looksBinary(SeekableByteChannel channel) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(SNIFF_BYTES);
+        while (buffer.hasRemaining() && channel.read(buffer) > 0) {
+            // fill the sniff window
         }
+        byte[] head = Arrays.copyOf(buffer.array(), buffer.position());
         for (byte b : head) {
             if (b == 0) {
                 return true;

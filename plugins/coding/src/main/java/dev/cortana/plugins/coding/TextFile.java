@@ -1,9 +1,9 @@
 package dev.cortana.plugins.coding;
 
-import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * A text file's content with its byte-order mark and line endings taken out, so an edit can match text the model
@@ -15,8 +15,10 @@ import java.nio.file.Path;
  */
 record TextFile(String text, boolean bom, boolean crlf) {
 
-    static TextFile read(Path file) throws IOException {
-        String raw = Files.readString(file, StandardCharsets.UTF_8);
+    /** The file style and text of {@code bytes}; throws when they are not UTF-8. */
+    static TextFile parse(byte[] bytes) throws CharacterCodingException {
+        String raw = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
         boolean bom = raw.startsWith("\uFEFF");
         if (bom) {
             raw = raw.substring(1);
@@ -30,8 +32,9 @@ record TextFile(String text, boolean bom, boolean crlf) {
         return new TextFile(newText, bom, crlf);
     }
 
-    void write(Path file) throws IOException {
+    /** The content in the file's own style, as UTF-8. */
+    byte[] bytes() {
         String out = crlf ? text.replace("\n", "\r\n") : text;
-        Files.writeString(file, bom ? "\uFEFF" + out : out, StandardCharsets.UTF_8);
+        return (bom ? "\uFEFF" + out : out).getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -5,6 +5,7 @@ import static dev.cortana.plugins.coding.CodingTestContext.call;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cortana.api.Approvals;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -118,5 +119,73 @@ class WriteFileToolsTest {
     void editOfAMissingFileIsAClearError() {
         assertThatThrownBy(() -> run("edit_file", "path", "nope.txt", "old_text", "a", "new_text", "b"))
                 .hasMessage("File not found: nope.txt");
+    }
+
+    @Test
+    void withApprovalAskADeniedWriteIsNotWrittenAndTheModelIsTold() throws Exception {
+        CodingTestContext context = new CodingTestContext(workspace, Map.of("BASH_APPROVAL", "ask"),
+                Approvals.Decision.DENIED);
+
+        String result = tool(context, "write_file").handler()
+                .handle(call("write_file", "path", "notes/plan.md", "content", "line one\nline two\n"));
+
+        assertThat(result).isEqualTo("Not written: the user denied.");
+        assertThat(workspace.resolve("notes")).doesNotExist();
+        assertThat(context.questions).containsExactly(
+                "Write this file?\nnotes/plan.md (18 bytes, a new file)\n```\nline one\nline two\n```");
+    }
+
+    @Test
+    void withApprovalAskAnUnansweredEditIsNotMadeAndTheQuestionShowsTheDiff() throws Exception {
+        Files.writeString(workspace.resolve("app.py"), "a = 1\nb = 2\n");
+        CodingTestContext context = new CodingTestContext(workspace, Map.of("BASH_APPROVAL", "ask"),
+                Approvals.Decision.TIMED_OUT);
+
+        String result = tool(context, "edit_file").handler()
+                .handle(call("edit_file", "path", "app.py", "old_text", "b = 2", "new_text", "b = 3"));
+
+        assertThat(result).isEqualTo("Not edited: the user did not answer in time.");
+        assertThat(workspace.resolve("app.py")).hasContent("a = 1\nb = 2\n");
+        assertThat(context.questions).containsExactly(
+                "Edit this file?\napp.py\n```diff\n    1 a = 1\n-   2 b = 2\n+   2 b = 3\n```");
+    }
+
+    @Test
+    void withApprovalAskAnApprovedWriteIsWrittenAndTheQuestionNamesWhereALinkLeads() throws Exception {
+        Files.createDirectories(workspace.resolve("real"));
+        Files.writeString(workspace.resolve("real/target.md"), "old");
+        Files.createSymbolicLink(workspace.resolve("link.md"), workspace.resolve("real/target.md"));
+        CodingTestContext context = new CodingTestContext(workspace, Map.of("BASH_APPROVAL", "ask"),
+                Approvals.Decision.APPROVED);
+
+        String result = tool(context, "write_file").handler()
+                .handle(call("write_file", "path", "link.md", "content", "x\n".repeat(25)));
+
+        assertThat(result).isEqualTo("Wrote 50 bytes to link.md");
+        assertThat(workspace.resolve("real/target.md")).hasContent("x\n".repeat(25));
+        assertThat(context.questions).singleElement().asString()
+                .startsWith("Write this file?\nlink.md (-> " + workspace.toRealPath().resolve("real/target.md")
+                        + ") (50 bytes, replacing 3 bytes)\n```\nx\n")
+                .endsWith("x\n... (5 more lines)\n```");
+    }
+
+    @Test
+    void withApprovalAskARefusedPathIsRefusedWithoutAsking() throws Exception {
+        CodingTestContext context = new CodingTestContext(workspace, Map.of("BASH_APPROVAL", "ask"),
+                Approvals.Decision.APPROVED);
+
+        assertThatThrownBy(() -> tool(context, "write_file").handler()
+                .handle(call("write_file", "path", "TOOLS.md", "content", "pwned")))
+                .hasMessage("TOOLS.md is read-only: the agent may not change it");
+        assertThat(context.questions).isEmpty();
+    }
+
+    @Test
+    void writingBelowAFileSaysThatItIsAFile() throws Exception {
+        Files.writeString(workspace.resolve("notes.txt"), "a file");
+
+        assertThatThrownBy(() -> run("write_file", "path", "notes.txt/child.md", "content", "x"))
+                .hasMessage("notes.txt/child.md: notes.txt is a file, not a folder");
+        assertThat(workspace.resolve("notes.txt")).hasContent("a file");
     }
 }
