@@ -132,8 +132,15 @@ public final class ConversationFiles {
                 throw new IOException("not a conversation file (userId, lastActive or messages missing)");
             }
             JsonNode summary = root.path("summary");
-            List<ChatMessage> messages = ChatMessageDeserializer.messagesFromJson(root.get("messages").toString());
-            rememberCounts(file, root.path("tokens"), messages);
+            List<ChatMessage> saved = ChatMessageDeserializer.messagesFromJson(root.get("messages").toString());
+            List<ChatMessage> messages = MessageCap.apply(saved);
+            if (messages == saved) {
+                rememberCounts(file, root.path("tokens"), messages);
+            } else {
+                // A file from before the cap: its counts are those of the uncut messages, so they are counted again.
+                log.warn("Conversation file {} holds a message over {} characters; it is cut with a note",
+                        file.getFileName(), MessageCap.MAX_CHARS);
+            }
             return Optional.of(new Conversation(
                     root.get("userId").asText(),
                     summary.isTextual() ? Optional.of(summary.asText()) : Optional.empty(),

@@ -148,4 +148,36 @@ class ConversationCacheTest {
 
         assertThat(cache.history("u1")).hasSize(3);
     }
+
+    @Test
+    void aReplyOverTheCapIsCutWithANoteBeforeItIsKept() throws Exception {
+        ConversationCache cache = open();
+        cache.append("u1", exchange("write a lot", "y".repeat(MessageCap.MAX_CHARS + 5_000)));
+
+        String kept = ((AiMessage) cache.history("u1").get(1)).text();
+
+        assertThat(kept).startsWith("y".repeat(MessageCap.MAX_CHARS)).endsWith("[cut by Cortana: this message was "
+                + (MessageCap.MAX_CHARS + 5_000) + " characters long; only the first " + MessageCap.MAX_CHARS
+                + " were kept]");
+        assertThat(Files.size(dir.resolve("u1.json"))).isLessThan(MessageCap.MAX_CHARS + 10_000);
+    }
+
+    @Test
+    void anOlderFileWithAFifteenMegabyteMessageLoadsWithThatMessageCut() throws Exception {
+        String huge = "x".repeat(15_000_000);
+        Files.writeString(dir.resolve("u1.json"), "{\"version\":1,\"userId\":\"u1\",\"lastActive\":"
+                + clock.instant().toEpochMilli() + ",\"summary\":null,\"messages\":"
+                + dev.langchain4j.data.message.ChatMessageSerializer.messagesToJson(exchange("hi", huge))
+                + ",\"tokens\":{\"o200k_base\":[1,1]}}");
+        TokenCounter tokens = new TokenCounter();
+
+        ConversationCache cache = ConversationCache.open(new ConversationFiles(dir, tokens), clock, TTL);
+
+        List<ChatMessage> restored = cache.history("u1");
+        assertThat(((UserMessage) restored.get(0)).singleText()).isEqualTo("hi");
+        assertThat(((AiMessage) restored.get(1)).text()).hasSizeLessThan(MessageCap.MAX_CHARS + 200)
+                .contains("[cut by Cortana: this message was 15000000 characters long");
+        // the saved count belonged to the uncut message: counted again, not trusted
+        assertThat(tokens.count("gpt-4o", restored)).isGreaterThan(MessageCap.MAX_CHARS / 10);
+    }
 }
