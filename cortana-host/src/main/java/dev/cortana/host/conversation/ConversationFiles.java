@@ -5,7 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.ChatMessageDeserializer;
 import dev.langchain4j.data.message.ChatMessageSerializer;
+import dev.cortana.host.workspace.PrivateFiles;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.channels.Channels;
+import java.nio.file.StandardOpenOption;
+import java.util.Set;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -32,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * temporary file that is then renamed over the old one, so a process killed mid-write leaves the previous turn's
  * file intact rather than half a file. Each file also keeps the exact token counts known for its messages
  * ({@code "tokens": {"o200k_base": [12, 40, -1, ...]}}, one per message, {@code -1} for not counted), so a restart does
- * not tokenise every restored history again; files without them (older versions) load all the same.
+ * not tokenise every restored history again; files without them (older versions) load all the same. The folder is
+ * private to Cortana's user (0700) and every file in it 0600 ({@link PrivateFiles}).
  */
 public final class ConversationFiles {
 
@@ -49,7 +56,7 @@ public final class ConversationFiles {
         this.dir = dir;
         this.tokens = tokens;
         try {
-            Files.createDirectories(dir);
+            PrivateFiles.folder(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create the conversation cache folder " + dir, e);
         }
@@ -87,7 +94,12 @@ public final class ConversationFiles {
         json.append("}}");
         Path target = fileOf(conversation.userId());
         Path temp = target.resolveSibling(target.getFileName() + ".tmp");
-        Files.writeString(temp, json, StandardCharsets.UTF_8);
+        Files.deleteIfExists(temp); // so the file is created anew, private from its first byte
+        try (Writer out = new OutputStreamWriter(Channels.newOutputStream(Files.newByteChannel(temp,
+                Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), PrivateFiles.attribute(temp,
+                        PrivateFiles.FILE))), StandardCharsets.UTF_8)) {
+            out.append(json);
+        }
         try {
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {

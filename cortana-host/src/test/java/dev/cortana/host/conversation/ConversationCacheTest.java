@@ -11,6 +11,7 @@ import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -179,5 +180,31 @@ class ConversationCacheTest {
                 .contains("[cut by Cortana: this message was 15000000 characters long");
         // the saved count belonged to the uncut message: counted again, not trusted
         assertThat(tokens.count("gpt-4o", restored)).isGreaterThan(MessageCap.MAX_CHARS / 10);
+    }
+
+    @Test
+    void conversationFilesAre0600InA0700Folder() throws Exception {
+        Path cacheDir = dir.resolve(".conversation_cache");
+        ConversationCache.open(new ConversationFiles(cacheDir, new TokenCounter()), clock, TTL)
+                .append("u1", exchange("my secret plan", "noted"));
+
+        assertThat(mode(cacheDir.resolve("u1.json"))).isEqualTo("rw-------");
+        assertThat(mode(cacheDir)).isEqualTo("rwx------");
+    }
+
+    @Test
+    void aCacheLeftReadableByAnOlderVersionIsTightenedAtStart() throws Exception {
+        open().append("u1", exchange("hi", "hello"));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(dir.resolve("u1.json"), PosixFilePermissions.fromString("rw-r--r--"));
+
+        open();
+
+        assertThat(mode(dir)).isEqualTo("rwx------");
+        assertThat(mode(dir.resolve("u1.json"))).isEqualTo("rw-------");
+    }
+
+    private static String mode(Path path) throws Exception {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
     }
 }
