@@ -164,6 +164,8 @@ class UsageLedgerTest {
         Path packageJson = dir.resolve("package.json");
         Files.writeString(packageJson, "{\"name\": \"my-app\", \"version\": \"1.0.0\"}");
         Path folder = Files.createDirectories(dir.resolve("a-folder"));
+        Path notes = dir.resolve("NOTES.md");
+        Files.writeString(notes, "The ledger is marked \"$format\": \"cortana-key-usage/1\".\n");
 
         assertThat(catchThrowable(() -> router(Map.of("ROTATOR_USAGE_FILE_PATH", packageJson.toString()))))
                 .hasMessageEndingWith("it is JSON of another shape, so Cortana leaves it alone");
@@ -174,6 +176,9 @@ class UsageLedgerTest {
                     .hasMessageStartingWith("ROTATOR_USAGE_FILE_PATH='/dev/full' is not valid")
                     .hasMessageEndingWith("it is not a regular file, so Cortana leaves it alone");
         }
+        assertThat(catchThrowable(() -> router(Map.of("ROTATOR_USAGE_FILE_PATH", notes.toString()))))
+                .hasMessageEndingWith("it is not JSON, so Cortana leaves it alone");
+        assertThat(Files.readString(notes)).contains("cortana-key-usage/1");
         assertThat(Files.readString(packageJson)).isEqualTo("{\"name\": \"my-app\", \"version\": \"1.0.0\"}");
         assertThat(folder).isEmptyDirectory();
     }

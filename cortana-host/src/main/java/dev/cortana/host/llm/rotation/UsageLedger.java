@@ -3,27 +3,27 @@ package dev.cortana.host.llm.rotation;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.cortana.host.config.ConfigException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Optional;
-import java.util.regex.Pattern;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +44,12 @@ public final class UsageLedger implements AutoCloseable {
     static final String FORMAT_FIELD = "$format";
     static final String FORMAT_MARKER = "cortana-key-usage/1";
     private static final long MAX_FILE_BYTES = 64L * 1024 * 1024;
+    /**
+     * How every ledger written since the marker begins (the marker is written first), so even a file cut short is
+     * known as the ledger's own; a file merely mentioning the marker somewhere (these docs) is not.
+     */
+    private static final Pattern MARKED_LEDGER_START = Pattern.compile(
+            "\\s*\\{\\s*\"\\$format\"\\s*:\\s*\"" + Pattern.quote(FORMAT_MARKER) + "\"");
     /** How a ledger from before the marker begins: an object whose first field is a key fingerprint. */
     private static final Pattern OLDER_LEDGER_START = Pattern.compile("\\s*\\{\\s*\"[^\"\\s:]+:…[^\"]*#[0-9a-f]{6}\"\\s*:");
     private static final ObjectMapper READER = new ObjectMapper();
@@ -136,7 +142,8 @@ public final class UsageLedger implements AutoCloseable {
         } catch (IOException e) {
             throw foreign(file, "it cannot be read (" + e.getClass().getSimpleName() + ")");
         }
-        if (text.isBlank() || text.contains(FORMAT_MARKER) || OLDER_LEDGER_START.matcher(text).lookingAt()) {
+        if (text.isBlank() || MARKED_LEDGER_START.matcher(text).lookingAt()
+                || OLDER_LEDGER_START.matcher(text).lookingAt()) {
             return Optional.of(text);
         }
         JsonNode root;

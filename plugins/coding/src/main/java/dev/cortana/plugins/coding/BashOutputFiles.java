@@ -37,6 +37,13 @@ final class BashOutputFiles {
     BashOutputFiles(Path workspaceRoot, Clock clock) {
         this.folder = workspaceRoot.resolve(FOLDER);
         this.clock = clock;
+        if (Files.isDirectory(folder)) {
+            try {
+                tighten(); // at start, not only at the next long output
+            } catch (IOException e) {
+                log.warn("execute_bash: could not make {} private: {}", folder, e.getMessage());
+            }
+        }
     }
 
     /** A new empty file for one command's output, after removing this folder's output files older than a day. */
@@ -67,7 +74,12 @@ final class BashOutputFiles {
                 }
             }
         }
-        if (!posix || Files.getPosixFilePermissions(folder, LinkOption.NOFOLLOW_LINKS).equals(PRIVATE_FOLDER)) {
+        tighten();
+    }
+
+    private void tighten() throws IOException {
+        if (!folder.getFileSystem().supportedFileAttributeViews().contains("posix")
+                || Files.getPosixFilePermissions(folder, LinkOption.NOFOLLOW_LINKS).equals(PRIVATE_FOLDER)) {
             return;
         }
         Files.setPosixFilePermissions(folder, PRIVATE_FOLDER);

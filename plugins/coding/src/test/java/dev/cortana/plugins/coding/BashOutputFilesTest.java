@@ -75,13 +75,13 @@ class BashOutputFilesTest {
     }
 
     @Test
-    void aFolderAndFilesLeftWiderByAnOlderVersionAreTightened() throws Exception {
+    void aFolderAndFilesLeftWiderByAnOlderVersionAreTightenedWhenThePluginStarts() throws Exception {
         Path old = oldFile("cortana-bash-earlier.log", Duration.ofHours(1));
         java.nio.file.Files.setPosixFilePermissions(old, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
         java.nio.file.Files.setPosixFilePermissions(old.getParent(),
                 java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
 
-        files.create();
+        new BashOutputFiles(workspace, Clock.fixed(now, ZoneOffset.UTC));
 
         assertThat(mode(old)).isEqualTo("rw-------");
         assertThat(mode(old.getParent())).isEqualTo("rwx------");
