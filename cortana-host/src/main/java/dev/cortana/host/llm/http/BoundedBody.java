@@ -7,9 +7,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -29,7 +28,15 @@ final class BoundedBody<T> implements HttpResponse.BodySubscriber<T> {
     /** When a request carries no timeout of its own. */
     static final Duration DEFAULT_TIME_LIMIT = Duration.ofSeconds(120);
 
-    private static final ScheduledThreadPoolExecutor TIMER = timer();
+    /** Bodies still arriving, checked against their deadline once a second by one shared thread. */
+    private static final Set<BoundedBody<?>> ARRIVING = ConcurrentHashMap.newKeySet();
+    private static final long SWEEP_MILLIS = 1000;
+
+    static {
+        Thread sweeper = new Thread(BoundedBody::sweep, "model-answer-deadline");
+        sweeper.setDaemon(true);
+        sweeper.start();
+    }
 
     private final HttpResponse.BodySubscriber<T> delegate;
     private final long maxBytes;
@@ -37,7 +44,7 @@ final class BoundedBody<T> implements HttpResponse.BodySubscriber<T> {
     private final CompletableFuture<T> body = new CompletableFuture<>();
     private final AtomicBoolean refused = new AtomicBoolean();
     private volatile Flow.Subscription subscription;
-    private volatile ScheduledFuture<?> deadline;
+    private volatile long deadlineNanos;
     private long received;
 
     BoundedBody(HttpResponse.BodySubscriber<T> delegate, long maxBytes, Duration timeLimit) {
@@ -67,8 +74,9 @@ final class BoundedBody<T> implements HttpResponse.BodySubscriber<T> {
     @Override
     public void onSubscribe(Flow.Subscription subscription) {
         this.subscription = subscription;
-        deadline = TIMER.schedule(() -> refuse(ModelAnswerRefused.tooSlow(timeLimit)), timeLimit.toMillis(),
-                TimeUnit.MILLISECONDS);
+        // No timer per answer (each would wake a thread twice): one sweeper checks every arriving body.
+        deadlineNanos = System.nanoTime() + timeLimit.toNanos();
+        ARRIVING.add(this);
         delegate.onSubscribe(subscription);
     }
 
@@ -118,19 +126,24 @@ final class BoundedBody<T> implements HttpResponse.BodySubscriber<T> {
     }
 
     private void stopTimer() {
-        ScheduledFuture<?> current = deadline;
-        if (current != null) {
-            current.cancel(false);
-        }
+        ARRIVING.remove(this);
     }
 
-    private static ScheduledThreadPoolExecutor timer() {
-        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread thread = new Thread(r, "model-answer-deadline");
-            thread.setDaemon(true);
-            return thread;
-        });
-        timer.setRemoveOnCancelPolicy(true);
-        return timer;
+    private static void sweep() {
+        while (true) {
+            try {
+                Thread.sleep(SWEEP_MILLIS);
+                long now = System.nanoTime();
+                for (BoundedBody<?> body : ARRIVING) {
+                    if (now - body.deadlineNanos > 0) {
+                        body.refuse(ModelAnswerRefused.tooSlow(body.timeLimit));
+                    }
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                // one body's failure must not stop the checks of the others
+            }
+        }
     }
 }
