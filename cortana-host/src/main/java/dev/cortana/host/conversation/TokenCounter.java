@@ -32,8 +32,12 @@ public final class TokenCounter {
 
     /** OpenAI's documented framing cost of one chat message (role and separators). */
     private static final int PER_MESSAGE = 4;
-    /** The longest text tokenised exactly; beyond it the rest of the text is estimated. */
-    static final int EXACT_CHARS = 16_384;
+    /**
+     * The longest text tokenised exactly; beyond it the rest of the text is estimated. 64K characters cover every tool
+     * result ({@code ToolRunner} caps them at 64 KiB) and cost at most ~70 ms even as one run without spaces (jtokkit
+     * 1.1 here), counted once per message.
+     */
+    static final int EXACT_CHARS = 65_536;
     /** Images and other non-text parts: a flat, high guess (a detailed image is 765 tokens at OpenAI). */
     private static final int PER_MEDIA_PART = 1000;
 
