@@ -47,6 +47,11 @@ public final class ConversationFiles {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern PLAIN_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final int VERSION = 1;
+    /**
+     * Far above any conversation Cortana keeps (compaction holds one inside the model's window, at most a few MB of
+     * text); a larger file is not read.
+     */
+    static final long MAX_FILE_BYTES = 64L * 1024 * 1024;
 
     private final Path dir;
     private final TokenCounter tokens;
@@ -138,6 +143,10 @@ public final class ConversationFiles {
 
     private Optional<Conversation> read(Path file) {
         try {
+            if (Files.size(file) > MAX_FILE_BYTES) {
+                // Reading it could exhaust the heap at every start: set it aside like any unreadable file.
+                throw new IOException("larger than " + MAX_FILE_BYTES / (1024 * 1024) + " MB");
+            }
             JsonNode root = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
             if (root == null || !root.path("userId").isTextual() || !root.path("lastActive").canConvertToLong()
                     || !root.path("messages").isArray()) {

@@ -207,4 +207,24 @@ class ConversationCacheTest {
     private static String mode(Path path) throws Exception {
         return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
     }
+
+    @Test
+    void aConversationFileTooLargeToReadSafelyIsSetAsideAndTheRestStartFresh() throws Exception {
+        open().append("u2", exchange("hi", "hello"));
+        Path huge = dir.resolve("u1.json");
+        try (var out = Files.newOutputStream(huge)) {
+            byte[] chunk = new byte[1024 * 1024];
+            java.util.Arrays.fill(chunk, (byte) 'x');
+            for (long written = 0; written <= ConversationFiles.MAX_FILE_BYTES; written += chunk.length) {
+                out.write(chunk);
+            }
+        }
+
+        ConversationCache cache = open();
+
+        assertThat(cache.history("u1")).isEmpty();
+        assertThat(cache.history("u2")).hasSize(2);
+        assertThat(dir.resolve("u1.json.corrupt")).exists();
+        assertThat(huge).doesNotExist();
+    }
 }
