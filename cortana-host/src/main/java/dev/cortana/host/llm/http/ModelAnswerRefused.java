@@ -2,6 +2,7 @@ package dev.cortana.host.llm.http;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * A model's HTTP answer that was cut off while it arrived because it passed the host's bounds
@@ -26,12 +27,12 @@ public final class ModelAnswerRefused extends IOException {
     }
 
     /** The refusal somewhere in {@code error}'s causes, if the failure was one. */
-    public static java.util.Optional<ModelAnswerRefused> in(Throwable error) {
+    public static Optional<ModelAnswerRefused> in(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof ModelAnswerRefused refused) {
-                return java.util.Optional.of(refused);
+                return Optional.of(refused);
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 }
