@@ -20,7 +20,8 @@ import java.util.Map;
  * {@code java -jar cortana-host.jar [--console]}: starts Cortana. With no {@code DISCORD_TOKEN} (or with
  * {@code --console}) standard input is a chat with the master user.
  *
- * <p>Exit codes: 0 at the end of console input, 2 for a configuration error, 3 when the database is unusable.
+ * <p>Exit codes: 0 at the end of console input, 2 for a configuration error, 3 when the database is unusable, 70
+ * when an {@link Error} (out of memory) killed a thread ({@link FatalErrors}).
  */
 public final class Main {
 
@@ -34,6 +35,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        FatalErrors.install(); // an Error that kills a thread exits with 70 rather than leaving the bot half-dead
         System.exit(run(List.of(args), System.getenv(), Path.of("").toAbsolutePath(), System.in, System.out, System.err,
                 System.console() != null));
     }

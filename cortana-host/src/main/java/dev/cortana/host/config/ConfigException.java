@@ -11,8 +11,8 @@ public final class ConfigException extends RuntimeException {
         super(message, cause);
     }
 
-    /** {@code NAME=value is not valid: expected ...} — the value is left out for secrets. */
-    static ConfigException invalid(String key, String value, String expected) {
+    /** {@code NAME='value' is not valid: expected ...} — the value is shown as {@code (hidden)} for secrets. */
+    public static ConfigException invalid(String key, String value, String expected) {
         String shown = Secrets.looksSecret(key) ? "(hidden)" : "'" + value + "'";
         return new ConfigException(key + "=" + shown + " is not valid: expected " + expected);
     }

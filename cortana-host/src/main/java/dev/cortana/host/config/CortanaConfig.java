@@ -54,6 +54,7 @@ public record CortanaConfig(
                     + "ID, the only user Cortana answers (Discord: Settings > Advanced > Developer Mode, then "
                     + "right-click your profile > Copy User ID).");
         }
+        SettingsCheck.checkAll(config, workingDir);
         Path workspace = path(config, "WORKSPACE_DIR", workingDir)
                 .orElse(Path.of(System.getProperty("user.home"), ".cortana", "workspace"));
         Path plugins = path(config, "PLUGINS_DIR", workingDir).orElseGet(() -> defaultPluginsDir(workingDir));
@@ -110,6 +111,23 @@ public record CortanaConfig(
         try {
             int parsed = Integer.parseInt(value.get().trim());
             if (parsed < 1) {
+                throw ConfigException.invalid(key, value.get(), expected);
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            throw ConfigException.invalid(key, value.get(), expected);
+        }
+    }
+
+    /** A whole number from {@code min} to {@code max}, else the one-line {@link ConfigException}. */
+    static int wholeNumber(Config config, String key, int defaultValue, int min, int max, String expected) {
+        Optional<String> value = config.get(key);
+        if (value.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            int parsed = Integer.parseInt(value.get().trim());
+            if (parsed < min || parsed > max) {
                 throw ConfigException.invalid(key, value.get(), expected);
             }
             return parsed;

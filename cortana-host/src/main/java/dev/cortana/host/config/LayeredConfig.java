@@ -30,6 +30,9 @@ import org.yaml.snakeyaml.error.YAMLException;
  */
 public final class LayeredConfig implements Config {
 
+    private static final java.util.regex.Pattern DOTENV_ENTRY =
+            java.util.regex.Pattern.compile("(export\\s+)?[A-Za-z_][A-Za-z0-9_.-]*\\s*=");
+
     private final Map<String, String> values;
     private final Map<String, Map<String, String>> pluginSections;
 
@@ -90,7 +93,7 @@ public final class LayeredConfig implements Config {
         if (named != null && !named.isBlank()) {
             Path path = workingDir.resolve(named.trim());
             if (!Files.isRegularFile(path)) {
-                throw new ConfigException("CORTANA_CONFIG=" + named + " is not valid: expected the path of a readable YAML file");
+                throw ConfigException.invalid("CORTANA_CONFIG", named, "the path of a readable YAML file");
             }
             return Optional.of(path);
         }
@@ -112,9 +115,27 @@ public final class LayeredConfig implements Config {
             return dotenv.entries(Dotenv.Filter.DECLARED_IN_ENV_FILE).stream()
                     .collect(Collectors.toMap(DotenvEntry::getKey, DotenvEntry::getValue, (a, b) -> b, LinkedHashMap::new));
         } catch (DotenvException e) {
-            throw new ConfigException(".env in " + workingDir.toAbsolutePath() + " is not valid: expected lines of NAME=value ("
-                    + firstLine(e.getMessage()) + ")");
+            // The parser's message quotes the bad line, and a .env line is often a key: name the line, never show it.
+            throw new ConfigException(".env in " + workingDir.toAbsolutePath() + " is not valid: expected lines of "
+                    + "NAME=value" + malformedLine(workingDir.resolve(".env")).map(n -> "; line " + n + " is not one"
+                    + " (not shown here, as it may hold a secret)").orElse(""));
         }
+    }
+
+    /** The number of the first line that is neither blank, a comment, nor {@code NAME=...}; empty when none is. */
+    private static Optional<Integer> malformedLine(Path file) {
+        try {
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            for (int i = 0; i < lines.size(); i++) {
+                String line = lines.get(i).strip();
+                if (!line.isEmpty() && !line.startsWith("#") && !DOTENV_ENTRY.matcher(line).lookingAt()) {
+                    return Optional.of(i + 1);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // unreadable as UTF-8 lines: say what is expected without a line number
+        }
+        return Optional.empty();
     }
 
     @SuppressWarnings("unchecked")

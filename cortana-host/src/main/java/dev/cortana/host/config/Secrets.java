@@ -1,6 +1,6 @@
 package dev.cortana.host.config;
 
-import java.util.Locale;
+import dev.cortana.api.SettingException;
 
 /** Which configuration keys hold secrets, so their values are never echoed. */
 public final class Secrets {
@@ -9,8 +9,6 @@ public final class Secrets {
     }
 
     public static boolean looksSecret(String key) {
-        String k = key.toUpperCase(Locale.ROOT);
-        return k.contains("KEY") || k.contains("TOKEN") || k.contains("SECRET") || k.contains("PASSWORD")
-                || k.equals("DATABASE_URL") || k.contains("CREDENTIALS");
+        return SettingException.isSecret(key); // one rule for the host's settings and plugins' alike
     }
 }

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Conversations per user in memory with a sliding TTL, written to disk after every change so that a restart (even
  * {@code kill -9}) resumes them. Every interaction restarts the TTL; after the TTL of silence the next message starts
- * a fresh conversation.
+ * a fresh conversation. A message longer than {@link MessageCap#MAX_CHARS} is cut with a note before it is kept.
  */
 public final class ConversationCache implements ConversationStore {
 
@@ -95,7 +95,7 @@ public final class ConversationCache implements ConversationStore {
             Conversation base = c == null || c.expiredAt(now, ttl) ? new Conversation(id, Optional.empty(), List.of(), now) : c;
             List<ChatMessage> messages = new ArrayList<>(base.messages().size() + turn.size());
             messages.addAll(base.messages());
-            messages.addAll(turn);
+            messages.addAll(MessageCap.apply(turn));
             return persist(new Conversation(id, base.summary(), messages, now));
         });
     }

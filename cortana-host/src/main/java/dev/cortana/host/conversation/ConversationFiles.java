@@ -5,7 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.ChatMessageDeserializer;
 import dev.langchain4j.data.message.ChatMessageSerializer;
+import dev.cortana.host.workspace.PrivateFiles;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.channels.Channels;
+import java.nio.file.StandardOpenOption;
+import java.util.Set;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -32,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * temporary file that is then renamed over the old one, so a process killed mid-write leaves the previous turn's
  * file intact rather than half a file. Each file also keeps the exact token counts known for its messages
  * ({@code "tokens": {"o200k_base": [12, 40, -1, ...]}}, one per message, {@code -1} for not counted), so a restart does
- * not tokenise every restored history again; files without them (older versions) load all the same.
+ * not tokenise every restored history again; files without them (older versions) load all the same. The folder is
+ * private to Cortana's user (0700) and every file in it 0600 ({@link PrivateFiles}).
  */
 public final class ConversationFiles {
 
@@ -40,6 +47,11 @@ public final class ConversationFiles {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern PLAIN_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final int VERSION = 1;
+    /**
+     * Far above any conversation Cortana keeps (compaction holds one inside the model's window, at most a few MB of
+     * text); a larger file is not read.
+     */
+    static final long MAX_FILE_BYTES = 64L * 1024 * 1024;
 
     private final Path dir;
     private final TokenCounter tokens;
@@ -49,7 +61,7 @@ public final class ConversationFiles {
         this.dir = dir;
         this.tokens = tokens;
         try {
-            Files.createDirectories(dir);
+            PrivateFiles.folder(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create the conversation cache folder " + dir, e);
         }
@@ -87,7 +99,12 @@ public final class ConversationFiles {
         json.append("}}");
         Path target = fileOf(conversation.userId());
         Path temp = target.resolveSibling(target.getFileName() + ".tmp");
-        Files.writeString(temp, json, StandardCharsets.UTF_8);
+        Files.deleteIfExists(temp); // so the file is created anew, private from its first byte
+        try (Writer out = new OutputStreamWriter(Channels.newOutputStream(Files.newByteChannel(temp,
+                Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), PrivateFiles.attribute(temp,
+                        PrivateFiles.FILE))), StandardCharsets.UTF_8)) {
+            out.append(json);
+        }
         try {
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
@@ -126,14 +143,25 @@ public final class ConversationFiles {
 
     private Optional<Conversation> read(Path file) {
         try {
+            if (Files.size(file) > MAX_FILE_BYTES) {
+                // Reading it could exhaust the heap at every start: set it aside like any unreadable file.
+                throw new IOException("larger than " + MAX_FILE_BYTES / (1024 * 1024) + " MB");
+            }
             JsonNode root = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
             if (root == null || !root.path("userId").isTextual() || !root.path("lastActive").canConvertToLong()
                     || !root.path("messages").isArray()) {
                 throw new IOException("not a conversation file (userId, lastActive or messages missing)");
             }
             JsonNode summary = root.path("summary");
-            List<ChatMessage> messages = ChatMessageDeserializer.messagesFromJson(root.get("messages").toString());
-            rememberCounts(file, root.path("tokens"), messages);
+            List<ChatMessage> saved = ChatMessageDeserializer.messagesFromJson(root.get("messages").toString());
+            List<ChatMessage> messages = MessageCap.apply(saved);
+            if (messages == saved) {
+                rememberCounts(file, root.path("tokens"), messages);
+            } else {
+                // A file from before the cap: its counts are those of the uncut messages, so they are counted again.
+                log.warn("Conversation file {} holds a message over {} characters; it is cut with a note",
+                        file.getFileName(), MessageCap.MAX_CHARS);
+            }
             return Optional.of(new Conversation(
                     root.get("userId").asText(),
                     summary.isTextual() ? Optional.of(summary.asText()) : Optional.empty(),

@@ -32,6 +32,12 @@ public final class TokenCounter {
 
     /** OpenAI's documented framing cost of one chat message (role and separators). */
     private static final int PER_MESSAGE = 4;
+    /**
+     * The longest text tokenised exactly; beyond it the rest of the text is estimated. 64K characters cover every tool
+     * result ({@code ToolRunner} caps them at 64 KiB) and cost at most ~70 ms even as one run without spaces (jtokkit
+     * 1.1 here), counted once per message.
+     */
+    static final int EXACT_CHARS = 65_536;
     /** Images and other non-text parts: a flat, high guess (a detailed image is 765 tokens at OpenAI). */
     private static final int PER_MEDIA_PART = 1000;
 
@@ -147,7 +153,17 @@ public final class TokenCounter {
         if (text == null || text.isEmpty()) {
             return 0;
         }
-        return encoding.isPresent() ? encoding.get().countTokensOrdinary(text) : estimate(text);
+        if (encoding.isEmpty()) {
+            return estimate(text);
+        }
+        if (text.length() <= EXACT_CHARS) {
+            return encoding.get().countTokensOrdinary(text);
+        }
+        // Tokenising is superlinear on a long run without spaces (one 15 MB "token" exhausted the heap): count the
+        // head exactly and estimate the rest, which errs high.
+        int end = Character.isHighSurrogate(text.charAt(EXACT_CHARS - 1)) ? EXACT_CHARS - 1 : EXACT_CHARS;
+        long total = (long) encoding.get().countTokensOrdinary(text.substring(0, end)) + estimate(text, end);
+        return (int) Math.min(Integer.MAX_VALUE, total);
     }
 
     /**
@@ -155,9 +171,13 @@ public final class TokenCounter {
      * elsewhere (CJK, emoji), where tokenizers often spend one or more.
      */
     static int estimate(String text) {
+        return estimate(text, 0);
+    }
+
+    private static int estimate(String text, int from) {
         int ascii = 0;
         int other = 0;
-        for (int i = 0; i < text.length(); i++) {
+        for (int i = from; i < text.length(); i++) {
             if (text.charAt(i) < 128) {
                 ascii++;
             } else {

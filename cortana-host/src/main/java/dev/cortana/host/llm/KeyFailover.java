@@ -4,6 +4,7 @@ import dev.cortana.api.llm.LlmCredential;
 import dev.cortana.api.llm.LlmFailure;
 import dev.cortana.api.llm.LlmProvider;
 import dev.cortana.host.llm.http.FailedResponseHeaders;
+import dev.cortana.host.llm.http.ModelAnswerRefused;
 import dev.cortana.host.llm.rotation.KeyPool;
 import dev.cortana.host.llm.rotation.RotationSettings;
 import dev.langchain4j.exception.HttpException;
@@ -111,6 +112,7 @@ final class KeyFailover implements AutoCloseable {
                     throw new LlmUnavailableException(FailoverMessages.deadline(providerName, model,
                             settings.globalTimeout().toSeconds(), List.copyOf(tried)), timeout, null);
                 } catch (StreamCutOff e) {
+                    throwIfRefused(e, providerName, model, credential);
                     LlmFailure failure = LlmErrorClassifier.classify(provider, e.getCause());
                     pool.recordFailure(credential, model, failure, clock.instant());
                     log.warn("Streamed answer from {}/{} with key {} broke off ({}): {}", providerName, model,
@@ -120,6 +122,7 @@ final class KeyFailover implements AutoCloseable {
                             + "was not retried on another key, so nothing is repeated; ask again to continue.",
                             failure, null);
                 } catch (RuntimeException e) {
+                    throwIfRefused(e, providerName, model, credential);
                     LlmFailure failure = withRetryAfterHeader(LlmErrorClassifier.classify(provider, e), headers);
                     String reason = describe(e);
                     log.warn("Model call to {}/{} with key {} failed (attempt {}, {}): {}", providerName,
@@ -141,6 +144,20 @@ final class KeyFailover implements AutoCloseable {
                     break;
                 }
             }
+        }
+    }
+
+    /**
+     * An answer the host's HTTP client cut off (too large, too slow) is not the key's fault and would be as bad from
+     * the next key: no rest, no rotation, no fallback; the user is told at once.
+     */
+    private static void throwIfRefused(RuntimeException e, String providerName, String model, LlmCredential credential) {
+        Optional<ModelAnswerRefused> refused = ModelAnswerRefused.in(e);
+        if (refused.isPresent()) {
+            log.warn("Answer from {}/{} with key {} dropped: {}", providerName, model, credential.fingerprint(),
+                    refused.get().getMessage());
+            throw new LlmUnavailableException(refused.get().getMessage(),
+                    new LlmFailure(LlmFailure.Kind.INVALID_REQUEST, Optional.empty(), "answer dropped"), null);
         }
     }
 

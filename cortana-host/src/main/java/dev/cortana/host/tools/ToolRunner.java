@@ -14,12 +14,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one place every tool call goes through: it times the call, bounds it, and turns every failure into a result
- * the model can read, so a plugin's bug never crashes a turn.
+ * the model can read, so a plugin's bug never crashes a turn; a result longer than {@link #MAX_RESULT_BYTES} is cut
+ * with a note.
  */
 public final class ToolRunner implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ToolRunner.class);
     private static final int MAX_ERROR_CHARS = 500;
+    /**
+     * The most of one tool result the model sees: 64 KiB, above what {@code execute_bash} ({@code
+     * BASH_OUTPUT_MAX_BYTES}, 50 KiB by default, plus its notes) and {@code read_file} (50 KB) return themselves.
+     */
+    public static final int MAX_RESULT_BYTES = 64 * 1024;
 
     private final Duration timeout;
     private final ExecutorService executor;
@@ -48,7 +54,7 @@ public final class ToolRunner implements AutoCloseable {
         try {
             String result = call.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             log.debug("Tool {} ({}) answered in {} ms", name, tool.get().pluginId(), elapsedMillis(start));
-            return result == null ? "(no result)" : result;
+            return result == null ? "(no result)" : capped(name, result);
         } catch (TimeoutException e) {
             call.cancel(true);
             log.warn("Tool {} of plugin {} did not finish within {} s and was abandoned",
@@ -65,6 +71,48 @@ public final class ToolRunner implements AutoCloseable {
             Thread.currentThread().interrupt();
             return "Error: the tool " + name + " was interrupted because the turn was cancelled.";
         }
+    }
+
+    /**
+     * A result over {@link #MAX_RESULT_BYTES} bytes of UTF-8 keeps its beginning (cut on a character boundary) and
+     * says how much was left out, as {@code execute_bash} does with long output.
+     */
+    static String capped(String toolName, String result) {
+        if (result.length() <= MAX_RESULT_BYTES / 4 || utf8Length(result) <= MAX_RESULT_BYTES) {
+            return result;
+        }
+        int end = 0;
+        long bytes = 0;
+        while (end < result.length()) {
+            int codePoint = result.codePointAt(end);
+            int size = codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
+            if (bytes + size > MAX_RESULT_BYTES) {
+                break;
+            }
+            bytes += size;
+            end += Character.charCount(codePoint);
+        }
+        log.info("Result of tool {} cut from {} to {} bytes", toolName, utf8Length(result), bytes);
+        return result.substring(0, end) + "\n\n[cut by Cortana: the result of " + toolName + " was "
+                + utf8Length(result) + " bytes; only the first " + bytes + " are shown. Ask the tool for less.]";
+    }
+
+    private static long utf8Length(String text) {
+        long bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes++;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
     }
 
     private static String describe(Throwable error) {

@@ -77,4 +77,44 @@ class CortanaConfigTest {
 
         assertThat(e.getMessage()).doesNotContain("sk-secret").contains("(hidden)");
     }
+
+    @Test
+    void aRequestTimeoutOfZeroOrLessOrNotANumberIsRefusedInsteadOfDisablingEveryProvider() {
+        for (String bad : new String[] {"0", "-5", "soon", "1.5", "99999"}) {
+            assertThatThrownBy(() -> from(Map.of("LLM_REQUEST_TIMEOUT", bad)))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessage("LLM_REQUEST_TIMEOUT='" + bad + "' is not valid: expected a whole number of seconds "
+                            + "from 1 to 3600");
+        }
+        from(Map.of("LLM_REQUEST_TIMEOUT", "300"));
+    }
+
+    @Test
+    void settingsReadLaterAreCheckedAtStartInTheOneForm() {
+        assertThatThrownBy(() -> from(Map.of("LOG_LEVEL", "loud")))
+                .hasMessage("LOG_LEVEL='loud' is not valid: expected one of TRACE, DEBUG, INFO, WARN, ERROR, OFF");
+        assertThatThrownBy(() -> from(Map.of("ENABLE_SKILLS", "sure")))
+                .hasMessage("ENABLE_SKILLS='sure' is not valid: expected true or false");
+        assertThatThrownBy(() -> from(Map.of("ENABLE_ROTATOR", "flase")))
+                .hasMessage("ENABLE_ROTATOR='flase' is not valid: expected true or false");
+        assertThatThrownBy(() -> from(Map.of("LLM_MODEL_NAME", "gpt 4o")))
+                .hasMessage("LLM_MODEL_NAME='gpt 4o' is not valid: expected a model such as gpt-4o or provider/model "
+                        + "(openai/gpt-4o-mini)");
+        assertThatThrownBy(() -> from(Map.of("OPENAI_API_BASE", "localhost:11434/v1")))
+                .hasMessage("OPENAI_API_BASE='localhost:11434/v1' is not valid: expected an http:// or https:// URL "
+                        + "such as https://api.openai.com/v1");
+        assertThatThrownBy(() -> from(Map.of("DISCORD_GATEWAY_URL", "http://127.0.0.1:9999")))
+                .hasMessageStartingWith("DISCORD_GATEWAY_URL='http://127.0.0.1:9999' is not valid: expected a ws://");
+        assertThatThrownBy(() -> from(Map.of("CONVERSATION_KEEP_RECENT", "-1")))
+                .hasMessageStartingWith("CONVERSATION_KEEP_RECENT='-1' is not valid");
+        assertThatThrownBy(() -> from(Map.of("MEMORY_PROVIDER", "zep memory")))
+                .hasMessage("MEMORY_PROVIDER='zep memory' is not valid: expected the id of a memory plugin, such as zep");
+    }
+
+    @Test
+    void aPasswordInABaseUrlIsNotEchoed() {
+        assertThatThrownBy(() -> from(Map.of("GROQ_API_KEY", "gsk-1", "GROQ_API_BASE", "ftp://me:hunter2@proxy/v1")))
+                .hasMessage("GROQ_API_BASE='ftp://(hidden)@proxy/v1' is not valid: expected an http:// or https:// URL "
+                        + "such as https://api.openai.com/v1");
+    }
 }

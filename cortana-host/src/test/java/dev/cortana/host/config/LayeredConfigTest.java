@@ -76,6 +76,17 @@ class LayeredConfigTest {
     void missingNamedYamlFileFailsNamingTheVariable() {
         assertThatThrownBy(() -> LayeredConfig.load(Map.of("CORTANA_CONFIG", "nope.yml"), dir))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("CORTANA_CONFIG=nope.yml is not valid");
+                .hasMessageStartingWith("CORTANA_CONFIG='nope.yml' is not valid");
+    }
+
+    @Test
+    void aMalformedDotenvLineIsNamedByNumberAndNeverShown() throws Exception {
+        Files.writeString(dir.resolve(".env"), "# keys\nLLM_MODEL_NAME=gpt-4o\nOPENAI_API_KEY sk-live-do-not-echo-4242\n");
+
+        assertThatThrownBy(() -> LayeredConfig.load(Map.of(), dir))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(".env in " + dir.toAbsolutePath() + " is not valid: expected lines of NAME=value; line 3 "
+                        + "is not one (not shown here, as it may hold a secret)")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("sk-live"));
     }
 }

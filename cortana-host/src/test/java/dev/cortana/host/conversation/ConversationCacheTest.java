@@ -11,6 +11,7 @@ import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -147,5 +148,83 @@ class ConversationCacheTest {
         clock.advance(TTL.minusMinutes(1));
 
         assertThat(cache.history("u1")).hasSize(3);
+    }
+
+    @Test
+    void aReplyOverTheCapIsCutWithANoteBeforeItIsKept() throws Exception {
+        ConversationCache cache = open();
+        cache.append("u1", exchange("write a lot", "y".repeat(MessageCap.MAX_CHARS + 5_000)));
+
+        String kept = ((AiMessage) cache.history("u1").get(1)).text();
+
+        assertThat(kept).startsWith("y".repeat(MessageCap.MAX_CHARS)).endsWith("[cut by Cortana: this message was "
+                + (MessageCap.MAX_CHARS + 5_000) + " characters long; only the first " + MessageCap.MAX_CHARS
+                + " were kept]");
+        assertThat(Files.size(dir.resolve("u1.json"))).isLessThan(MessageCap.MAX_CHARS + 10_000);
+    }
+
+    @Test
+    void anOlderFileWithAFifteenMegabyteMessageLoadsWithThatMessageCut() throws Exception {
+        String huge = "x".repeat(15_000_000);
+        Files.writeString(dir.resolve("u1.json"), "{\"version\":1,\"userId\":\"u1\",\"lastActive\":"
+                + clock.instant().toEpochMilli() + ",\"summary\":null,\"messages\":"
+                + dev.langchain4j.data.message.ChatMessageSerializer.messagesToJson(exchange("hi", huge))
+                + ",\"tokens\":{\"o200k_base\":[1,1]}}");
+        TokenCounter tokens = new TokenCounter();
+
+        ConversationCache cache = ConversationCache.open(new ConversationFiles(dir, tokens), clock, TTL);
+
+        List<ChatMessage> restored = cache.history("u1");
+        assertThat(((UserMessage) restored.get(0)).singleText()).isEqualTo("hi");
+        assertThat(((AiMessage) restored.get(1)).text()).hasSizeLessThan(MessageCap.MAX_CHARS + 200)
+                .contains("[cut by Cortana: this message was 15000000 characters long");
+        // the saved count belonged to the uncut message: counted again, not trusted
+        assertThat(tokens.count("gpt-4o", restored)).isGreaterThan(MessageCap.MAX_CHARS / 10);
+    }
+
+    @Test
+    void conversationFilesAre0600InA0700Folder() throws Exception {
+        Path cacheDir = dir.resolve(".conversation_cache");
+        ConversationCache.open(new ConversationFiles(cacheDir, new TokenCounter()), clock, TTL)
+                .append("u1", exchange("my secret plan", "noted"));
+
+        assertThat(mode(cacheDir.resolve("u1.json"))).isEqualTo("rw-------");
+        assertThat(mode(cacheDir)).isEqualTo("rwx------");
+    }
+
+    @Test
+    void aCacheLeftReadableByAnOlderVersionIsTightenedAtStart() throws Exception {
+        open().append("u1", exchange("hi", "hello"));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(dir.resolve("u1.json"), PosixFilePermissions.fromString("rw-r--r--"));
+
+        open();
+
+        assertThat(mode(dir)).isEqualTo("rwx------");
+        assertThat(mode(dir.resolve("u1.json"))).isEqualTo("rw-------");
+    }
+
+    private static String mode(Path path) throws Exception {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+    }
+
+    @Test
+    void aConversationFileTooLargeToReadSafelyIsSetAsideAndTheRestStartFresh() throws Exception {
+        open().append("u2", exchange("hi", "hello"));
+        Path huge = dir.resolve("u1.json");
+        try (var out = Files.newOutputStream(huge)) {
+            byte[] chunk = new byte[1024 * 1024];
+            java.util.Arrays.fill(chunk, (byte) 'x');
+            for (long written = 0; written <= ConversationFiles.MAX_FILE_BYTES; written += chunk.length) {
+                out.write(chunk);
+            }
+        }
+
+        ConversationCache cache = open();
+
+        assertThat(cache.history("u1")).isEmpty();
+        assertThat(cache.history("u2")).hasSize(2);
+        assertThat(dir.resolve("u1.json.corrupt")).exists();
+        assertThat(huge).doesNotExist();
     }
 }

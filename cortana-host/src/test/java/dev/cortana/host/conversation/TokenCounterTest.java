@@ -1,9 +1,11 @@
 package dev.cortana.host.conversation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.UserMessage;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -59,5 +61,24 @@ class TokenCounterTest {
         assertThat(counter.remember("p50k_base", List.of(message), new int[] {50})).isFalse();
         assertThat(counter.remember("o200k_base", List.of(message), new int[] {50, 60})).isFalse();
         assertThat(counter.count("gpt-4o", List.of(message))).isEqualTo(11);
+    }
+
+    @Test
+    void aFifteenMegabyteAnswerInOneTokenIsCountedQuicklyAndNotBelowItsSize() {
+        List<ChatMessage> messages = List.of(dev.langchain4j.data.message.AiMessage.from("x".repeat(15_000_000)));
+
+        int tokens = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> counter.count("gpt-4o", messages));
+
+        // the head counted exactly, the rest estimated at one token per three characters
+        assertThat(tokens).isGreaterThan(15_000_000 / 4);
+    }
+
+    @Test
+    void textUpToTheExactLimitIsCountedExactly() {
+        String text = "word ".repeat(TokenCounter.EXACT_CHARS / 5);
+        int exact = com.knuddels.jtokkit.Encodings.newDefaultEncodingRegistry()
+                .getEncoding(com.knuddels.jtokkit.api.EncodingType.O200K_BASE).countTokensOrdinary(text);
+
+        assertThat(counter.count("gpt-4o", List.of(UserMessage.from(text)))).isEqualTo(3 + 4 + exact);
     }
 }

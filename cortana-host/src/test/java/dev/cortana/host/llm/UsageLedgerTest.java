@@ -103,9 +103,14 @@ class UsageLedgerTest {
     }
 
     @Test
-    void aCorruptLedgerIsMovedAsideAndAFreshOneStarts() throws IOException {
-        Files.writeString(ledgerFile(), "{ this is not json");
-        openAi.forKey(KEY_A).enqueue(Reply.text("still answers"));
+    void aLedgerOfItsOwnCutShortIsMovedAsideAndAFreshOneStarts() throws IOException {
+        openAi.forKey(KEY_A).enqueue(Reply.text("first"), Reply.text("still answers"));
+        try (ModelRouter router = router()) {
+            router.chat("openai/gpt-4o", hello());
+        }
+        String whole = Files.readString(ledgerFile());
+        String cutShort = whole.substring(0, whole.length() / 2);
+        Files.writeString(ledgerFile(), cutShort);
 
         try (ModelRouter router = router()) {
             assertThat(router.chat("openai/gpt-4o", hello()).aiMessage().text()).isEqualTo("still answers");
@@ -114,9 +119,68 @@ class UsageLedgerTest {
         try (Stream<Path> files = Files.list(dir)) {
             Path aside = files.filter(p -> p.getFileName().toString().startsWith("key_usage.json.corrupt-"))
                     .findFirst().orElseThrow();
-            assertThat(Files.readString(aside)).isEqualTo("{ this is not json");
+            assertThat(Files.readString(aside)).isEqualTo(cutShort);
         }
         assertThat(json.readTree(ledgerFile().toFile()).has(fp(KEY_A))).isTrue();
+    }
+
+    @Test
+    void anOlderLedgerWithoutTheMarkerIsStillReadAndCutShortStillCountsAsItsOwn() throws IOException {
+        String older = "{\n  \"" + fp(KEY_A) + "\" : {\n    \"provider\" : \"openai\",\n    \"keyCooldownUntil\" : \""
+                + java.time.Instant.now().plusSeconds(600) + "\",\n    \"models\" : { }\n  }\n}";
+        Files.writeString(ledgerFile(), older);
+        openAi.forKey(KEY_B).enqueue(Reply.text("from B"));
+
+        try (ModelRouter router = router()) {
+            assertThat(router.chat("openai/gpt-4o", hello()).aiMessage().text()).isEqualTo("from B");
+        }
+        assertThat(json.readTree(ledgerFile().toFile()).path("$format").asText()).isEqualTo("cortana-key-usage/1");
+
+        Files.writeString(ledgerFile(), older.substring(0, 60));
+        router().close();
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith("key_usage.json.corrupt-"));
+        }
+    }
+
+    @Test
+    void aLedgerPathOnTheIdentityFileStopsStartUpAndLeavesTheFileAsItWas() throws IOException {
+        Path identity = dir.resolve("IDENTITY.md");
+        Files.writeString(identity, "# Identity\nYou are Cortana.\n");
+
+        Throwable refused = catchThrowable(() -> router(Map.of("ROTATOR_USAGE_FILE_PATH", identity.toString())));
+
+        assertThat(refused).isInstanceOf(dev.cortana.host.config.ConfigException.class).hasMessage(
+                "ROTATOR_USAGE_FILE_PATH='" + identity + "' is not valid: expected the key usage file Cortana writes "
+                        + "(JSON), or a path where it may create one; it is not JSON, so Cortana leaves it alone");
+        assertThat(Files.readString(identity)).isEqualTo("# Identity\nYou are Cortana.\n");
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("IDENTITY.md");
+        }
+    }
+
+    @Test
+    void anotherProgramsJsonAFolderOrADeviceIsRefusedToo() throws IOException {
+        Path packageJson = dir.resolve("package.json");
+        Files.writeString(packageJson, "{\"name\": \"my-app\", \"version\": \"1.0.0\"}");
+        Path folder = Files.createDirectories(dir.resolve("a-folder"));
+        Path notes = dir.resolve("NOTES.md");
+        Files.writeString(notes, "The ledger is marked \"$format\": \"cortana-key-usage/1\".\n");
+
+        assertThat(catchThrowable(() -> router(Map.of("ROTATOR_USAGE_FILE_PATH", packageJson.toString()))))
+                .hasMessageEndingWith("it is JSON of another shape, so Cortana leaves it alone");
+        assertThat(catchThrowable(() -> router(Map.of("ROTATOR_USAGE_FILE_PATH", folder.toString()))))
+                .hasMessageEndingWith("it is a folder, so Cortana leaves it alone");
+        if (Files.exists(Path.of("/dev/full"))) {
+            assertThat(catchThrowable(() -> router(Map.of("ROTATOR_USAGE_FILE_PATH", "/dev/full"))))
+                    .hasMessageStartingWith("ROTATOR_USAGE_FILE_PATH='/dev/full' is not valid")
+                    .hasMessageEndingWith("it is not a regular file, so Cortana leaves it alone");
+        }
+        assertThat(catchThrowable(() -> router(Map.of("ROTATOR_USAGE_FILE_PATH", notes.toString()))))
+                .hasMessageEndingWith("it is not JSON, so Cortana leaves it alone");
+        assertThat(Files.readString(notes)).contains("cortana-key-usage/1");
+        assertThat(Files.readString(packageJson)).isEqualTo("{\"name\": \"my-app\", \"version\": \"1.0.0\"}");
+        assertThat(folder).isEmptyDirectory();
     }
 
     @Test

@@ -18,7 +18,8 @@ class ToolRunnerTest {
     private final ToolSet tools = new ToolSet(List.of(
             tool("echo", (args, user) -> user + ":" + args),
             tool("explode", (args, user) -> { throw new IllegalArgumentException("due must be ISO-8601"); }),
-            tool("hang", (args, user) -> { never.await(); return "never"; })));
+            tool("hang", (args, user) -> { never.await(); return "never"; }),
+            tool("flood", (args, user) -> "é".repeat(100_000))));
 
     @AfterEach
     void close() {
@@ -54,6 +55,16 @@ class ToolRunnerTest {
 
     @Test
     void anUnknownToolNameListsTheAvailableTools() {
-        assertThat(call("nope")).isEqualTo("Error: there is no tool named \"nope\". Available tools: echo, explode, hang.");
+        assertThat(call("nope")).isEqualTo("Error: there is no tool named \"nope\". Available tools: echo, explode, hang, flood.");
+    }
+
+    @Test
+    void aResultOverSixtyFourKibibytesIsCutOnACharacterBoundaryWithANote() {
+        String result = call("flood");
+
+        assertThat(result).startsWith("é".repeat(32_768)).doesNotContain("\uFFFD")
+                .endsWith("[cut by Cortana: the result of flood was 200000 bytes; only the first 65536 are shown. "
+                        + "Ask the tool for less.]");
+        assertThat(result.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).isLessThan(66_000);
     }
 }

@@ -15,8 +15,9 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 
 /**
- * A JDK HTTP client that hands every failed response to the {@link FailedResponseHeaders} bound to the thread that
- * sent the request, then behaves exactly like the client it wraps.
+ * A JDK HTTP client that bounds every response body ({@link BoundedBody}: size, and time within the request's
+ * timeout) and hands every failed response to the {@link FailedResponseHeaders} bound to the thread that sent the
+ * request; otherwise it behaves exactly like the client it wraps.
  */
 final class HeaderReadingJdkClient extends HttpClient {
 
@@ -30,7 +31,7 @@ final class HeaderReadingJdkClient extends HttpClient {
     public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler)
             throws IOException, InterruptedException {
         FailedResponseHeaders listener = FailedResponseHeaders.current();
-        HttpResponse<T> response = delegate.send(request, handler);
+        HttpResponse<T> response = delegate.send(request, bounded(request, handler));
         if (listener != null) {
             listener.record(response);
         }
@@ -40,13 +41,18 @@ final class HeaderReadingJdkClient extends HttpClient {
     @Override
     public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
         // Read the binding now, on the sending thread: the answer arrives on another.
-        return recorded(FailedResponseHeaders.current(), delegate.sendAsync(request, handler));
+        return recorded(FailedResponseHeaders.current(), delegate.sendAsync(request, bounded(request, handler)));
     }
 
     @Override
     public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request, HttpResponse.BodyHandler<T> handler,
                                                             HttpResponse.PushPromiseHandler<T> pushes) {
-        return recorded(FailedResponseHeaders.current(), delegate.sendAsync(request, handler, pushes));
+        return recorded(FailedResponseHeaders.current(), delegate.sendAsync(request, bounded(request, handler), pushes));
+    }
+
+    private static <T> HttpResponse.BodyHandler<T> bounded(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+        return BoundedBody.handler(handler, BoundedBody.MAX_BYTES,
+                request.timeout().orElse(BoundedBody.DEFAULT_TIME_LIMIT));
     }
 
     private static <T> CompletableFuture<HttpResponse<T>> recorded(FailedResponseHeaders listener,

@@ -1,11 +1,13 @@
 package dev.cortana.host.llm.rotation;
 
 import dev.cortana.host.config.Config;
+import dev.cortana.host.config.ConfigException;
+import dev.cortana.host.config.CortanaConfig;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -47,32 +49,69 @@ public record RotationSettings(boolean enabled, double tolerance, int maxRetries
                 Optional.empty(), List.of());
     }
 
-    /** Reads the settings; a malformed number fails with a message naming the variable. */
+    /**
+     * Reads the settings; a malformed value fails with a {@link ConfigException} in the one form
+     * ({@code NAME='value' is not valid: expected ...}), and so does a usage file path holding a file that is not the
+     * ledger's own ({@link UsageLedger#refuseForeign}).
+     */
     public static RotationSettings from(Config config, Path workspaceDir) {
-        boolean enabled = config.get("ENABLE_ROTATOR").map(v -> !v.trim().equalsIgnoreCase("false")
-                && !v.trim().equals("0") && !v.trim().equalsIgnoreCase("no")).orElse(true);
-        double tolerance = number(config, "ROTATOR_ROTATION_TOLERANCE", DEFAULT_TOLERANCE);
-        int retries = (int) number(config, "ROTATOR_MAX_RETRIES", DEFAULT_MAX_RETRIES);
-        double seconds = number(config, "ROTATOR_GLOBAL_TIMEOUT", DEFAULT_GLOBAL_TIMEOUT.toSeconds());
-        Optional<Path> file = enabled
-                ? Optional.of(config.get("ROTATOR_USAGE_FILE_PATH").map(Path::of)
-                        .orElse(workspaceDir.resolve("key_usage.json")))
-                : Optional.empty();
+        boolean enabled = CortanaConfig.bool(config, "ENABLE_ROTATOR", true);
+        double tolerance = number(config, "ROTATOR_ROTATION_TOLERANCE", DEFAULT_TOLERANCE, 0, 1_000_000,
+                "a number, 0 or more, such as 2.0");
+        int retries = whole(config, "ROTATOR_MAX_RETRIES", DEFAULT_MAX_RETRIES, 1, 100,
+                "a whole number of attempts per key, from 1 to 100");
+        double seconds = number(config, "ROTATOR_GLOBAL_TIMEOUT", DEFAULT_GLOBAL_TIMEOUT.toSeconds(), 1, 86_400,
+                "a number of seconds from 1 to 86400, such as 120");
+        Optional<Path> file = enabled ? Optional.of(usageFile(config, workspaceDir)) : Optional.empty();
+        file.ifPresent(UsageLedger::refuseForeign);
         List<String> fallbacks = config.get("LLM_FALLBACK_MODELS").map(v -> Arrays.stream(v.split(","))
                 .map(String::trim).filter(s -> !s.isEmpty()).toList()).orElse(List.of());
         return new RotationSettings(enabled, tolerance, retries, Duration.ofMillis((long) (seconds * 1000)), file,
                 fallbacks);
     }
 
-    private static double number(Config config, String key, double fallback) {
+    private static Path usageFile(Config config, Path workspaceDir) {
+        Optional<String> raw = config.get("ROTATOR_USAGE_FILE_PATH");
+        if (raw.isEmpty()) {
+            return workspaceDir.resolve("key_usage.json");
+        }
+        try {
+            return Path.of(raw.get().trim());
+        } catch (InvalidPathException e) {
+            throw ConfigException.invalid("ROTATOR_USAGE_FILE_PATH", raw.get(), "a file path");
+        }
+    }
+
+    private static int whole(Config config, String key, int fallback, int min, int max, String expected) {
         Optional<String> raw = config.get(key);
         if (raw.isEmpty()) {
             return fallback;
         }
         try {
-            return Double.parseDouble(raw.get().trim().toLowerCase(Locale.ROOT));
+            int value = Integer.parseInt(raw.get().trim());
+            if (value < min || value > max) {
+                throw ConfigException.invalid(key, raw.get(), expected);
+            }
+            return value;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be a number, got \"" + raw.get().trim() + "\"");
+            throw ConfigException.invalid(key, raw.get(), expected);
+        }
+    }
+
+    private static double number(Config config, String key, double fallback, double min, double max,
+                                 String expected) {
+        Optional<String> raw = config.get(key);
+        if (raw.isEmpty()) {
+            return fallback;
+        }
+        try {
+            double value = Double.parseDouble(raw.get().trim());
+            if (!(value >= min && value <= max)) {
+                throw ConfigException.invalid(key, raw.get(), expected);
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw ConfigException.invalid(key, raw.get(), expected);
         }
     }
 }

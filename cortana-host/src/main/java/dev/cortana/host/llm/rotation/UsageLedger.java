@@ -3,21 +3,27 @@ package dev.cortana.host.llm.rotation;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.cortana.host.config.ConfigException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +39,20 @@ public final class UsageLedger implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(UsageLedger.class);
     private static final TypeReference<Map<String, KeyRecord>> FORMAT = new TypeReference<>() {
     };
+
+    /** The first field of every ledger file: how Cortana tells its own file from any other at that path. */
+    static final String FORMAT_FIELD = "$format";
+    static final String FORMAT_MARKER = "cortana-key-usage/1";
+    private static final long MAX_FILE_BYTES = 64L * 1024 * 1024;
+    /**
+     * How every ledger written since the marker begins (the marker is written first), so even a file cut short is
+     * known as the ledger's own; a file merely mentioning the marker somewhere (these docs) is not.
+     */
+    private static final Pattern MARKED_LEDGER_START = Pattern.compile(
+            "\\s*\\{\\s*\"\\$format\"\\s*:\\s*\"" + Pattern.quote(FORMAT_MARKER) + "\"");
+    /** How a ledger from before the marker begins: an object whose first field is a key fingerprint. */
+    private static final Pattern OLDER_LEDGER_START = Pattern.compile("\\s*\\{\\s*\"[^\"\\s:]+:…[^\"]*#[0-9a-f]{6}\"\\s*:");
+    private static final ObjectMapper READER = new ObjectMapper();
 
     private final Path file;
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
@@ -62,15 +82,22 @@ public final class UsageLedger implements AutoCloseable {
     }
 
     /**
-     * The saved records; empty when there is no file yet. A file that cannot be read is moved aside (so nothing is
-     * lost) with a warning, and the ledger starts fresh.
+     * The saved records; empty when there is no file yet. A file of the ledger's own that cannot be read (cut short
+     * by a crash, say) is moved aside (so nothing is lost) with a warning, and the ledger starts fresh. Any other
+     * file at that path is refused ({@link #refuseForeign}): never moved, never overwritten.
      */
     public Map<String, KeyRecord> load() {
-        if (!Files.exists(file)) {
+        Optional<String> text = refuseForeign(file);
+        if (text.isEmpty()) {
             return Map.of();
         }
         try {
-            Map<String, KeyRecord> records = json.readValue(file.toFile(), FORMAT);
+            JsonNode root = json.readTree(text.get());
+            if (!(root instanceof ObjectNode object)) {
+                throw new IOException("not a JSON object");
+            }
+            object.remove(FORMAT_FIELD);
+            Map<String, KeyRecord> records = json.convertValue(object, FORMAT);
             return records == null ? Map.of() : records;
         } catch (IOException | RuntimeException e) {
             Path aside = file.resolveSibling(file.getFileName() + ".corrupt-" + Instant.now().toEpochMilli());
@@ -84,6 +111,56 @@ public final class UsageLedger implements AutoCloseable {
             }
             return Map.of();
         }
+    }
+
+    /**
+     * Checks that {@code file} is absent or the ledger's own, and returns its text when it exists. Its own means: it
+     * carries the {@value #FORMAT_FIELD} marker (every file written since the marker came), or it is an older ledger
+     * (a JSON object of key fingerprints, {@code "openai:…a1b2#3f9c2e": {...}}), whole or cut short, or it is empty
+     * (a crash before the first write reached the disk). Anything else (a prompt file, another program's JSON, a
+     * folder, a device such as {@code /dev/full}) stops start-up with a {@link ConfigException} naming
+     * {@code ROTATOR_USAGE_FILE_PATH}, and is left as it is.
+     */
+    public static Optional<String> refuseForeign(Path file) {
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        if (Files.isDirectory(file)) {
+            throw foreign(file, "it is a folder");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw foreign(file, "it is not a regular file");
+        }
+        String text;
+        try {
+            if (Files.size(file) > MAX_FILE_BYTES) {
+                throw foreign(file, "it is larger than any key usage file");
+            }
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw foreign(file, "it is not text");
+        } catch (IOException e) {
+            throw foreign(file, "it cannot be read (" + e.getClass().getSimpleName() + ")");
+        }
+        if (text.isBlank() || MARKED_LEDGER_START.matcher(text).lookingAt()
+                || OLDER_LEDGER_START.matcher(text).lookingAt()) {
+            return Optional.of(text);
+        }
+        JsonNode root;
+        try {
+            root = READER.readTree(text);
+        } catch (IOException e) {
+            throw foreign(file, "it is not JSON");
+        }
+        if (root instanceof ObjectNode object && object.isEmpty()) {
+            return Optional.of(text); // an older ledger that never recorded a key
+        }
+        throw foreign(file, "it is JSON of another shape");
+    }
+
+    private static ConfigException foreign(Path file, String what) {
+        return ConfigException.invalid("ROTATOR_USAGE_FILE_PATH", file.toString(), "the key usage file Cortana "
+                + "writes (JSON), or a path where it may create one; " + what + ", so Cortana leaves it alone");
     }
 
     /** Where {@link #changed()} reads the current state from. */
@@ -109,7 +186,10 @@ public final class UsageLedger implements AutoCloseable {
             Files.createDirectories(file.toAbsolutePath().getParent());
             Path temp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName() + ".", ".tmp");
             try {
-                json.writeValue(temp.toFile(), new TreeMap<>(snapshot.get()));
+                ObjectNode root = json.createObjectNode();
+                root.put(FORMAT_FIELD, FORMAT_MARKER);
+                root.setAll((ObjectNode) json.valueToTree(new TreeMap<>(snapshot.get())));
+                json.writeValue(temp.toFile(), root);
                 try {
                     Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 } catch (AtomicMoveNotSupportedException e) {

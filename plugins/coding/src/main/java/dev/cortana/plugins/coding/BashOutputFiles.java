@@ -2,6 +2,11 @@ package dev.cortana.plugins.coding;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.LinkOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -22,6 +27,8 @@ final class BashOutputFiles {
     static final Duration KEPT_FOR = Duration.ofDays(1);
     private static final String PREFIX = "cortana-bash-";
     private static final String SUFFIX = ".log";
+    private static final Set<PosixFilePermission> PRIVATE_FOLDER = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> PRIVATE_FILE = PosixFilePermissions.fromString("rw-------");
     private static final Logger log = LoggerFactory.getLogger(BashOutputFiles.class);
 
     private final Path folder;
@@ -30,13 +37,59 @@ final class BashOutputFiles {
     BashOutputFiles(Path workspaceRoot, Clock clock) {
         this.folder = workspaceRoot.resolve(FOLDER);
         this.clock = clock;
+        if (Files.isDirectory(folder)) {
+            try {
+                tighten(); // at start, not only at the next long output
+            } catch (IOException e) {
+                log.warn("execute_bash: could not make {} private: {}", folder, e.getMessage());
+            }
+        }
     }
 
     /** A new empty file for one command's output, after removing this folder's output files older than a day. */
     Path create() throws IOException {
-        Files.createDirectories(folder);
+        makePrivate();
         removeOlderThan(clock.instant().minus(KEPT_FOR));
+        // createTempFile makes the file rw------- (0600) on POSIX file systems.
         return Files.createTempFile(folder, PREFIX, SUFFIX);
+    }
+
+    /**
+     * The folder rwx------ (0700) and the output files in it 0600: a command's output may hold anything the user's
+     * files hold. Created that way, and tightened where an older version left them wider.
+     */
+    private void makePrivate() throws IOException {
+        boolean posix = folder.getFileSystem().supportedFileAttributeViews().contains("posix");
+        if (!Files.isDirectory(folder)) {
+            Files.createDirectories(folder.getParent());
+            try {
+                if (posix) {
+                    Files.createDirectory(folder, PosixFilePermissions.asFileAttribute(PRIVATE_FOLDER));
+                } else {
+                    Files.createDirectory(folder);
+                }
+            } catch (FileAlreadyExistsException raced) {
+                if (!Files.isDirectory(folder)) {
+                    throw raced; // a file where the folder should be
+                }
+            }
+        }
+        tighten();
+    }
+
+    private void tighten() throws IOException {
+        if (!folder.getFileSystem().supportedFileAttributeViews().contains("posix")
+                || Files.getPosixFilePermissions(folder, LinkOption.NOFOLLOW_LINKS).equals(PRIVATE_FOLDER)) {
+            return;
+        }
+        Files.setPosixFilePermissions(folder, PRIVATE_FOLDER);
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, PREFIX + "*" + SUFFIX)) {
+            for (Path file : files) {
+                if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.setPosixFilePermissions(file, PRIVATE_FILE);
+                }
+            }
+        }
     }
 
     /** Only files named like ours: anything else someone put in the folder is left alone. */

@@ -94,10 +94,6 @@ record CodingSettings(boolean bashEnabled, boolean fileToolsEnabled, int bashTim
     }
 
     private static int positive(PluginSettings settings, String key, int defaultValue, int max) {
-        int value = settings.getInt(key, defaultValue);
-        if (value < 1 || value > max) {
-            throw new IllegalArgumentException(key + " must be from 1 to " + max + ", got '" + value + "'");
-        }
-        return value;
+        return settings.getInt(key, defaultValue, 1, max); // a SettingException in the one form on a bad value
     }
 }

@@ -65,4 +65,29 @@ class BashOutputFilesTest {
 
         assertThat(names()).containsExactlyInAnyOrder("notes.txt", created.getFileName().toString());
     }
+
+    @Test
+    void outputFilesAre0600InA0700Folder() throws Exception {
+        Path file = files.create();
+
+        assertThat(mode(file)).isEqualTo("rw-------");
+        assertThat(mode(file.getParent())).isEqualTo("rwx------");
+    }
+
+    @Test
+    void aFolderAndFilesLeftWiderByAnOlderVersionAreTightenedWhenThePluginStarts() throws Exception {
+        Path old = oldFile("cortana-bash-earlier.log", Duration.ofHours(1));
+        java.nio.file.Files.setPosixFilePermissions(old, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        java.nio.file.Files.setPosixFilePermissions(old.getParent(),
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        new BashOutputFiles(workspace, Clock.fixed(now, ZoneOffset.UTC));
+
+        assertThat(mode(old)).isEqualTo("rw-------");
+        assertThat(mode(old.getParent())).isEqualTo("rwx------");
+    }
+
+    private static String mode(Path path) throws Exception {
+        return java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(path));
+    }
 }

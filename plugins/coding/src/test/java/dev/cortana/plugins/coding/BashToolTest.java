@@ -169,6 +169,14 @@ class BashToolTest {
     }
 
     @Test
+    void anOutOfRangeNumberIsRefusedAtStartInTheOneMessageForm() {
+        assertThatThrownBy(() -> new CodingToolProvider(new CodingTestContext(workspace,
+                Map.of("BASH_TIMEOUT_DEFAULT", "0"))))
+                .isInstanceOf(dev.cortana.api.SettingException.class)
+                .hasMessage("BASH_TIMEOUT_DEFAULT='0' is not valid: expected a whole number from 1 to 3600");
+    }
+
+    @Test
     void unknownBashApprovalValueIsRefusedAtStart() {
         assertThatThrownBy(() -> new CodingToolProvider(new CodingTestContext(workspace, Map.of("BASH_APPROVAL", "maybe"))))
                 .hasMessage("BASH_APPROVAL must be never or ask, got 'maybe'");

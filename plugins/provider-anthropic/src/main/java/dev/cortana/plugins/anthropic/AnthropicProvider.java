@@ -63,14 +63,9 @@ public final class AnthropicProvider implements LlmProvider {
     }
 
     AnthropicProvider(PluginSettings settings) {
-        int seconds = settings.getInt("LLM_REQUEST_TIMEOUT", 120);
-        int tokens = settings.getInt("ANTHROPIC_MAX_TOKENS", DEFAULT_MAX_TOKENS);
-        if (seconds <= 0 || tokens <= 0) {
-            throw new IllegalArgumentException("LLM_REQUEST_TIMEOUT and ANTHROPIC_MAX_TOKENS must be positive, got "
-                    + seconds + " and " + tokens);
-        }
-        this.requestTimeout = Duration.ofSeconds(seconds);
-        this.maxTokens = tokens;
+        // LLM_REQUEST_TIMEOUT: the host checks the same bounds at start-up; read the same way so both agree.
+        this.requestTimeout = settings.getSeconds("LLM_REQUEST_TIMEOUT", 120, 1, 3600);
+        this.maxTokens = settings.getInt("ANTHROPIC_MAX_TOKENS", DEFAULT_MAX_TOKENS, 1, Integer.MAX_VALUE);
     }
 
     @Override

@@ -59,11 +59,8 @@ public final class GeminiProvider implements LlmProvider {
     }
 
     GeminiProvider(PluginSettings settings) {
-        int seconds = settings.getInt("LLM_REQUEST_TIMEOUT", 120);
-        if (seconds <= 0) {
-            throw new IllegalArgumentException("LLM_REQUEST_TIMEOUT must be a positive number of seconds, got " + seconds);
-        }
-        this.requestTimeout = Duration.ofSeconds(seconds);
+        // The host checks the same bounds at start-up; read the same way here so both say the same thing.
+        this.requestTimeout = settings.getSeconds("LLM_REQUEST_TIMEOUT", 120, 1, 3600);
     }
 
     @Override

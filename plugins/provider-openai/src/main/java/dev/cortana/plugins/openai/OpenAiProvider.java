@@ -106,12 +106,8 @@ public final class OpenAiProvider implements LlmProvider {
     }
 
     private static Duration requestTimeout(PluginSettings settings) {
-        int seconds = settings.getInt(REQUEST_TIMEOUT_SETTING, DEFAULT_REQUEST_TIMEOUT_SECONDS);
-        if (seconds <= 0) {
-            throw new IllegalArgumentException(REQUEST_TIMEOUT_SETTING + " must be a positive number of seconds, got "
-                    + seconds);
-        }
-        return Duration.ofSeconds(seconds);
+        // The host checks the same bounds at start-up; read the same way here so both say the same thing.
+        return settings.getSeconds(REQUEST_TIMEOUT_SETTING, DEFAULT_REQUEST_TIMEOUT_SECONDS, 1, 3600);
     }
 
     Duration requestTimeout() {

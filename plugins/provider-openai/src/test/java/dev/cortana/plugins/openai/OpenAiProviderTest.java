@@ -172,8 +172,8 @@ class OpenAiProviderTest {
         assertThatThrownBy(() -> configured.chatModel(credential, "gpt-4o").chat("Hi"))
                 .isInstanceOf(TimeoutException.class);
         assertThatThrownBy(() -> new OpenAiProvider(context(Map.of("LLM_REQUEST_TIMEOUT", "0"))))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("LLM_REQUEST_TIMEOUT");
+                .isInstanceOf(dev.cortana.api.SettingException.class)
+                .hasMessage("LLM_REQUEST_TIMEOUT='0' is not valid: expected a whole number of seconds from 1 to 3600");
     }
 
     @Test

@@ -17,10 +17,7 @@ public final class TodoToolProvider implements ToolProvider {
     private final TodoTools tools;
 
     public TodoToolProvider(CortanaContext context) {
-        int maxListed = context.settings().getInt("TODOS_MAX_LIST", 50);
-        if (maxListed < 1) {
-            throw new IllegalArgumentException("TODOS_MAX_LIST must be at least 1, got '" + maxListed + "'");
-        }
+        int maxListed = context.settings().getInt("TODOS_MAX_LIST", 50, 1, Integer.MAX_VALUE);
         this.tools = new TodoTools(
                 new TodoRepository(context.dataSource(), context.clock()),
                 new TodoFormatter(context.clock(), context::userZone),
