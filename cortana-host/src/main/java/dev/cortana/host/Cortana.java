@@ -95,6 +95,7 @@ public final class Cortana implements AutoCloseable {
 
     /** Starts everything but the channels. Throws with a clear message when the database or workspace is unusable. */
     public static Cortana start(Config raw, CortanaConfig config, Clock clock) {
+        Duration pluginTimeout = CortanaConfig.pluginStartTimeout(raw); // checked before anything starts
         RotationSettings rotation = RotationSettings.from(raw, config.workspaceDir());
         List<Path> privateElsewhere = new ArrayList<>(raw.files());
         rotation.usageFile().ifPresent(privateElsewhere::add);
@@ -107,7 +108,7 @@ public final class Cortana implements AutoCloseable {
             MasterConnection notifier = new MasterConnection();
             HostServices services = new HostServices(database.dataSource(), workspace, raw, clock,
                     () -> zoneOf(userSettings, config.consoleUserId(), config.timeZone()), notifier, notifier, scheduler);
-            PluginHost plugins = new PluginHost(config.pluginsDir(), VERSION, services);
+            PluginHost plugins = new PluginHost(config.pluginsDir(), VERSION, services, pluginTimeout);
             plugins.start();
             plugins.watch(Duration.ofMillis(500));
 

@@ -49,6 +49,7 @@ public final class PluginHost implements AutoCloseable {
     private final Path pluginsDir;
     private final String hostVersion;
     private final HostServices services;
+    private final PluginTimeLimit timeLimit;
     private final ContextExtensionFactory extensionFactory = new ContextExtensionFactory();
     private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
 
@@ -69,9 +70,19 @@ public final class PluginHost implements AutoCloseable {
      * @param services    what plugins get through their {@link dev.cortana.api.CortanaContext}
      */
     public PluginHost(Path pluginsDir, String hostVersion, HostServices services) {
+        this(pluginsDir, hostVersion, services, PluginTimeLimit.DEFAULT);
+    }
+
+    /**
+     * @param callTimeout the most a plugin's {@code start()}, {@code stop()} or an extension's constructor may take
+     *                    ({@code PLUGIN_START_TIMEOUT}); a plugin over it is failed with that reason, and loading,
+     *                    the watcher and shutdown go on without it
+     */
+    public PluginHost(Path pluginsDir, String hostVersion, HostServices services, Duration callTimeout) {
         this.pluginsDir = pluginsDir.toAbsolutePath().normalize();
         this.hostVersion = hostVersion;
         this.services = services;
+        this.timeLimit = new PluginTimeLimit(callTimeout);
         this.folder = new PluginFolderScan(this.pluginsDir);
     }
 
@@ -106,8 +117,9 @@ public final class PluginHost implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot list the plugins folder " + pluginsDir, e);
             }
-            CortanaPluginManager manager = new CortanaPluginManager(pluginsDir, checkedHostVersion(), extensionFactory);
-            plugins.open(new PluginLoader(manager, pluginsDir, hostVersion, services, extensionFactory,
+            CortanaPluginManager manager = new CortanaPluginManager(pluginsDir, checkedHostVersion(), extensionFactory,
+                    timeLimit);
+            plugins.open(new PluginLoader(manager, pluginsDir, hostVersion, services, extensionFactory, timeLimit,
                     plugins::runningPlugin));
             started = true;
             for (Map.Entry<Path, FileStamp> file : found.entrySet()) {
