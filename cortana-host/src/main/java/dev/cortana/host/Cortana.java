@@ -4,6 +4,7 @@ import dev.cortana.api.commands.Command;
 import dev.cortana.api.commands.CommandProvider;
 import dev.cortana.api.llm.LlmProvider;
 import dev.cortana.host.agent.Agent;
+import dev.cortana.host.agent.ReplyNotice;
 import dev.cortana.host.channel.MasterConnection;
 import dev.cortana.host.commands.CommandRouter;
 import dev.cortana.host.commands.CompactCommand;
@@ -136,7 +137,8 @@ public final class Cortana implements AutoCloseable {
                     userId -> zoneOf(userSettings, userId, config.timeZone()), 20_000,
                     userId -> skills.promptSection(userId, workspace.root()));
             Agent agent = new Agent(models, userId -> modelOf(userSettings, userId, config.modelName()),
-                    tools, toolRunner, conversations, prompt, config.maxToolRounds(), compactor, memory);
+                    tools, toolRunner, conversations, prompt, config.maxToolRounds(), compactor, memory,
+                    databaseNotice(database));
 
             CommandRouter[] router = new CommandRouter[1];
             List<Command> hostCommands = List.of(
@@ -163,6 +165,21 @@ public final class Cortana implements AutoCloseable {
             database.close();
             throw e;
         }
+    }
+
+    /** While the database is away, each reply says so once. */
+    private static ReplyNotice databaseNotice(Database database) {
+        return new ReplyNotice() {
+            @Override
+            public long mark() {
+                return database.availability().mark();
+            }
+
+            @Override
+            public Optional<String> since(long mark) {
+                return database.availability().noticeSince(mark);
+            }
+        };
     }
 
     private static String modelOf(UserSettingsStore settings, String userId, String fallback) {
