@@ -186,7 +186,11 @@ public final class Cortana implements AutoCloseable {
         try {
             return settings.get(userId, "model").orElse(fallback);
         } catch (RuntimeException e) { // the database briefly away: answer with the configured model
-            log.warn("Could not read the model setting of user {}: {}", userId, e.getMessage());
+            if (e.getCause() instanceof java.sql.SQLTransientConnectionException) {
+                log.debug("Could not read the model setting of user {}: {}", userId, e.getMessage()); // said once by Database
+            } else {
+                log.warn("Could not read the model setting of user {}: {}", userId, e.getMessage());
+            }
             return fallback;
         }
     }
