@@ -80,7 +80,7 @@ final class EmbeddedPostgresSupervisor implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        thread.shutdownNow();
+        thread.shutdown(); // not shutdownNow: a restart in progress finishes, then the server is stopped cleanly
         synchronized (restarted) {
             restarted.notifyAll();
         }
