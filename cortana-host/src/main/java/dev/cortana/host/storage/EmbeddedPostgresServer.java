@@ -51,6 +51,9 @@ import org.slf4j.LoggerFactory;
  *       127.0.0.1 only, has no Unix socket, and requires the superuser's password (SCRAM), generated at
  *       {@code initdb} and kept in the data directory (mode 700) in {@value #PASSWORD_FILE}. A superuser
  *       login would otherwise let any local user run programs as the user running Cortana.</li>
+ *   <li><b>Coming back after a crash.</b> {@link #running()} says cheaply whether the postmaster is alive, and
+ *       {@link #restart()} starts a killed server again on the same port and data directory (after its orphaned
+ *       backends exit), so the pool's URL stays valid; {@code Database} has a supervisor call it.</li>
  *   <li><b>A predictable locale.</b> {@code initdb} uses {@code C.UTF-8} (byte-order sorting, but Unicode-aware
  *       {@code upper}/{@code lower}/{@code ILIKE}, as on Supabase), or {@code C} where the system lacks it, rather
  *       than whatever the environment happened to say at the first start.</li>
