@@ -195,6 +195,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                 Files.deleteIfExists(dataDirectory.resolve(PID_FILE));
             }
             closeQuietly(postgres); // releases zonky's lock on the data directory; its pg_ctl stop has nothing to stop
+            // A zonky start that failed keeps its lock, unreachable, until garbage collection: a new lock file (a new
+            // inode) does not collide with it. This JVM owned the directory, so no other process is locked out.
+            Files.deleteIfExists(dataDirectory.resolve(LOCK_FILE));
             recoverFromEarlierRun(dataDirectory);
             postgres = startZonky(dataDirectory, persistent, false, "C.UTF-8", password, port);
             postmaster = readPostmaster(dataDirectory).orElse(null);

@@ -20,7 +20,7 @@ final class EmbeddedPostgresSupervisor implements AutoCloseable {
 
     static final long CHECK_MILLIS = 200;
     /** The longest a connection request waits for a restart attempt in progress. */
-    static final Duration RESTART_WAIT = Duration.ofSeconds(5);
+    static final Duration RESTART_WAIT = Duration.ofSeconds(3);
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
@@ -32,7 +32,7 @@ final class EmbeddedPostgresSupervisor implements AutoCloseable {
     private final Object restarted = new Object();
 
     // Written by the supervisor thread only.
-    private boolean dead;
+    private volatile boolean dead;
     private long diedNanos;
     private int attempt;
     private long nextAttemptNanos;
@@ -75,6 +75,11 @@ final class EmbeddedPostgresSupervisor implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Whether the server died and has not been started again yet. */
+    boolean serverDown() {
+        return dead;
     }
 
     @Override

@@ -22,7 +22,7 @@ import javax.sql.DataSource;
  * keeps {@link DatabaseAvailability} up to date. While the database is known to be down, a request made within
  * {@link #FAIL_FAST} of the last failed attempt fails at once, so one message's several reads (its model setting, its
  * time zone, a tool) wait for the pool's short timeout once, not each; later requests try again. A connection request
- * that finds the embedded server restarting waits for it a little first.
+ * that finds the embedded server restarting waits for it a little (at most 3 s after the attempt began), then fails.
  *
  * <p>A failure to connect, or a connection lost while in use, becomes a {@link SQLTransientConnectionException} whose
  * message a model and a user can read: {@code The database is unavailable right now (connection refused)}.
@@ -47,6 +47,9 @@ final class OutageAwareDataSource implements DataSource {
     public Connection getConnection() throws SQLException {
         if (supervisor != null) {
             supervisor.awaitRestart();
+            if (supervisor.serverDown()) {
+                throw unavailable("the embedded PostgreSQL is restarting", null); // no use waiting for the pool
+            }
         }
         if (!availability.available()
                 && System.nanoTime() - availability.lastFailureNanos() < FAIL_FAST.toNanos()) {

@@ -64,6 +64,42 @@ class DatabaseOutageTest {
     }
 
     @Test
+    void aRestartThatFailsIsRetriedWithBackoffUntilTheServerStartsAgain() throws Exception {
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        Logger serverLog = (Logger) LoggerFactory.getLogger(EmbeddedPostgresServer.class);
+        serverLog.addAppender(logs);
+        try (Database database = Database.open(Optional.empty(), workspace)) {
+            UserSettingsStore settings = new UserSettingsStore(database.dataSource());
+            settings.put("u1", "timezone", "Europe/Berlin");
+            // The server's configuration file goes missing (the running server does not notice): restarts fail
+            // until it is back.
+            Path config = workspace.resolve(".postgres/postgresql.conf");
+            Path aside = workspace.resolve("postgresql.conf.aside");
+            Files.move(config, aside);
+
+            killPostmaster(workspace.resolve(".postgres"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> logs.list.stream().map(ILoggingEvent::getFormattedMessage)
+                    .anyMatch(line -> line.equals("Embedded PostgreSQL stopped unexpectedly; restarting (attempt 2)")));
+            long started = System.nanoTime();
+            assertThatThrownBy(() -> settings.get("u1", "timezone")).isInstanceOf(StorageException.class)
+                    .hasMessageContaining("The database is unavailable right now");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(6));
+            Files.move(aside, config);
+
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                    .until(() -> settings.get("u1", "timezone").isPresent());
+            assertThat(settings.get("u1", "timezone")).contains("Europe/Berlin");
+            assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage)
+                    .anySatisfy(line -> assertThat(line).startsWith("Embedded PostgreSQL did not start again (attempt 1)")
+                            .contains("next attempt in 500 ms"))
+                    .anySatisfy(line -> assertThat(line).startsWith("Embedded PostgreSQL is back after"));
+        } finally {
+            serverLog.detachAppender(logs);
+        }
+    }
+
+    @Test
     void anExternalDatabaseThatWentAwayFailsRequestsWithinSecondsAndWorksAgainOnceBack() {
         try (TestDatabase external = TestPostgres.newDatabase();
              TcpProxy proxy = TcpProxy.to(external.host(), external.port());
