@@ -24,7 +24,10 @@ import org.slf4j.LoggerFactory;
  * <p>Every JAR (or PF4J ZIP) is loaded on its own: a broken file is logged once, recorded in {@link #statuses()} with
  * a reason a user can act on, and skipped, so one bad download never takes the other plugins down. Extensions are
  * created once when their plugin starts (so a constructor that throws is reported at load time, not on the first
- * message) and get their plugin's {@link HostPluginContext}.
+ * message) and get their plugin's {@link HostPluginContext}. A plugin's own code that the host waits for
+ * ({@code start()}, {@code stop()}, constructors) runs under a time limit ({@code PLUGIN_START_TIMEOUT}, see
+ * {@code PluginTimeLimit}): a plugin that never returns is failed with that reason and cannot freeze loading, the
+ * watcher or shutdown.
  *
  * <p>Threading: PF4J is not thread-safe, so loading and unloading happen under one lock ({@link #start()}, the
  * watcher, {@link #close()}). Readers ({@link #extensions}, {@link #generation()}, {@link #statuses()}) never take it:
