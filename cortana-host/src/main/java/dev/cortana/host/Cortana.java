@@ -4,7 +4,6 @@ import dev.cortana.api.commands.Command;
 import dev.cortana.api.commands.CommandProvider;
 import dev.cortana.api.llm.LlmProvider;
 import dev.cortana.host.agent.Agent;
-import dev.cortana.host.agent.ReplyNotice;
 import dev.cortana.host.channel.MasterConnection;
 import dev.cortana.host.commands.CommandRouter;
 import dev.cortana.host.commands.CompactCommand;
@@ -138,7 +137,7 @@ public final class Cortana implements AutoCloseable {
                     userId -> skills.promptSection(userId, workspace.root()));
             Agent agent = new Agent(models, userId -> modelOf(userSettings, userId, config.modelName()),
                     tools, toolRunner, conversations, prompt, config.maxToolRounds(), compactor, memory,
-                    databaseNotice(database));
+                    () -> database.availability().notice()); // while the database is away, each reply says so once
 
             CommandRouter[] router = new CommandRouter[1];
             List<Command> hostCommands = List.of(
@@ -165,21 +164,6 @@ public final class Cortana implements AutoCloseable {
             database.close();
             throw e;
         }
-    }
-
-    /** While the database is away, each reply says so once. */
-    private static ReplyNotice databaseNotice(Database database) {
-        return new ReplyNotice() {
-            @Override
-            public long mark() {
-                return database.availability().mark();
-            }
-
-            @Override
-            public Optional<String> since(long mark) {
-                return database.availability().noticeSince(mark);
-            }
-        };
     }
 
     private static String modelOf(UserSettingsStore settings, String userId, String fallback) {

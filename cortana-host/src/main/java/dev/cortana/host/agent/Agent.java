@@ -98,9 +98,8 @@ public final class Agent {
         ReentrantLock lock = turnLocks.computeIfAbsent(userId, k -> new ReentrantLock(true));
         lock.lock();
         try {
-            long mark = notice.mark();
             String reply = runTurn(userId, message, cancelled);
-            return reply == null ? null : notice.since(mark).map(sentence -> reply + "\n\n" + sentence).orElse(reply);
+            return reply == null ? null : notice.current().map(sentence -> reply + "\n\n" + sentence).orElse(reply);
         } finally {
             lock.unlock();
         }

@@ -4,32 +4,19 @@ import java.util.Optional;
 
 /**
  * A sentence every reply carries while something beside the model is wrong, such as the database being away: the
- * user learns it once per message, whatever the model said (or whichever tools failed) during the turn.
+ * user learns it once per message, whatever the model said (or whichever tools failed) during the turn. Asked as the
+ * turn ends, so a turn that recovered (the database came back during it) does not claim an outage.
  *
  * <pre>{@code
- * long mark = notice.mark();   // as the turn starts
- * ... the turn ...
- * notice.since(mark)           // the sentence to append, if any
+ * ReplyNotice notice = () -> database.availability().notice();
  * }</pre>
  */
+@FunctionalInterface
 public interface ReplyNotice {
 
     /** No notice, ever. */
-    ReplyNotice NONE = new ReplyNotice() {
-        @Override
-        public long mark() {
-            return 0;
-        }
+    ReplyNotice NONE = Optional::empty;
 
-        @Override
-        public Optional<String> since(long mark) {
-            return Optional.empty();
-        }
-    };
-
-    /** Taken as a turn starts. */
-    long mark();
-
-    /** The sentence for a turn that started at {@code mark}, or empty. */
-    Optional<String> since(long mark);
+    /** The sentence to append to the reply of the turn that just ended, or empty. */
+    Optional<String> current();
 }

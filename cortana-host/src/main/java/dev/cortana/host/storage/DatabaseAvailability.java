@@ -1,7 +1,6 @@
 package dev.cortana.host.storage;
 
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -10,13 +9,12 @@ import org.slf4j.LoggerFactory;
  * refused by {@link Database#dataSource()}, and the embedded server's supervisor seeing its postmaster die or come back.
  *
  * <p>Why it exists: a database outage must not look like a plugin bug. While it lasts, every reply carries one
- * sentence that says so ({@link #noticeSince}), and connection attempts fail fast instead of each waiting out a pool
+ * sentence that says so ({@link #notice}), and connection attempts fail fast instead of each waiting out a pool
  * timeout. Thread-safe and cheap: a few volatile reads per call.
  *
  * <pre>{@code
- * long mark = availability.mark();          // as a turn starts
- * ... the turn reads and writes the database, or tries to ...
- * availability.noticeSince(mark)            // "The database is unavailable right now, ..." if it was
+ * ... a turn reads and writes the database, or tries to ...
+ * availability.notice()   // "The database is unavailable right now, ..." while it still is
  * }</pre>
  */
 public final class DatabaseAvailability {
@@ -27,15 +25,9 @@ public final class DatabaseAvailability {
 
     private static final Logger log = LoggerFactory.getLogger(Database.class);
 
-    private final AtomicLong failures = new AtomicLong();
     private volatile boolean down;
     private volatile long lastFailureNanos;
     private volatile String lastCause = "";
-
-    /** A mark to pass to {@link #noticeSince} later: the number of failed attempts so far. */
-    public long mark() {
-        return failures.get();
-    }
 
     /** Whether the last attempt reached the database (true until one fails). */
     public boolean available() {
@@ -43,16 +35,15 @@ public final class DatabaseAvailability {
     }
 
     /**
-     * {@link #OUTAGE_NOTICE} if an attempt to reach the database failed since {@code mark} or it is still known to be
-     * down; empty otherwise.
+     * {@link #OUTAGE_NOTICE} while the database is known to be down (the last attempt to reach it failed), empty
+     * otherwise. Asked as a turn ends: a turn during which it came back does not claim an outage.
      */
-    public Optional<String> noticeSince(long mark) {
-        return down || failures.get() > mark ? Optional.of(OUTAGE_NOTICE) : Optional.empty();
+    public Optional<String> notice() {
+        return down ? Optional.of(OUTAGE_NOTICE) : Optional.empty();
     }
 
     /** An attempt to reach the database failed with {@code cause} (one line, no password). */
     void failed(String cause) {
-        failures.incrementAndGet();
         lastFailureNanos = System.nanoTime();
         lastCause = cause;
         if (!down) {

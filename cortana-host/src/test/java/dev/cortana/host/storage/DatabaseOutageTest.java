@@ -106,7 +106,7 @@ class DatabaseOutageTest {
              Database database = Database.open(Optional.of(viaProxy(external, proxy)), workspace)) {
             UserSettingsStore settings = new UserSettingsStore(database.dataSource());
             settings.put("u1", "timezone", "Europe/Berlin");
-            long mark = database.availability().mark();
+            assertThat(database.availability().notice()).isEmpty();
 
             proxy.stop();
 
@@ -121,7 +121,7 @@ class DatabaseOutageTest {
             assertThat(Duration.ofNanos(System.nanoTime() - again)).as("a second request right after fails at once")
                     .isLessThan(Duration.ofSeconds(1));
             assertThat(database.availability().available()).isFalse();
-            assertThat(database.availability().noticeSince(mark)).contains(DatabaseAvailability.OUTAGE_NOTICE);
+            assertThat(database.availability().notice()).contains(DatabaseAvailability.OUTAGE_NOTICE);
 
             proxy.start();
 
@@ -129,7 +129,7 @@ class DatabaseOutageTest {
                     .until(() -> settings.get("u1", "timezone").isPresent());
             assertThat(settings.get("u1", "timezone")).contains("Europe/Berlin");
             assertThat(database.availability().available()).isTrue();
-            assertThat(database.availability().noticeSince(database.availability().mark())).isEmpty();
+            assertThat(database.availability().notice()).isEmpty();
         }
     }
 
