@@ -95,6 +95,7 @@ public final class Cortana implements AutoCloseable {
 
     /** Starts everything but the channels. Throws with a clear message when the database or workspace is unusable. */
     public static Cortana start(Config raw, CortanaConfig config, Clock clock) {
+        Duration pluginTimeout = CortanaConfig.pluginStartTimeout(raw); // checked before anything starts
         RotationSettings rotation = RotationSettings.from(raw, config.workspaceDir());
         List<Path> privateElsewhere = new ArrayList<>(raw.files());
         rotation.usageFile().ifPresent(privateElsewhere::add);
@@ -108,7 +109,7 @@ public final class Cortana implements AutoCloseable {
             MasterConnection notifier = new MasterConnection();
             HostServices services = new HostServices(database.dataSource(), workspace, raw, clock,
                     () -> zoneOf(userSettings, config.consoleUserId(), config.timeZone()), notifier, notifier, scheduler);
-            PluginHost plugins = new PluginHost(config.pluginsDir(), VERSION, services);
+            PluginHost plugins = new PluginHost(config.pluginsDir(), VERSION, services, pluginTimeout);
             plugins.start();
             plugins.watch(Duration.ofMillis(500));
 
@@ -136,7 +137,8 @@ public final class Cortana implements AutoCloseable {
                     userId -> zoneOf(userSettings, userId, config.timeZone()), 20_000,
                     userId -> skills.promptSection(userId, workspace.root()));
             Agent agent = new Agent(models, userId -> modelOf(userSettings, userId, config.modelName()),
-                    tools, toolRunner, conversations, prompt, config.maxToolRounds(), compactor, memory);
+                    tools, toolRunner, conversations, prompt, config.maxToolRounds(), compactor, memory,
+                    () -> database.availability().notice()); // while the database is away, each reply says so once
 
             CommandRouter[] router = new CommandRouter[1];
             List<Command> hostCommands = List.of(
@@ -169,7 +171,11 @@ public final class Cortana implements AutoCloseable {
         try {
             return settings.get(userId, "model").orElse(fallback);
         } catch (RuntimeException e) { // the database briefly away: answer with the configured model
-            log.warn("Could not read the model setting of user {}: {}", userId, e.getMessage());
+            if (e.getCause() instanceof java.sql.SQLTransientConnectionException) {
+                log.debug("Could not read the model setting of user {}: {}", userId, e.getMessage()); // said once by Database
+            } else {
+                log.warn("Could not read the model setting of user {}: {}", userId, e.getMessage());
+            }
             return fallback;
         }
     }

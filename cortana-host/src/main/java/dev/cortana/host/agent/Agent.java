@@ -49,6 +49,7 @@ public final class Agent {
     private final Map<String, ReentrantLock> turnLocks = new ConcurrentHashMap<>();
     private final Optional<ConversationCompactor> compactor;
     private final Optional<ActiveMemory> memory;
+    private final ReplyNotice notice;
 
     public Agent(ModelRouter models, Function<String, String> modelOfUser, ToolRegistry tools, ToolRunner runner,
                  ConversationStore conversations, SystemPrompt systemPrompt, int maxToolRounds) {
@@ -59,6 +60,15 @@ public final class Agent {
     public Agent(ModelRouter models, Function<String, String> modelOfUser, ToolRegistry tools, ToolRunner runner,
                  ConversationStore conversations, SystemPrompt systemPrompt, int maxToolRounds,
                  ConversationCompactor compactor, ActiveMemory memory) {
+        this(models, modelOfUser, tools, runner, conversations, systemPrompt, maxToolRounds, compactor, memory,
+                ReplyNotice.NONE);
+    }
+
+    /** With a sentence appended to every reply while {@code notice} says so (the database is away). */
+    public Agent(ModelRouter models, Function<String, String> modelOfUser, ToolRegistry tools, ToolRunner runner,
+                 ConversationStore conversations, SystemPrompt systemPrompt, int maxToolRounds,
+                 ConversationCompactor compactor, ActiveMemory memory, ReplyNotice notice) {
+        this.notice = notice;
         this.compactor = Optional.ofNullable(compactor);
         this.memory = Optional.ofNullable(memory);
         this.models = models;
@@ -88,7 +98,8 @@ public final class Agent {
         ReentrantLock lock = turnLocks.computeIfAbsent(userId, k -> new ReentrantLock(true));
         lock.lock();
         try {
-            return runTurn(userId, message, cancelled);
+            String reply = runTurn(userId, message, cancelled);
+            return reply == null ? null : notice.current().map(sentence -> reply + "\n\n" + sentence).orElse(reply);
         } finally {
             lock.unlock();
         }

@@ -70,6 +70,14 @@ public record CortanaConfig(
                 zone(config));
     }
 
+    /**
+     * {@code PLUGIN_START_TIMEOUT}: the most a plugin's {@code start()}, {@code stop()} or an extension's constructor
+     * may take, 10 s unless set; checked at start-up like the other host variables.
+     */
+    public static Duration pluginStartTimeout(Config config) {
+        return Duration.ofSeconds(positiveInt(config, "PLUGIN_START_TIMEOUT", 10, "a whole number of seconds, at least 1"));
+    }
+
     /** The user the console channel speaks as. */
     public String consoleUserId() {
         return masterUserId.orElse(CONSOLE_USER);

@@ -3,7 +3,10 @@ package dev.cortana.host.plugins;
 import dev.cortana.api.CortanaContext;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
+import java.util.Collections;
 import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.pf4j.ExtensionFactory;
 import org.pf4j.PluginRuntimeException;
@@ -18,6 +21,8 @@ final class ContextExtensionFactory implements ExtensionFactory {
 
     private final Map<ClassLoader, HostPluginContext> contexts = new ConcurrentHashMap<>();
     private final Map<ClassLoader, Map<Class<?>, Object>> instances = new ConcurrentHashMap<>();
+    /** Class loaders of plugins that ran over their time limit: weak, so an unloaded plugin's classes can go. */
+    private final Set<ClassLoader> abandoned = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
     void register(ClassLoader pluginClassLoader, HostPluginContext context) {
         contexts.put(pluginClassLoader, context);
@@ -28,9 +33,22 @@ final class ContextExtensionFactory implements ExtensionFactory {
         instances.remove(pluginClassLoader);
     }
 
+    /**
+     * Marks the class loader of a plugin whose code ran over its time limit: its threads may go on running, so no
+     * extension of it is created again, whoever asks (a late call from an abandoned thread, a PF4J finder).
+     */
+    void abandon(ClassLoader pluginClassLoader) {
+        abandoned.add(pluginClassLoader);
+        forget(pluginClassLoader);
+    }
+
     @Override
     public <T> T create(Class<T> extensionClass) {
         ClassLoader loader = extensionClass.getClassLoader();
+        if (loader != null && abandoned.contains(loader)) {
+            throw new ExtensionCreationException(extensionClass.getSimpleName()
+                    + " belongs to a plugin that was stopped for running over its time limit", null);
+        }
         HostPluginContext context = loader == null ? null : contexts.get(loader);
         if (context == null) {
             return instantiate(extensionClass, null); // a class-path extension: no plugin, no cache

@@ -14,21 +14,30 @@ import org.pf4j.PluginState;
 import org.pf4j.PluginStateEvent;
 import org.pf4j.PluginWrapper;
 import org.pf4j.RuntimeMode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * PF4J's manager as the host needs it: always in deployment mode (a stray {@code pf4j.mode} must not switch the
  * loaders), extensions built by {@link ContextExtensionFactory}, plugin classes that fail to load reported instead of
  * turned into a {@code NullPointerException}, and a start that leaves reporting the failure to {@link PluginHost}.
+ * The plugin's own code ({@code Plugin-Class} constructor, {@code start()}, {@code stop()}) runs under a
+ * {@link PluginTimeLimit}: every plugin object PF4J gets is a {@link TimeLimitedPlugin} around the real one.
  *
  * <p>Not thread-safe, like PF4J itself: {@link PluginHost} calls it under its lock only.
  */
 final class CortanaPluginManager extends DefaultPluginManager {
 
-    private final ExtensionFactory contextFactory;
+    /** PluginHost's logger: the log lines keep the name users know and filter on. */
+    private static final Logger log = LoggerFactory.getLogger(PluginHost.class);
 
-    CortanaPluginManager(Path pluginsDir, String hostVersion, ExtensionFactory contextFactory) {
+    private final ExtensionFactory contextFactory;
+    private final PluginTimeLimit timeLimit;
+
+    CortanaPluginManager(Path pluginsDir, String hostVersion, ExtensionFactory contextFactory, PluginTimeLimit timeLimit) {
         super(pluginsDir);
         this.contextFactory = contextFactory;
+        this.timeLimit = timeLimit;
         this.extensionFactory = contextFactory;
         setSystemVersion(hostVersion);
     }
@@ -46,7 +55,8 @@ final class CortanaPluginManager extends DefaultPluginManager {
 
     @Override
     protected PluginFactory createPluginFactory() {
-        return new ReportingPluginFactory();
+        // Called by the super constructor, before timeLimit is assigned: the factory reads it when it creates a plugin.
+        return new ReportingPluginFactory(() -> timeLimit);
     }
 
     /** The descriptor PF4J would read from {@code file}, with the same finders. */
@@ -115,9 +125,29 @@ final class CortanaPluginManager extends DefaultPluginManager {
      * constructor throws, which later surfaces as a bare NullPointerException; this one throws a message a user can act on.
      */
     private static final class ReportingPluginFactory implements PluginFactory {
+        private final java.util.function.Supplier<PluginTimeLimit> timeLimit;
+
+        ReportingPluginFactory(java.util.function.Supplier<PluginTimeLimit> timeLimit) {
+            this.timeLimit = timeLimit;
+        }
+
         @Override
         public Plugin create(PluginWrapper wrapper) {
             String className = wrapper.getDescriptor().getPluginClass();
+            PluginTimeLimit limit = timeLimit.get();
+            Plugin real;
+            try {
+                real = limit.call("the constructor of Plugin-Class " + className, threadName(wrapper, "create"),
+                        () -> createReal(wrapper, className));
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new PluginClassException("Plugin-Class " + className + " could not be created: " + PluginHost.describe(e), e);
+            }
+            return new TimeLimitedPlugin(real, wrapper.getPluginId(), limit);
+        }
+
+        private static Plugin createReal(PluginWrapper wrapper, String className) {
             Class<?> pluginClass;
             try {
                 pluginClass = wrapper.getPluginClassLoader().loadClass(className);
@@ -142,6 +172,57 @@ final class CortanaPluginManager extends DefaultPluginManager {
                 throw new PluginClassException("Plugin-Class " + className + " could not be created: " + PluginHost.describe(cause), cause);
             } catch (ReflectiveOperationException | LinkageError e) {
                 throw new PluginClassException("Plugin-Class " + className + " could not be created: " + PluginHost.describe(e), e);
+            }
+        }
+    }
+
+    private static String threadName(PluginWrapper wrapper, String what) {
+        return "cortana-plugin-" + wrapper.getPluginId() + "-" + what;
+    }
+
+    /**
+     * The plugin object PF4J holds: runs the real plugin's {@code start()} and {@code stop()} under the time limit.
+     * A {@code start()} over it fails the plugin; a {@code stop()} over it is logged and abandoned, so unloading (a
+     * removed JAR, shutdown) goes on: the plugin is already out of service by then.
+     */
+    static final class TimeLimitedPlugin extends Plugin {
+        private final Plugin real;
+        private final String pluginId;
+        private final PluginTimeLimit limit;
+
+        TimeLimitedPlugin(Plugin real, String pluginId, PluginTimeLimit limit) {
+            this.real = real;
+            this.pluginId = pluginId;
+            this.limit = limit;
+        }
+
+        @Override
+        public void start() {
+            callReal("start()", "start", real::start);
+        }
+
+        @Override
+        public void stop() {
+            try {
+                callReal("stop()", "stop", real::stop);
+            } catch (PluginTimeLimit.PluginTimeoutException e) {
+                CortanaPluginManager.log.warn("Plugin {}: {}; unloading it anyway (its thread is abandoned)", pluginId,
+                        e.getMessage());
+            }
+        }
+
+        @Override
+        public void delete() {
+            callReal("delete()", "delete", real::delete);
+        }
+
+        private void callReal(String what, String thread, Runnable work) {
+            try {
+                limit.run(what, "cortana-plugin-" + pluginId + "-" + thread, work::run);
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) { // Plugin's methods declare no checked exceptions; a sneaky one is a failure too
+                throw new PluginRuntimeException(e, "{}", what + " failed: " + PluginHost.describe(e));
             }
         }
     }

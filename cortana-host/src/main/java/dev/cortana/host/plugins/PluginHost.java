@@ -24,7 +24,10 @@ import org.slf4j.LoggerFactory;
  * <p>Every JAR (or PF4J ZIP) is loaded on its own: a broken file is logged once, recorded in {@link #statuses()} with
  * a reason a user can act on, and skipped, so one bad download never takes the other plugins down. Extensions are
  * created once when their plugin starts (so a constructor that throws is reported at load time, not on the first
- * message) and get their plugin's {@link HostPluginContext}.
+ * message) and get their plugin's {@link HostPluginContext}. A plugin's own code that the host waits for
+ * ({@code start()}, {@code stop()}, constructors) runs under a time limit ({@code PLUGIN_START_TIMEOUT}, see
+ * {@code PluginTimeLimit}): a plugin that never returns is failed with that reason and cannot freeze loading, the
+ * watcher or shutdown.
  *
  * <p>Threading: PF4J is not thread-safe, so loading and unloading happen under one lock ({@link #start()}, the
  * watcher, {@link #close()}). Readers ({@link #extensions}, {@link #generation()}, {@link #statuses()}) never take it:
@@ -49,6 +52,7 @@ public final class PluginHost implements AutoCloseable {
     private final Path pluginsDir;
     private final String hostVersion;
     private final HostServices services;
+    private final PluginTimeLimit timeLimit;
     private final ContextExtensionFactory extensionFactory = new ContextExtensionFactory();
     private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
 
@@ -69,9 +73,19 @@ public final class PluginHost implements AutoCloseable {
      * @param services    what plugins get through their {@link dev.cortana.api.CortanaContext}
      */
     public PluginHost(Path pluginsDir, String hostVersion, HostServices services) {
+        this(pluginsDir, hostVersion, services, PluginTimeLimit.DEFAULT);
+    }
+
+    /**
+     * @param callTimeout the most a plugin's {@code start()}, {@code stop()} or an extension's constructor may take
+     *                    ({@code PLUGIN_START_TIMEOUT}); a plugin over it is failed with that reason, and loading,
+     *                    the watcher and shutdown go on without it
+     */
+    public PluginHost(Path pluginsDir, String hostVersion, HostServices services, Duration callTimeout) {
         this.pluginsDir = pluginsDir.toAbsolutePath().normalize();
         this.hostVersion = hostVersion;
         this.services = services;
+        this.timeLimit = new PluginTimeLimit(callTimeout);
         this.folder = new PluginFolderScan(this.pluginsDir);
     }
 
@@ -106,8 +120,9 @@ public final class PluginHost implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot list the plugins folder " + pluginsDir, e);
             }
-            CortanaPluginManager manager = new CortanaPluginManager(pluginsDir, checkedHostVersion(), extensionFactory);
-            plugins.open(new PluginLoader(manager, pluginsDir, hostVersion, services, extensionFactory,
+            CortanaPluginManager manager = new CortanaPluginManager(pluginsDir, checkedHostVersion(), extensionFactory,
+                    timeLimit);
+            plugins.open(new PluginLoader(manager, pluginsDir, hostVersion, services, extensionFactory, timeLimit,
                     plugins::runningPlugin));
             started = true;
             for (Map.Entry<Path, FileStamp> file : found.entrySet()) {

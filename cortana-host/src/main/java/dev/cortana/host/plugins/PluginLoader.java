@@ -6,6 +6,7 @@ import static dev.cortana.host.plugins.PluginHost.describe;
 
 import dev.cortana.host.plugins.ContextExtensionFactory.ExtensionCreationException;
 import dev.cortana.host.plugins.CortanaPluginManager.PluginClassException;
+import dev.cortana.host.plugins.PluginTimeLimit.PluginTimeoutException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLClassLoader;
@@ -53,12 +54,15 @@ final class PluginLoader {
     private final String hostVersion;
     private final HostServices services;
     private final ContextExtensionFactory extensionFactory;
+    private final PluginTimeLimit timeLimit;
     /** The started plugins by id, as {@link PluginHost} keeps them; only read here. */
     private final Function<String, Running> runningById;
 
     PluginLoader(CortanaPluginManager manager, Path pluginsDir, String hostVersion, HostServices services,
-                 ContextExtensionFactory extensionFactory, Function<String, Running> runningById) {
+                 ContextExtensionFactory extensionFactory, PluginTimeLimit timeLimit,
+                 Function<String, Running> runningById) {
         this.manager = manager;
+        this.timeLimit = timeLimit;
         this.pluginsDir = pluginsDir;
         this.hostVersion = hostVersion;
         this.services = services;
@@ -144,7 +148,7 @@ final class PluginLoader {
             PluginState state = manager.startQuietly(wrapper);
             if (!state.isStarted()) {
                 Throwable cause = wrapper.getFailedException();
-                String reason = cause instanceof PluginClassException
+                String reason = cause instanceof PluginClassException || cause instanceof PluginTimeoutException
                         ? cause.getMessage()
                         : state == PluginState.DISABLED ? disabledReason(id) : "start() failed: " + describe(cause);
                 throw new LoadFailure(id, version, reason,
@@ -153,6 +157,10 @@ final class PluginLoader {
             List<Object> extensions = createExtensions(id, version, wrapper);
             return new Running(id, version, file, wrapper, context, List.copyOf(extensions));
         } catch (LoadFailure failure) {
+            if (failure.getCause() instanceof PluginTimeoutException) {
+                // Its code may still run on an abandoned thread: nothing from this class loader is ever offered.
+                extensionFactory.abandon(loader);
+            }
             discard(id, loader, context);
             throw failure;
         } catch (RuntimeException | LinkageError e) {
@@ -236,10 +244,19 @@ final class PluginLoader {
         List<Object> extensions = new ArrayList<>(classes.size());
         for (Class<?> type : classes) {
             try {
-                extensions.add(extensionFactory.create(type));
+                extensions.add(timeLimit.call("the constructor of extension " + type.getSimpleName(),
+                        "cortana-plugin-" + id + "-extension", () -> extensionFactory.create(type)));
             } catch (ExtensionCreationException e) {
                 throw new LoadFailure(id, version, "extension " + e.getMessage(),
                         "Check the plugin's settings, or report the error to its author", e.getCause());
+            } catch (PluginTimeoutException e) {
+                throw new LoadFailure(id, version, e.getMessage(),
+                        "Report the error to the plugin's author, or remove the plugin", e);
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) { // create() throws no checked exception; kept for the compiler
+                throw new LoadFailure(id, version, "extension " + type.getSimpleName() + " could not be created: "
+                        + describe(e), "Report the error to the plugin's author", e);
             }
         }
         return extensions;

@@ -10,6 +10,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -59,15 +60,26 @@ public final class Database implements AutoCloseable {
     private static final Driver DRIVER = new Driver();
     private static final String UNSET_ADVICE = "; or unset DATABASE_URL to use the embedded PostgreSQL.";
 
+    /** How long a request waits for a pooled connection before it is told the database is unavailable. */
+    static final Duration POOL_WAIT = Duration.ofSeconds(3);
+    /** pgjdbc's limits for the pool's connections: connecting, logging in, and a statement's reply. */
+    static final int POOL_CONNECT_TIMEOUT_SECONDS = 3;
+    static final int POOL_SOCKET_TIMEOUT_SECONDS = 30;
+
     private final HikariDataSource pool;
     private final EmbeddedPostgresServer server;
     private final String description;
+    private final DatabaseAvailability availability = new DatabaseAvailability();
+    private final EmbeddedPostgresSupervisor supervisor;
+    private final OutageAwareDataSource dataSource;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Database(HikariDataSource pool, EmbeddedPostgresServer server, String description) {
         this.pool = pool;
         this.server = server;
         this.description = description;
+        this.supervisor = server == null ? null : new EmbeddedPostgresSupervisor(server, availability);
+        this.dataSource = new OutageAwareDataSource(pool, availability, supervisor);
     }
 
     /**
@@ -86,9 +98,19 @@ public final class Database implements AutoCloseable {
         return url.isPresent() ? openExternal(DatabaseUrl.parse(url.get())) : openEmbedded(workspaceDir);
     }
 
-    /** The pool every part of Cortana shares (at most {@value #MAX_POOL_SIZE} connections). */
+    /**
+     * The pool every part of Cortana shares (at most {@value #MAX_POOL_SIZE} connections). While the database cannot
+     * be reached, {@code getConnection()} fails within a few seconds (at once for a while after a failure) with a
+     * {@link java.sql.SQLTransientConnectionException} saying so; each later request tries again, and an embedded
+     * server that died is restarted meanwhile.
+     */
     public DataSource dataSource() {
-        return pool;
+        return dataSource;
+    }
+
+    /** Whether the database answers right now, and the sentence replies carry while it does not. */
+    public DatabaseAvailability availability() {
+        return availability;
     }
 
     /**
@@ -110,6 +132,9 @@ public final class Database implements AutoCloseable {
     public void close() {
         if (closed.getAndSet(true)) {
             return;
+        }
+        if (supervisor != null) {
+            supervisor.close(); // first: stopping the server must not look like a crash
         }
         try {
             pool.close();
@@ -209,9 +234,15 @@ public final class Database implements AutoCloseable {
         }
         config.setMaximumPoolSize(MAX_POOL_SIZE);
         config.setMinimumIdle(1);
-        config.setConnectionTimeout(TimeUnit.SECONDS.toMillis(10));
+        // Short waits: a database that went away must cost a message a few seconds, not 10 to 20.
+        config.setConnectionTimeout(POOL_WAIT.toMillis());
+        config.setValidationTimeout(TimeUnit.SECONDS.toMillis(2));
         config.setInitializationFailTimeout(-1);
         DatabaseUrl.driverDefaults().forEach(config::addDataSourceProperty);
+        config.addDataSourceProperty("connectTimeout", Integer.toString(POOL_CONNECT_TIMEOUT_SECONDS));
+        config.addDataSourceProperty("loginTimeout", Integer.toString(POOL_CONNECT_TIMEOUT_SECONDS));
+        // A server that vanished without closing the connection (a dropped network) must not hold a tool forever.
+        config.addDataSourceProperty("socketTimeout", Integer.toString(POOL_SOCKET_TIMEOUT_SECONDS));
         return new HikariDataSource(config);
     }
 

@@ -51,6 +51,9 @@ import org.slf4j.LoggerFactory;
  *       127.0.0.1 only, has no Unix socket, and requires the superuser's password (SCRAM), generated at
  *       {@code initdb} and kept in the data directory (mode 700) in {@value #PASSWORD_FILE}. A superuser
  *       login would otherwise let any local user run programs as the user running Cortana.</li>
+ *   <li><b>Coming back after a crash.</b> {@link #running()} says cheaply whether the postmaster is alive, and
+ *       {@link #restart()} starts a killed server again on the same port and data directory (after its orphaned
+ *       backends exit), so the pool's URL stays valid; {@code Database} has a supervisor call it.</li>
  *   <li><b>A predictable locale.</b> {@code initdb} uses {@code C.UTF-8} (byte-order sorting, but Unicode-aware
  *       {@code upper}/{@code lower}/{@code ILIKE}, as on Supabase), or {@code C} where the system lacks it, rather
  *       than whatever the environment happened to say at the first start.</li>
@@ -79,6 +82,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     private static final Duration STARTUP_WAIT = Duration.ofSeconds(20);
     private static final Duration FAST_SHUTDOWN_WAIT = Duration.ofSeconds(15);
     private static final Duration IMMEDIATE_SHUTDOWN_WAIT = Duration.ofSeconds(5);
+    /** How long a restart waits for the backends of a killed postmaster to notice and exit (they do in milliseconds). */
+    private static final Duration RESTART_BACKENDS_WAIT = Duration.ofSeconds(5);
     private static final String HBA_CONF = """
             # Written by Cortana at every start of its embedded PostgreSQL: edits here are replaced.
             # Connections only from this machine, and always with the password (SCRAM).
@@ -88,7 +93,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             host    all       all   ::1/128       scram-sha-256
             """;
 
-    private final EmbeddedPostgres postgres;
+    /** Guarded by {@code this}: replaced by {@link #restart()}. */
+    private EmbeddedPostgres postgres;
+    /** The running postmaster, as its {@code postmaster.pid} names it; null if that could not be read. */
+    private volatile ProcessHandle postmaster;
+    private final int port;
     private final Path dataDirectory;
     private final String password;
     private final boolean persistent;
@@ -97,9 +106,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     private EmbeddedPostgresServer(EmbeddedPostgres postgres, Path dataDirectory, String password, boolean persistent) {
         this.postgres = postgres;
+        this.port = postgres.getPort();
         this.dataDirectory = dataDirectory;
         this.password = password;
         this.persistent = persistent;
+        this.postmaster = readPostmaster(dataDirectory).orElse(null);
         this.shutdownHook = new Thread(this::stop, "cortana-postgres-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
@@ -138,9 +149,65 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         return start(data, false);
     }
 
-    /** The TCP port the server listens on, on {@code 127.0.0.1}; chosen at random at each start. */
+    /**
+     * The TCP port the server listens on, on {@code 127.0.0.1}; chosen at random when the server is started, and kept
+     * by {@link #restart()} so URLs and pools stay valid.
+     */
     public int port() {
-        return postgres.getPort();
+        return port;
+    }
+
+    /**
+     * Whether the server's postmaster process is alive. Cheap (a look at one process), so it can be asked often; false
+     * once the server was stopped or killed ({@code kill -9}), until {@link #restart()}.
+     */
+    public boolean running() {
+        ProcessHandle process = postmaster;
+        return !closed.get() && process != null && running(process);
+    }
+
+    /** The postmaster's process id, if known. */
+    public Optional<Long> postmasterPid() {
+        return Optional.ofNullable(postmaster).map(ProcessHandle::pid);
+    }
+
+    /**
+     * Starts the server again after its postmaster died, on the same port and data directory (so the pool's URL stays
+     * valid); the data is what PostgreSQL recovers from its write-ahead log, i.e. everything committed. Waits first
+     * for the dead server's backend processes to exit, as PostgreSQL's own interlock would. Does nothing if the server
+     * is running.
+     *
+     * @throws DatabaseUnavailableException if it does not start (the caller tries again later)
+     * @throws IllegalStateException        if the server was closed
+     */
+    public synchronized void restart() {
+        if (closed.get()) {
+            throw new IllegalStateException("The embedded PostgreSQL was closed");
+        }
+        if (running()) {
+            return;
+        }
+        ProcessHandle dead = postmaster;
+        try {
+            awaitBackendsGone(dataDirectory, RESTART_BACKENDS_WAIT);
+            if (dead != null) {
+                // Its pid is gone, and could be reused: zonky's pg_ctl stop must not signal whatever has it now.
+                Files.deleteIfExists(dataDirectory.resolve(PID_FILE));
+            }
+            closeQuietly(postgres); // releases zonky's lock on the data directory; its pg_ctl stop has nothing to stop
+            // A zonky start that failed keeps its lock, unreachable, until garbage collection: a new lock file (a new
+            // inode) does not collide with it. This JVM owned the directory, so no other process is locked out.
+            Files.deleteIfExists(dataDirectory.resolve(LOCK_FILE));
+            recoverFromEarlierRun(dataDirectory);
+            postgres = startZonky(dataDirectory, persistent, false, "C.UTF-8", password, port);
+            postmaster = readPostmaster(dataDirectory).orElse(null);
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof DatabaseUnavailableException unavailable) {
+                throw unavailable;
+            }
+            throw new DatabaseUnavailableException("The embedded PostgreSQL (data in " + dataDirectory + ") did not "
+                    + "start again: " + message(e), e);
+        }
     }
 
     /** {@code 127.0.0.1}: the only address the server listens on. */
@@ -180,8 +247,12 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         stop();
     }
 
-    private void stop() {
+    private synchronized void stop() {
         if (closed.getAndSet(true)) {
+            return;
+        }
+        if (!running()) {
+            closeQuietly(postgres); // killed: there is nothing to shut down, only zonky's lock to release
             return;
         }
         try {
@@ -212,7 +283,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         RuntimeException failure = null;
         for (String locale : locales) {
             try {
-                EmbeddedPostgres postgres = startZonky(data, persistent, initialise, locale, password);
+                EmbeddedPostgres postgres = startZonky(data, persistent, initialise, locale, password, freePort());
                 return new EmbeddedPostgresServer(postgres, data, password, persistent);
             } catch (IOException | RuntimeException | ExceptionInInitializerError e) {
                 RuntimeException wrapped = new DatabaseUnavailableException("The embedded PostgreSQL (data in " + data
@@ -233,14 +304,14 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     }
 
     private static EmbeddedPostgres startZonky(Path data, boolean persistent, boolean initialise, String locale,
-                                               String password) throws IOException {
+                                               String password, int port) throws IOException {
         Path passwordFile = null;
         try {
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setDataDirectory(data.toFile())
                     .setCleanDataDirectory(!persistent)
                     .setRegisterShutdownHook(false) // ours stops the server; zonky's would run concurrently
-                    .setPort(freePort())
+                    .setPort(port)
                     .setPGStartupWait(STARTUP_WAIT)
                     .setServerConfig("listen_addresses", HOST)
                     .setServerConfig("unix_socket_directories", "''")
@@ -313,6 +384,81 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
             return socket.getLocalPort();
         }
+    }
+
+    /** The postmaster that {@code postmaster.pid} names, if it is alive. */
+    private static Optional<ProcessHandle> readPostmaster(Path data) {
+        try {
+            List<String> lines = Files.readAllLines(data.resolve(PID_FILE), StandardCharsets.UTF_8);
+            return ProcessHandle.of(Math.abs(Long.parseLong(lines.get(0).strip())));
+        } catch (IOException | RuntimeException e) {
+            log.debug("Cannot read the postmaster's pid in {}: {}", data, e.toString());
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Closes a zonky instance whose server is already gone: that releases its lock on the data directory. zonky's
+     * {@code pg_ctl stop} then fails, and zonky logs that as an error with a stack trace, which says nothing here.
+     */
+    private static void closeQuietly(EmbeddedPostgres dead) {
+        org.slf4j.Logger zonky = LoggerFactory.getLogger(EmbeddedPostgres.class);
+        ch.qos.logback.classic.Logger quiet = zonky instanceof ch.qos.logback.classic.Logger l ? l : null;
+        ch.qos.logback.classic.Level level = quiet == null ? null : quiet.getLevel();
+        if (quiet != null) {
+            quiet.setLevel(ch.qos.logback.classic.Level.OFF);
+        }
+        try {
+            dead.close();
+        } catch (IOException | RuntimeException e) {
+            log.debug("Releasing the stopped embedded PostgreSQL: {}", e.toString());
+        } finally {
+            if (quiet != null) {
+                quiet.setLevel(level);
+            }
+        }
+    }
+
+    /**
+     * Waits until no process works in {@code data} any more (a postmaster's backends have the data directory as their
+     * working directory); after a {@code kill -9} of the postmaster they notice and exit within milliseconds. Those
+     * still there after {@code wait} are killed: they belong to a dead server and would block the new one.
+     */
+    private static void awaitBackendsGone(Path data, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        List<ProcessHandle> left = processesIn(data);
+        while (!left.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            left = processesIn(data);
+        }
+        for (ProcessHandle process : left) {
+            log.warn("Killing process {}, left over from the embedded PostgreSQL that stopped", process.pid());
+            process.destroyForcibly();
+        }
+    }
+
+    private static List<ProcessHandle> processesIn(Path data) {
+        Path proc = Path.of("/proc");
+        if (!Files.isDirectory(proc)) {
+            return List.of(); // not Linux: PostgreSQL's own shared-memory check guards the start
+        }
+        long self = ProcessHandle.current().pid();
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.pid() != self && running(p))
+                .filter(p -> {
+                    try {
+                        Path cwd = proc.resolve(Long.toString(p.pid())).resolve("cwd");
+                        return Files.isSameFile(cwd, data);
+                    } catch (IOException | SecurityException e) {
+                        return false;
+                    }
+                })
+                .toList();
     }
 
     // ---------------------------------------------------------------------------------------------------------
