@@ -1,0 +1,108 @@
+package dev.cortana.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cortana.host.testing.FakeOpenAi;
+import dev.cortana.host.testing.TestDatabase;
+import dev.cortana.host.testing.TestPostgres;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The console user is the master (issue 9, item 9): what was saved on the console before {@code MASTER_USER_ID} was
+ * set is the master's after it is, on the console and under the id Discord serves. Two runs of the built jar.
+ */
+class ConsoleUserEndToEndTest {
+
+    private static final String MASTER = "123456789012345678";
+
+    @TempDir
+    Path workspace;
+
+    @Test
+    void todosAndTheTimeZoneSavedOnTheConsoleAreTheMastersOnceMasterUserIdIsSet() throws Exception {
+        LocalDate due = LocalDate.now().plusDays(3);
+        String dueText = due.format(DateTimeFormatter.ofPattern("EEE yyyy-MM-dd", Locale.ENGLISH));
+        try (FakeOpenAi openAi = FakeOpenAi.start(); TestDatabase database = TestPostgres.newDatabase()) {
+            openAi.respondWith(new ScriptedModel(due));
+            Map<String, String> env = environment(openAi, database);
+
+            List<String> first = runJar(env, "add \"feed the cat\" now", "/settings timezone Europe/Berlin");
+            assertThat(first.get(0)).isEqualTo("Added \"feed the cat\" (due " + dueText + ").");
+            assertThat(workspace.resolve("ws/.conversation_cache/console.json")).exists();
+
+            env.put("MASTER_USER_ID", MASTER);
+            List<String> second = runJar(env, "what's on my list?", "/settings status");
+
+            // (The dash between title and due date is not ASCII; the child's standard output may not be UTF-8.)
+            assertThat(second.get(0)).startsWith("1. feed the cat ").endsWith(" due " + dueText);
+            assertThat(String.join("\n", second)).contains("Europe/Berlin");
+            // Discord serves the master under the same id: the rows are there, none is left under "console".
+            assertThat(rows(database, "SELECT user_id || ':' || number || ':' || title FROM todos"))
+                    .containsExactly(MASTER + ":1:feed the cat");
+            assertThat(rows(database, "SELECT user_id || ':' || value FROM user_settings WHERE key = 'timezone'"))
+                    .containsExactly(MASTER + ":Europe/Berlin");
+            assertThat(workspace.resolve("ws/.conversation_cache/" + MASTER + ".json")).exists();
+            assertThat(workspace.resolve("ws/.conversation_cache/console.json")).doesNotExist();
+            assertThat(Files.readString(workspace.resolve("ws/logs/cortana.log")))
+                    .contains("Moved the data of user console to user " + MASTER);
+        }
+    }
+
+    private Map<String, String> environment(FakeOpenAi openAi, TestDatabase database) {
+        Map<String, String> env = new HashMap<>();
+        env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        env.put("HOME", workspace.toString());
+        env.put("WORKSPACE_DIR", workspace.resolve("ws").toString());
+        env.put("PLUGINS_DIR", ConsoleSession.bundledPlugins().toString());
+        env.put("DATABASE_URL", database.postgresUrl());
+        env.put("OPENAI_API_KEY", "sk-test-console-user-0001");
+        env.put("OPENAI_API_BASE", openAi.baseUrl());
+        return env;
+    }
+
+    private List<String> runJar(Map<String, String> env, String... lines) throws Exception {
+        Path jar = Path.of("..", "cortana-host", "target", "cortana-host.jar").toAbsolutePath().normalize();
+        ProcessBuilder builder = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString())
+                .directory(workspace.toFile())
+                .redirectError(workspace.resolve("stderr.txt").toFile());
+        builder.environment().clear();
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        try (OutputStream in = process.getOutputStream()) {
+            in.write((String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(Files.readString(workspace.resolve("stderr.txt"))).isZero();
+        return out.lines().toList();
+    }
+
+    private static List<String> rows(TestDatabase database, String sql) throws Exception {
+        List<String> rows = new ArrayList<>();
+        try (Connection connection = database.dataSource().getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql);
+             ResultSet result = statement.executeQuery()) {
+            while (result.next()) {
+                rows.add(result.getString(1));
+            }
+        }
+        return rows;
+    }
+}
