@@ -124,7 +124,7 @@ public final class Agent {
         boolean retriedAfterCompaction = false;
         int dropped = 0;
         try {
-            dropped += compactIfNeeded(userId, model, system, turn.get(0));
+            dropped += compactIfNeeded(userId, model, system, turn.get(0), toolSet);
             messages.add(system);
             messages.addAll(conversations.history(userId));
             messages.addAll(turn);
@@ -203,12 +203,13 @@ public final class Agent {
     }
 
     /** Compacts when the next request passes the threshold; returns how many messages were dropped unsummarised. */
-    private int compactIfNeeded(String userId, String model, SystemMessage system, ChatMessage next) {
+    private int compactIfNeeded(String userId, String model, SystemMessage system, ChatMessage next, ToolSet toolSet) {
         if (compactor.isEmpty()) {
             return 0;
         }
         try {
-            return compactor.get().compactIfNeeded(userId, model, system.text(), next)
+            return compactor.get().compactIfNeeded(userId, model, system.text(), next,
+                            maxToolRounds > 0 ? toolSet.specifications() : List.of())
                     .map(Compaction::droppedMessages).orElse(0);
         } catch (RuntimeException e) {
             // The turn may still fit; if it doesn't, the provider's context-length error triggers the retry path.

@@ -4,6 +4,7 @@ import dev.cortana.host.llm.LlmUnavailableException;
 import dev.cortana.host.llm.ModelRouter;
 import dev.cortana.host.memory.ActiveMemory;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
@@ -68,7 +69,16 @@ public final class ConversationCompactor {
      * into the summary too.
      */
     public Optional<Compaction> compactIfNeeded(String userId, String model, String systemPrompt, ChatMessage next) {
-        int limit = (int) (contextWindow(model) * settings.tokenThreshold());
+        return compactIfNeeded(userId, model, systemPrompt, next, List.of());
+    }
+
+    /**
+     * Like {@link #compactIfNeeded(String, String, String, ChatMessage)} for a request that also offers
+     * {@code tools}, whose definitions take room in the window too (providers count them as prompt tokens).
+     */
+    public Optional<Compaction> compactIfNeeded(String userId, String model, String systemPrompt, ChatMessage next,
+                                                List<ToolSpecification> tools) {
+        int limit = (int) (contextWindow(model) * settings.tokenThreshold()) - toolTokens(model, tools);
         int used = requestTokens(userId, model, systemPrompt, next);
         if (used <= limit) {
             return Optional.empty();
@@ -81,6 +91,19 @@ public final class ConversationCompactor {
             compaction = compaction.then(compact(userId, model, 0));
         }
         return Optional.of(compaction);
+    }
+
+    /** What tool definitions cost: their name, description and parameter schema as text (an estimate). */
+    private int toolTokens(String model, List<ToolSpecification> tools) {
+        if (tools.isEmpty()) {
+            return 0;
+        }
+        StringBuilder text = new StringBuilder();
+        for (ToolSpecification tool : tools) {
+            text.append(tool.name()).append(' ').append(tool.description()).append(' ')
+                    .append(tool.parameters() == null ? "" : tool.parameters().toString()).append('\n');
+        }
+        return textTokens(model, text.toString());
     }
 
     private int requestTokens(String userId, String model, String systemPrompt, ChatMessage next) {

@@ -176,4 +176,19 @@ class SmallerWindowCompactionTest {
             assertThat(bot.agent.reply("u1", message(32))).isEqualTo("noted");
         }
     }
+
+    @Test
+    void aNewMessageLargerThanTheWindowGetsOneClearSentenceAndTheNextMessageIsAnswered() throws Exception {
+        try (AgentWithCache bot = bot()) {
+            buildLongHistory(bot, 3);
+            model.set(SMALL);
+
+            String reply = bot.agent.reply("u1", "x0 " + "a pasted log line that is far too long. ".repeat(600));
+
+            assertThat(reply).isEqualTo("This message and the summary of our conversation are still too long for "
+                    + SMALL + "'s context window. Send a shorter message, start fresh with /reset, or switch models "
+                    + "with /settings model.");
+            assertThat(bot.agent.reply("u1", message(4))).isEqualTo("noted");
+        }
+    }
 }
