@@ -31,6 +31,8 @@ public final class ConversationCompactor {
     private static final int MAX_TOOL_RESULT_CHARS = 2_000;
     /** Refusals ("too long") one compaction takes before it drops what is left rather than asking again. */
     private static final int MAX_REFUSALS = 4;
+    /** More characters per token than any real text averages: longer text is cut by length before counting. */
+    private static final int MAX_CHARS_PER_TOKEN = 16;
     /** Below this a summary piece is not worth asking for. */
     private static final int MIN_PIECE_TOKENS = 64;
     /** "Summary so far:", "Conversation:" and the line breaks around them. */
@@ -192,7 +194,7 @@ public final class ConversationCompactor {
         int done = 0;
         int pieces = 0;
         int refusals = 0;
-        while (done < units.size()) {
+        while (done < units.size() && budget >= MIN_PIECE_TOKENS) {
             String carried = summary == null ? null : cut(model, summary, budget / 2);
             int room = budget - (carried == null ? 0 : textTokens(model, carried)) - SUMMARY_OVERHEAD;
             StringBuilder piece = new StringBuilder();
@@ -200,7 +202,9 @@ public final class ConversationCompactor {
             int end = done;
             while (end < units.size()) {
                 String unit = units.get(end).text();
-                int cost = textTokens(model, unit) + 1;
+                // Far more characters than tokens fit is never counted whole (a 15 MB paste would tokenise for long).
+                int cost = unit.length() > (long) room * MAX_CHARS_PER_TOKEN ? Integer.MAX_VALUE - used
+                        : textTokens(model, unit) + 1;
                 if (cost > room && end == done) {
                     unit = cut(model, unit, room);  // alone larger than any piece: cut, never loop on it
                     cost = room;
@@ -224,7 +228,7 @@ public final class ConversationCompactor {
                 budget /= 2;
                 log.warn("Model {} refused a summary piece of about {} tokens as too long (refusal {}); pieces shrink "
                         + "to {} tokens", model, used, refusals, budget);
-                if (refusals >= MAX_REFUSALS || budget < MIN_PIECE_TOKENS) {
+                if (refusals >= MAX_REFUSALS) {
                     break;
                 }
             }
@@ -232,9 +236,9 @@ public final class ConversationCompactor {
         int dropped = units.subList(done, units.size()).stream().mapToInt(Unit::messages).sum();
         if (dropped > 0) {
             String notice = "[" + dropped + " older message" + (dropped == 1 ? " was" : "s were") + " dropped without "
-                    + "a summary: " + model + " refused them as too long for its context window.]";
+                    + "a summary: they did not fit " + model + "'s context window.]";
             summary = summary == null ? notice : summary + "\n\n" + notice;
-            log.warn("Dropped {} older messages unsummarised: {} refused every piece as too long", dropped, model);
+            log.warn("Dropped {} older messages unsummarised: they did not fit {}'s window, even in pieces", dropped, model);
         }
         return new Summary(summary == null ? "" : summary, pieces, dropped);
     }
@@ -277,6 +281,10 @@ public final class ConversationCompactor {
 
     /** {@code text} cut to at most {@code maxTokens} (by counting, not guessing), marked as cut. */
     private String cut(String model, String text, int maxTokens) {
+        maxTokens = Math.max(1, maxTokens);
+        if (text.length() > (long) maxTokens * MAX_CHARS_PER_TOKEN) {
+            text = text.substring(0, maxTokens * MAX_CHARS_PER_TOKEN);
+        }
         int count = textTokens(model, text);
         if (count <= maxTokens) {
             return text;
