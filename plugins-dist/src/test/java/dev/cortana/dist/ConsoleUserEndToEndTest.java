@@ -1,10 +1,18 @@
 package dev.cortana.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import dev.cortana.host.Cortana;
+import dev.cortana.host.channel.discord.DiscordChannel;
+import dev.cortana.host.channel.discord.DiscordSettings;
+import dev.cortana.host.config.Config;
+import dev.cortana.host.config.CortanaConfig;
 import dev.cortana.host.testing.FakeOpenAi;
 import dev.cortana.host.testing.TestDatabase;
 import dev.cortana.host.testing.TestPostgres;
+import dev.cortana.host.testing.discord.FakeDiscord;
+import dev.cortana.host.testing.discord.FakeDiscord.Call;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,6 +20,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -19,17 +29,19 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The console user is the master (issue 9, item 9): what was saved on the console before {@code MASTER_USER_ID} was
- * set is the master's after it is, on the console and under the id Discord serves. Two runs of the built jar.
+ * set is the master's after it is, on the console and on Discord. Two runs of the built jar on the console, then the
+ * bot on the loopback Discord.
  */
 class ConsoleUserEndToEndTest {
 
-    private static final String MASTER = "123456789012345678";
+    private static final String MASTER = FakeDiscord.MASTER;
 
     @TempDir
     Path workspace;
@@ -61,6 +73,25 @@ class ConsoleUserEndToEndTest {
             assertThat(workspace.resolve("ws/.conversation_cache/console.json")).doesNotExist();
             assertThat(Files.readString(workspace.resolve("ws/logs/cortana.log")))
                     .contains("Moved the data of user console to user " + MASTER);
+
+            // The same todos on Discord, where the master's DMs carry that id.
+            env.put("DISCORD_TOKEN", FakeDiscord.TOKEN);
+            try (FakeDiscord discord = FakeDiscord.start()) {
+                Config config = Config.of(env);
+                Cortana cortana = Cortana.start(config, CortanaConfig.from(config, workspace), Clock.systemDefaultZone());
+                DiscordChannel channel = DiscordChannel.connect(new DiscordSettings(FakeDiscord.TOKEN, MASTER,
+                                Optional.of(discord.apiBaseUrl()), Optional.of(discord.gatewayUrl())), cortana.agent(),
+                        cortana.commands());
+                try {
+                    cortana.master().attach(channel);
+                    discord.directMessage(MASTER, "what's on my list?");
+                    await().atMost(Duration.ofSeconds(20)).until(() -> discord.calls(Call::isMessagePost).stream()
+                            .anyMatch(c -> c.content() != null && c.content().contains("1. feed the cat — due " + dueText)));
+                } finally {
+                    channel.close();
+                    cortana.close();
+                }
+            }
         }
     }
 
