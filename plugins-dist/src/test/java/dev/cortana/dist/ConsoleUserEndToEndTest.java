@@ -58,15 +58,19 @@ class ConsoleUserEndToEndTest {
             assertThat(first.get(0)).isEqualTo("Added \"feed the cat\" (due " + dueText + ").");
             assertThat(workspace.resolve("ws/.conversation_cache/console.json")).exists();
 
+            // The master already has a todo of their own, number 1 (made on Discord with an earlier version).
+            execute(database, "INSERT INTO todos (user_id, number, title) VALUES ('" + MASTER + "', 1, 'made on discord')");
+            execute(database, "INSERT INTO todo_counters (user_id, last_number) VALUES ('" + MASTER + "', 1)");
             env.put("MASTER_USER_ID", MASTER);
             List<String> second = runJar(env, "what's on my list?", "/settings status");
 
             // (The dash between title and due date is not ASCII; the child's standard output may not be UTF-8.)
-            assertThat(second.get(0)).startsWith("1. feed the cat ").endsWith(" due " + dueText);
+            assertThat(second.get(0)).startsWith("2. feed the cat ").endsWith(" due " + dueText);
+            assertThat(second.get(1)).isEqualTo("1. made on discord");
             assertThat(String.join("\n", second)).contains("Europe/Berlin");
             // Discord serves the master under the same id: the rows are there, none is left under "console".
-            assertThat(rows(database, "SELECT user_id || ':' || number || ':' || title FROM todos"))
-                    .containsExactly(MASTER + ":1:feed the cat");
+            assertThat(rows(database, "SELECT user_id || ':' || number || ':' || title FROM todos ORDER BY number"))
+                    .containsExactly(MASTER + ":1:made on discord", MASTER + ":2:feed the cat");
             assertThat(rows(database, "SELECT user_id || ':' || value FROM user_settings WHERE key = 'timezone'"))
                     .containsExactly(MASTER + ":Europe/Berlin");
             assertThat(workspace.resolve("ws/.conversation_cache/" + MASTER + ".json")).exists();
@@ -86,7 +90,7 @@ class ConsoleUserEndToEndTest {
                     cortana.master().attach(channel);
                     discord.directMessage(MASTER, "what's on my list?");
                     await().atMost(Duration.ofSeconds(20)).until(() -> discord.calls(Call::isMessagePost).stream()
-                            .anyMatch(c -> c.content() != null && c.content().contains("1. feed the cat — due " + dueText)));
+                            .anyMatch(c -> c.content() != null && c.content().contains("2. feed the cat — due " + dueText)));
                 } finally {
                     channel.close();
                     cortana.close();
@@ -123,6 +127,13 @@ class ConsoleUserEndToEndTest {
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).as(Files.readString(workspace.resolve("stderr.txt"))).isZero();
         return out.lines().toList();
+    }
+
+    private static void execute(TestDatabase database, String sql) throws Exception {
+        try (Connection connection = database.dataSource().getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.executeUpdate();
+        }
     }
 
     private static List<String> rows(TestDatabase database, String sql) throws Exception {
