@@ -24,6 +24,10 @@ import org.slf4j.LoggerFactory;
  * Keeps conversations inside the model's context window: when one passes the threshold, everything before the last
  * few exchanges is handed to memory, summarised by the model, and replaced by that summary. Cuts fall only where a
  * user message starts an exchange, so a tool call is never separated from its result.
+ *
+ * <p>The summary requests must fit the window themselves, also right after a switch to a model with a much smaller
+ * one: the older messages go to the model in pieces, oldest first, each with the summary so far; what the model still
+ * refuses as too long is dropped with a notice, so a conversation can always continue.
  */
 public final class ConversationCompactor {
 
