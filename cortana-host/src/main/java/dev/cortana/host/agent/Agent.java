@@ -121,7 +121,7 @@ public final class Agent {
         String memoryContext = memory.map(m -> m.context(userId, text)).orElse("");
         SystemMessage system = SystemMessage.from(systemPrompt.forUser(userId, memoryContext));
         List<ChatMessage> messages = new ArrayList<>();
-        boolean retriedAfterCompaction = false;
+        int keptAfterCompaction = -1; // exchanges the last retry compaction kept; -1 before any, 0: nothing left to fold
         int dropped = 0;
         try {
             dropped += compactIfNeeded(userId, model, system, turn.get(0), toolSet);
@@ -142,19 +142,21 @@ public final class Agent {
                 try {
                     response = models.chat(model, request.build());
                 } catch (LlmUnavailableException e) {
-                    if (e.isContextLength() && retriedAfterCompaction) {
-                        return tooLongEvenCompacted(model);
-                    }
                     if (!e.isContextLength() || compactor.isEmpty()) {
                         throw e;
                     }
-                    // Our count was below the limit but the provider disagrees: compact harder and try once more.
-                    retriedAfterCompaction = true;
+                    if (keptAfterCompaction == 0) {
+                        return tooLongEvenCompacted(model);
+                    }
+                    // Our count was below the limit but the provider disagrees: compact harder and try again, first
+                    // keeping the last exchanges, then (if that was not enough) folding those in too.
                     log.info("Model {} reported the conversation of user {} too long; compacting and retrying", model, userId);
-                    Compaction harder = compactor.get().compact(userId, model, compactor.get().keepRecent());
-                    if (!harder.happened()) {
+                    int keep = keptAfterCompaction < 0 ? compactor.get().keepRecent() : 0;
+                    Compaction harder = compactor.get().compact(userId, model, keep);
+                    if (!harder.happened() && keep > 0) {
                         harder = compactor.get().compact(userId, model, 0);
                     }
+                    keptAfterCompaction = harder.happened() ? harder.keptExchanges() : 0;
                     dropped += harder.droppedMessages();
                     messages.clear();
                     messages.add(system);
