@@ -5,8 +5,10 @@
  * sub-packages: {@link dev.cortana.api.tools.ToolProvider} (agent tools),
  * {@link dev.cortana.api.llm.LlmProvider} (a family of language models),
  * {@link dev.cortana.api.memory.MemoryProvider} (long-term memory),
- * {@link dev.cortana.api.skills.SkillSource} (bundled skills) and
- * {@link dev.cortana.api.commands.CommandProvider} (slash commands). Any extension may also implement
+ * {@link dev.cortana.api.skills.SkillSource} (bundled skills),
+ * {@link dev.cortana.api.commands.CommandProvider} (slash commands) and
+ * {@link dev.cortana.api.users.UserDataMigration} (merging a plugin's per-user rows when two user ids turn out to be
+ * one person). Any extension may also implement
  * {@link dev.cortana.api.StatusNote} to tell the user in one line how it runs ({@code /plugins}, the start-up line).
  *
  * <p>Extensions get host services through their constructor: declare a public constructor that takes a

@@ -32,6 +32,8 @@ import dev.cortana.api.skills.SkillSource;
 import dev.cortana.host.storage.Database;
 import dev.cortana.host.storage.UserSettingsStore;
 import dev.cortana.host.tools.ToolRegistry;
+import dev.cortana.host.users.LocalUserMigration;
+import dev.cortana.api.users.UserDataMigration;
 import dev.cortana.host.tools.ToolRunner;
 import dev.cortana.host.workspace.HostWorkspace;
 import java.nio.file.Path;
@@ -122,6 +124,10 @@ public final class Cortana implements AutoCloseable {
             TokenCounter tokenCounter = new TokenCounter();
             ConversationCache conversations = ConversationCache.open(new ConversationFiles(
                     workspace.root().resolve(".conversation_cache"), tokenCounter), clock, conversationSettings.ttl());
+            // The console's data (todos, settings, conversation, skills) is the master's once MASTER_USER_ID is set.
+            config.masterUserId().ifPresent(master -> new LocalUserMigration(database.dataSource(),
+                    () -> plugins.extensions(UserDataMigration.class), conversations, workspace.root().resolve("users"))
+                    .move(CortanaConfig.CONSOLE_USER, master));
             // Restored messages without saved counts (older files) are counted off the start-up path, before the first turn.
             scheduler.execute(() -> conversations.countTokens(tokenCounter, config.modelName()));
             ExecutorService memoryThreads = Executors.newCachedThreadPool(daemonThreads("memory"));

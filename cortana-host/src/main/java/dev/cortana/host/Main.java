@@ -1,5 +1,6 @@
 package dev.cortana.host;
 
+import dev.cortana.host.channel.ApprovalTerminal;
 import dev.cortana.host.channel.ConsoleChannel;
 import dev.cortana.host.config.ConfigException;
 import dev.cortana.host.config.CortanaConfig;
@@ -15,6 +16,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * {@code java -jar cortana-host.jar [--console]}: starts Cortana. With no {@code DISCORD_TOKEN} (or with
@@ -37,12 +40,26 @@ public final class Main {
     public static void main(String[] args) {
         FatalErrors.install(); // an Error that kills a thread exits with 70 rather than leaving the bot half-dead
         System.exit(run(List.of(args), System.getenv(), Path.of("").toAbsolutePath(), System.in, System.out, System.err,
-                System.console() != null));
+                System.console() != null, ApprovalTerminal.standardInputIsTerminal(),
+                () -> ApprovalTerminal.open(ApprovalTerminal.CONTROLLING_TERMINAL)));
     }
 
-    /** Runs Cortana until the console's input ends; returns the process exit code. */
+    /**
+     * Runs Cortana until the console's input ends; returns the process exit code. Approval questions are answered
+     * by input lines when {@code interactive}, else denied (input is piped and there is no terminal to ask).
+     */
     public static int run(List<String> args, Map<String, String> environment, Path workingDir, InputStream stdin,
                           PrintStream stdout, PrintStream stderr, boolean interactive) {
+        return run(args, environment, workingDir, stdin, stdout, stderr, interactive, interactive, Optional::empty);
+    }
+
+    /**
+     * Like {@link #run(List, Map, Path, InputStream, PrintStream, PrintStream, boolean)}; approval questions are
+     * answered by input lines when {@code inputIsTerminal}, else asked on {@code approvalTerminal} if it opens.
+     */
+    public static int run(List<String> args, Map<String, String> environment, Path workingDir, InputStream stdin,
+                          PrintStream stdout, PrintStream stderr, boolean interactive, boolean inputIsTerminal,
+                          Supplier<Optional<ApprovalTerminal>> approvalTerminal) {
         if (args.contains("--help") || args.contains("-h")) {
             stdout.println(USAGE);
             return 0;
@@ -86,7 +103,7 @@ public final class Main {
                 return DiscordMain.serve(cortana, raw, started, stderr);
             }
             ConsoleChannel channel = new ConsoleChannel(cortana.agent(), cortana.commands(), config.consoleUserId(),
-                    stdout, interactive);
+                    stdout, interactive, inputIsTerminal, approvalTerminal);
             cortana.master().attach(channel);
             long plugins = cortana.plugins().statuses().stream().filter(s -> s.started()).count();
             stderr.printf("Cortana %s is ready in %d ms: console chat as the master user, model %s, %d plugins, %s%s.%n"

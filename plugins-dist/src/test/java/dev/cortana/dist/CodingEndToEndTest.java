@@ -1,12 +1,19 @@
 package dev.cortana.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cortana.host.channel.ApprovalTerminal;
 import dev.cortana.host.testing.FakeOpenAi;
 import dev.cortana.host.testing.FakeOpenAi.Reply;
+import java.io.ByteArrayOutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -71,18 +78,62 @@ class CodingEndToEndTest {
 
     @Test
     void theMasterApprovesOneCommandAndDeniesTheNextOnTheConsole() {
-        ConsoleSession.Result result = ConsoleSession.run(environment("ask"), workingDir,
+        ConsoleSession.Result result = ConsoleSession.runInteractive(environment("ask"), workingDir,
                 "run echo approved > ran.txt", "y", "run touch denied.txt", "n", "hello");
 
         assertThat(result.exitCode()).as(result.stderr()).isZero();
         assertThat(result.stdout()).isEqualTo(
-                "Approval needed: Run this command?\n```\necho approved > ran.txt\n```\n"
+                "> Approval needed: Run this command?\n```\necho approved > ran.txt\n```\n"
                         + "Allow? [y/N] (answer within 60 s)\nApproved.\n(no output)\n"
-                        + "Approval needed: Run this command?\n```\ntouch denied.txt\n```\n"
+                        + "> Approval needed: Run this command?\n```\ntouch denied.txt\n```\n"
                         + "Allow? [y/N] (answer within 60 s)\nDenied.\nNot run: the user denied.\n"
-                        + "You said: hello\n");
+                        + "> You said: hello\n> \n");
         assertThat(workspace.resolve("ran.txt")).hasContent("approved\n");
         assertThat(workspace.resolve("denied.txt")).doesNotExist();
+    }
+
+    @Test
+    void onPipedInputWithNoTerminalAQuestionIsDeniedAndTheNextLineIsStillAMessage() {
+        ConsoleSession.Result result = ConsoleSession.run(environment("ask"), workingDir,
+                "run touch piped.txt", "y", "hello");
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(result.stdout()).isEqualTo(
+                "Approval needed: Run this command?\n```\ntouch piped.txt\n```\n"
+                        + "Denied: approvals need a terminal or Discord; input is piped.\n"
+                        + "Not run: the user denied.\n"
+                        + "You said: y\n"
+                        + "You said: hello\n");
+        assertThat(workspace.resolve("piped.txt")).doesNotExist();
+    }
+
+    @Test
+    void onPipedInputWithATerminalTheQuestionIsAskedThereAndPipedLinesStayMessages() throws Exception {
+        PipedOutputStream typing = new PipedOutputStream();
+        ByteArrayOutputStream screen = new ByteArrayOutputStream();
+        ApprovalTerminal terminal = new ApprovalTerminal(new PipedInputStream(typing), screen);
+        typing.write("y typed too early\n".getBytes(StandardCharsets.UTF_8)); // discarded: no question was asked yet
+        Thread typist = new Thread(() -> {
+            try {
+                await().atMost(Duration.ofSeconds(30)).until(() -> screen.toString(StandardCharsets.UTF_8).contains("Allow?"));
+                typing.write("y\n".getBytes(StandardCharsets.UTF_8));
+                typing.flush();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        typist.start();
+
+        ConsoleSession.Result result = ConsoleSession.runPipedWithTerminal(environment("ask"), workingDir, terminal,
+                "run echo approved > ran.txt", "hello");
+        typist.join(30_000);
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(screen.toString(StandardCharsets.UTF_8)).isEqualTo(
+                "Approval needed: Run this command?\n```\necho approved > ran.txt\n```\n"
+                        + "Allow? [y/N] (answer within 60 s)\nApproved.\n");
+        assertThat(result.stdout()).isEqualTo("(no output)\nYou said: hello\n");
+        assertThat(workspace.resolve("ran.txt")).hasContent("approved\n");
     }
 
     @Test

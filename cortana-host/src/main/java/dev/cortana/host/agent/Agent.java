@@ -132,9 +132,10 @@ public final class Agent {
         String memoryContext = memory.map(m -> m.context(userId, text)).orElse("");
         SystemMessage system = SystemMessage.from(systemPrompt.forUser(userId, memoryContext));
         List<ChatMessage> messages = new ArrayList<>();
-        boolean retriedAfterCompaction = false;
+        int keptAfterCompaction = -1; // exchanges the last retry compaction kept; -1 before any, 0: nothing left to fold
+        int dropped = 0;
         try {
-            compactIfNeeded(userId, model, system, turn.get(0));
+            dropped += compactIfNeeded(userId, model, system, turn.get(0), toolSet);
             messages.add(system);
             messages.addAll(conversations.history(userId));
             messages.addAll(turn);
@@ -152,15 +153,22 @@ public final class Agent {
                 try {
                     response = models.chat(model, request.build());
                 } catch (LlmUnavailableException e) {
-                    if (!e.isContextLength() || retriedAfterCompaction || compactor.isEmpty()) {
+                    if (!e.isContextLength() || compactor.isEmpty()) {
                         throw e;
                     }
-                    // Our count was below the limit but the provider disagrees: compact harder and try once more.
-                    retriedAfterCompaction = true;
-                    log.info("Model {} reported the conversation of user {} too long; compacting and retrying", model, userId);
-                    if (!compactor.get().compact(userId, model, compactor.get().keepRecent()).happened()) {
-                        compactor.get().compact(userId, model, 0);
+                    if (keptAfterCompaction == 0) {
+                        return tooLongEvenCompacted(model);
                     }
+                    // Our count was below the limit but the provider disagrees: compact harder and try again, first
+                    // keeping the last exchanges, then (if that was not enough) folding those in too.
+                    log.info("Model {} reported the conversation of user {} too long; compacting and retrying", model, userId);
+                    int keep = keptAfterCompaction < 0 ? compactor.get().keepRecent() : 0;
+                    Compaction harder = compactor.get().compact(userId, model, keep);
+                    if (!harder.happened() && keep > 0) {
+                        harder = compactor.get().compact(userId, model, 0);
+                    }
+                    keptAfterCompaction = harder.happened() ? harder.keptExchanges() : 0;
+                    dropped += harder.droppedMessages();
                     messages.clear();
                     messages.add(system);
                     messages.addAll(conversations.history(userId));
@@ -196,7 +204,7 @@ public final class Agent {
                 }
                 conversations.append(userId, turn);
                 memory.ifPresent(m -> m.learn(userId, turn));
-                return reply.strip();
+                return dropped == 0 ? reply.strip() : droppedNotice(model) + "\n\n" + reply.strip();
             }
         } catch (LlmUnavailableException e) {
             return e.getMessage();
@@ -207,15 +215,29 @@ public final class Agent {
         }
     }
 
-    private void compactIfNeeded(String userId, String model, SystemMessage system, ChatMessage next) {
+    /** Compacts when the next request passes the threshold; returns how many messages were dropped unsummarised. */
+    private int compactIfNeeded(String userId, String model, SystemMessage system, ChatMessage next, ToolSet toolSet) {
         if (compactor.isEmpty()) {
-            return;
+            return 0;
         }
         try {
-            compactor.get().compactIfNeeded(userId, model, system.text(), next);
+            return compactor.get().compactIfNeeded(userId, model, system.text(), next,
+                            maxToolRounds > 0 ? toolSet.specifications() : List.of())
+                    .map(Compaction::droppedMessages).orElse(0);
         } catch (RuntimeException e) {
             // The turn may still fit; if it doesn't, the provider's context-length error triggers the retry path.
             log.warn("Compaction for user {} failed; answering with the full history: {}", userId, e.getMessage());
+            return 0;
         }
+    }
+
+    private static String droppedNotice(String model) {
+        return "(The oldest part of our conversation did not fit " + model + "'s context window, even in pieces, so "
+                + "I dropped it without a summary; /reset starts a fresh conversation.)";
+    }
+
+    private static String tooLongEvenCompacted(String model) {
+        return "This message and the summary of our conversation are still too long for " + model + "'s context "
+                + "window. Send a shorter message, start fresh with /reset, or switch models with /settings model.";
     }
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import dev.cortana.host.agent.Agent;
 import dev.cortana.host.commands.CommandRouter;
 import java.io.BufferedReader;
@@ -18,20 +19,40 @@ import java.io.PrintStream;
  */
 public final class ConsoleChannel implements MasterChannel {
 
+    /** What a piped console says when it denies a question it has no terminal to ask. */
+    public static final String PIPED_DENIAL = "Denied: approvals need a terminal or Discord; input is piped.";
+
     private final Agent agent;
     private final CommandRouter commands;
     private final String userId;
     private final PrintStream out;
     private final boolean interactive;
+    private final boolean inputIsTerminal;
+    private final Supplier<Optional<ApprovalTerminal>> openTerminal;
     private final ConsoleInput input = new ConsoleInput();
     private final Object approvalTurn = new Object();
+    private ApprovalTerminal terminal;
 
+    /** A console whose input, when {@code interactive}, is a terminal that answers approval questions. */
     public ConsoleChannel(Agent agent, CommandRouter commands, String userId, PrintStream out, boolean interactive) {
+        this(agent, commands, userId, out, interactive, interactive, Optional::empty);
+    }
+
+    /**
+     * @param interactive     prompt with {@code > } and end with a line break
+     * @param inputIsTerminal the next input line answers an approval question (y/n), as a person types it
+     * @param openTerminal    where else to ask when input is piped ({@link ApprovalTerminal#open}); opened at the
+     *                        first question; empty: questions are denied, saying why
+     */
+    public ConsoleChannel(Agent agent, CommandRouter commands, String userId, PrintStream out, boolean interactive,
+                          boolean inputIsTerminal, Supplier<Optional<ApprovalTerminal>> openTerminal) {
         this.agent = agent;
         this.commands = commands;
         this.userId = userId;
         this.out = out;
         this.interactive = interactive;
+        this.inputIsTerminal = inputIsTerminal;
+        this.openTerminal = openTerminal;
     }
 
     /** Reads until end of input. */
@@ -65,12 +86,17 @@ public final class ConsoleChannel implements MasterChannel {
     }
 
     /**
-     * Prints the question and takes the next input line as the answer: {@code y} or {@code yes} approves, anything
-     * else denies; no line within {@code timeout} is TIMED_OUT. One question at a time, so answers cannot cross.
+     * When input is a terminal, prints the question and takes the next input line as the answer: {@code y} or
+     * {@code yes} approves, anything else denies; no line within {@code timeout} is TIMED_OUT. When input is piped, a
+     * line of it is never taken as an answer (it is the next message): the question goes to the terminal if there is
+     * one, else it is denied, saying so. One question at a time, so answers cannot cross.
      */
     @Override
     public Approvals.Decision askApproval(String question, Duration timeout) {
         synchronized (approvalTurn) {
+            if (!inputIsTerminal) {
+                return askElsewhere(question, timeout);
+            }
             print("Approval needed: " + question + "\nAllow? [y/N] (answer within " + timeout.toSeconds() + " s)");
             try {
                 Optional<String> answer = input.answer(timeout);
@@ -85,6 +111,22 @@ public final class ConsoleChannel implements MasterChannel {
                 Thread.currentThread().interrupt();
                 return Approvals.Decision.DENIED;
             }
+        }
+    }
+
+    private Approvals.Decision askElsewhere(String question, Duration timeout) {
+        if (terminal == null) {
+            terminal = openTerminal.get().orElse(null);
+        }
+        if (terminal == null) {
+            print("Approval needed: " + question + "\n" + PIPED_DENIAL);
+            return Approvals.Decision.DENIED;
+        }
+        try {
+            return terminal.ask(question, timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Approvals.Decision.DENIED;
         }
     }
 

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Standard input read on its own thread, so a line typed while a turn is running can answer a question that turn
  * asks (an approval). A line goes to the question waiting for an answer if there is one, otherwise it queues as the
- * next message. Piped input stays in order: a question takes the next queued line, as a script would expect.
+ * next message. Only a console whose input is a terminal lets its lines answer questions ({@link ConsoleChannel}).
  */
 final class ConsoleInput {
 
@@ -28,6 +28,11 @@ final class ConsoleInput {
 
     /** Starts reading {@code in} on a daemon thread until end of input. */
     void startReading(BufferedReader in) {
+        startReading(in, "console-input");
+    }
+
+    /** Starts reading {@code in} on a daemon thread named {@code threadName} until end of input. */
+    void startReading(BufferedReader in, String threadName) {
         Thread reader = new Thread(() -> {
             try {
                 String line;
@@ -39,7 +44,7 @@ final class ConsoleInput {
             } finally {
                 end();
             }
-        }, "console-input");
+        }, threadName);
         reader.setDaemon(true);
         reader.start();
     }
@@ -61,6 +66,11 @@ final class ConsoleInput {
             waitingAnswer = null;
         }
         notifyAll();
+    }
+
+    /** Forgets lines read but not taken yet (typed ahead of a question). */
+    synchronized void discardQueued() {
+        queued.clear();
     }
 
     /** The next message line, or empty at end of input once every queued line was taken. */

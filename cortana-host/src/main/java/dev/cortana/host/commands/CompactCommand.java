@@ -43,8 +43,13 @@ public final class CompactCommand implements Command {
             return String.format(Locale.ROOT, "Nothing to compact: the conversation (%,d tokens) has only the last %d "
                     + "exchanges, which are always kept.", result.tokensBefore(), result.keptExchanges());
         }
-        return String.format(Locale.ROOT, "Compacted the conversation: %,d → %,d tokens (%d older messages summarised, "
-                        + "last %d exchanges kept).", result.tokensBefore(), result.tokensAfter(),
+        String done = String.format(Locale.ROOT, "Compacted the conversation: %,d → %,d tokens (%d older messages "
+                        + "summarised, last %d exchanges kept).", result.tokensBefore(), result.tokensAfter(),
                 result.summarisedMessages(), result.keptExchanges());
+        if (result.droppedMessages() > 0) {
+            done += String.format(Locale.ROOT, " %d of them did not fit the model's context window, even in pieces, "
+                    + "and were dropped without a summary; /reset starts a fresh conversation.", result.droppedMessages());
+        }
+        return done;
     }
 }

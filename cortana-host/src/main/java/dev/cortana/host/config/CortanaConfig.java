@@ -35,7 +35,10 @@ public record CortanaConfig(
         int maxToolRounds,
         ZoneId timeZone) {
 
-    /** The user id of the console channel when no {@code MASTER_USER_ID} is set. */
+    /**
+     * The user id of the console channel when no {@code MASTER_USER_ID} is set. What is saved under it moves to
+     * {@code MASTER_USER_ID} at the first start with that set ({@code users.LocalUserMigration}).
+     */
     public static final String CONSOLE_USER = "console";
 
     private static final Pattern SNOWFLAKE = Pattern.compile("\\d{15,21}");
@@ -78,7 +81,7 @@ public record CortanaConfig(
         return Duration.ofSeconds(positiveInt(config, "PLUGIN_START_TIMEOUT", 10, "a whole number of seconds, at least 1"));
     }
 
-    /** The user the console channel speaks as. */
+    /** The user the console channel speaks as: the master, so the console and Discord share todos and settings. */
     public String consoleUserId() {
         return masterUserId.orElse(CONSOLE_USER);
     }

@@ -113,6 +113,39 @@ public final class ConversationCache implements ConversationStore {
         });
     }
 
+    /**
+     * Makes the unexpired conversation of {@code fromUserId} the conversation of {@code toUserId} (the console's into
+     * the master's). When both have one, they are joined, the one active earlier first, with both summaries; each
+     * keeps its messages in order, so tool calls stay with their results. Returns whether anything moved.
+     */
+    public boolean moveUser(String fromUserId, String toUserId) {
+        Optional<Conversation> moving = current(fromUserId);
+        if (moving.isEmpty() || fromUserId.equals(toUserId)) {
+            return false;
+        }
+        Optional<Conversation> existing = current(toUserId);
+        Conversation first = moving.get();
+        Conversation second = existing.orElse(null);
+        if (second != null && second.lastActive().isBefore(first.lastActive())) {
+            first = second;
+            second = moving.get();
+        }
+        List<ChatMessage> messages = new ArrayList<>(first.messages());
+        Optional<String> summary = first.summary();
+        Instant lastActive = first.lastActive();
+        if (second != null) {
+            messages.addAll(second.messages());
+            summary = second.summary().isEmpty() ? summary
+                    : Optional.of(summary.map(s -> s + "\n\n").orElse("") + second.summary().get());
+            lastActive = second.lastActive();
+        }
+        Conversation merged = new Conversation(toUserId, summary, messages, lastActive);
+        conversations.put(toUserId, persist(merged));
+        conversations.remove(fromUserId);
+        files.delete(fromUserId);
+        return true;
+    }
+
     @Override
     public void reset(String userId) {
         conversations.remove(userId);

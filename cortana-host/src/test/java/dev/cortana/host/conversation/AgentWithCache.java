@@ -49,6 +49,15 @@ final class AgentWithCache implements AutoCloseable {
     private final ExecutorService memoryThreads = Executors.newSingleThreadExecutor();
 
     AgentWithCache(Path dir, int contextWindow, Optional<MemoryProvider> memoryProvider) throws Exception {
+        this(dir, contextWindow, memoryProvider, Map.of(), user -> MODEL);
+    }
+
+    /**
+     * With more host settings ({@code MODEL_LIMITS}, ...) and the model of each user chosen by {@code modelOfUser},
+     * as {@code /settings model} chooses it.
+     */
+    AgentWithCache(Path dir, int contextWindow, Optional<MemoryProvider> memoryProvider, Map<String, String> settingsMore,
+                   java.util.function.Function<String, String> modelOfUser) throws Exception {
         Path workspaceDir = dir.resolve("ws");
         Files.createDirectories(workspaceDir);
         for (String name : HostWorkspace.PROMPT_FILES) {
@@ -56,7 +65,7 @@ final class AgentWithCache implements AutoCloseable {
         }
         HostWorkspace workspace = HostWorkspace.open(workspaceDir);
         ModelRouter models = new ModelRouter(() -> List.of(new SmallModelProvider(contextWindow)), () -> 0L,
-                Config.of(Map.of("OPENAI_API_KEY", "sk-test-compaction-1", "OPENAI_API_BASE", openAi.baseUrl())));
+                Config.of(config(settingsMore)));
         ConversationSettings settings = new ConversationSettings(Duration.ofMinutes(30), 0.8, 3, 16_384);
         TokenCounter tokens = new TokenCounter();
         cache = ConversationCache.open(new ConversationFiles(workspaceDir.resolve(".conversation_cache"), tokens), clock,
@@ -67,7 +76,14 @@ final class AgentWithCache implements AutoCloseable {
         ToolRegistry tools = new ToolRegistry(() -> List.of(new Contribution<>("test", (ToolProvider) new LookupTools())),
                 () -> 0L);
         SystemPrompt prompt = new SystemPrompt(workspace, clock, user -> ZoneOffset.UTC, 20_000);
-        agent = new Agent(models, user -> MODEL, tools, runner, cache, prompt, 5, compactor, memory);
+        agent = new Agent(models, modelOfUser, tools, runner, cache, prompt, 5, compactor, memory);
+    }
+
+    private Map<String, String> config(Map<String, String> more) {
+        Map<String, String> config = new java.util.HashMap<>(more);
+        config.put("OPENAI_API_KEY", "sk-test-compaction-1");
+        config.put("OPENAI_API_BASE", openAi.baseUrl());
+        return config;
     }
 
     @Override

@@ -34,6 +34,7 @@ class CompactionTest {
     Path dir;
 
     private final AtomicBoolean overflowNext = new AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicInteger overflows = new java.util.concurrent.atomic.AtomicInteger();
 
     /** Summaries answer "SUMMARY"; a new user message gets a tool call; a tool result gets "noted". */
     private Reply model(RecordedRequest request) {
@@ -41,7 +42,7 @@ class CompactionTest {
         if (messages.get(0).path("content").asText().startsWith("Summarise this conversation")) {
             return Reply.text("SUMMARY of the early talk");
         }
-        if (overflowNext.getAndSet(false)) {
+        if (overflowNext.getAndSet(false) || overflows.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             return Reply.contextLengthExceeded();
         }
         JsonNode last = messages.get(messages.size() - 1);
@@ -158,6 +159,30 @@ class CompactionTest {
             assertThat(reply).isEqualTo("noted");
             assertThat(isSummaryRequest(after.get(1))).isTrue();
             assertThat(userTexts(after.get(2))).containsExactly("m2", "m3", "m4", "m5");
+        }
+    }
+
+    @Test
+    void aProviderThatStillRefusesAfterTheFirstCompactionGetsTheLastExchangesFoldedInTooThenOneClearSentence()
+            throws Exception {
+        try (AgentWithCache bot = new AgentWithCache(dir, 1_000_000, Optional.empty())) {
+            bot.openAi.respondWith(this::model);
+            for (int n = 1; n <= 5; n++) {
+                bot.agent.reply("u1", message(n));
+            }
+            int before = bot.openAi.chatRequests().size();
+            overflows.set(2);
+
+            assertThat(bot.agent.reply("u1", message(6))).isEqualTo("noted");
+            List<RecordedRequest> after = bot.openAi.chatRequests().subList(before, bot.openAi.chatRequests().size());
+            assertThat(userTexts(after.get(after.size() - 2))).containsExactly("m6");
+
+            overflows.set(10);
+            assertThat(bot.agent.reply("u1", message(7))).isEqualTo("This message and the summary of our conversation "
+                    + "are still too long for openai/small-model's context window. Send a shorter message, start fresh "
+                    + "with /reset, or switch models with /settings model.");
+            overflows.set(0);
+            assertThat(bot.agent.reply("u1", message(8))).isEqualTo("noted");
         }
     }
 

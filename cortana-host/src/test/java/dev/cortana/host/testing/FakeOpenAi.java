@@ -68,6 +68,8 @@ import java.util.function.Function;
 public final class FakeOpenAi implements AutoCloseable {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final com.knuddels.jtokkit.api.Encoding O200K = com.knuddels.jtokkit.Encodings
+            .newLazyEncodingRegistry().getEncoding(com.knuddels.jtokkit.api.EncodingType.O200K_BASE);
     private static final List<String> DEFAULT_MODELS = List.of("gpt-4o", "gpt-4o-mini", "gpt-4.1", "o4-mini");
 
     private final HttpServer server;
@@ -80,6 +82,7 @@ public final class FakeOpenAi implements AutoCloseable {
     private final RequestRecorder requests = new RequestRecorder();
     private final OpenAiWireFormat wire = new OpenAiWireFormat();
     private volatile List<String> models = DEFAULT_MODELS;
+    private final Map<String, Integer> contextWindows = new ConcurrentHashMap<>();
 
     private FakeOpenAi() throws IOException {
         AtomicInteger threads = new AtomicInteger();
@@ -136,6 +139,52 @@ public final class FakeOpenAi implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Makes {@code model} enforce a context window of {@code tokens}, as OpenAI does: a chat request for it whose
+     * prompt ({@link #promptTokens}) is larger gets OpenAI's real 400 {@code context_length_exceeded} body, before
+     * any script is consulted (nothing queued is used up).
+     */
+    public FakeOpenAi contextWindow(String model, int tokens) {
+        if (tokens < 1) {
+            throw new IllegalArgumentException("a context window is at least 1 token");
+        }
+        contextWindows.put(Objects.requireNonNull(model, "model"), tokens);
+        return this;
+    }
+
+    /**
+     * The prompt tokens of a chat request, counted the way OpenAI documents it for its chat models with the real
+     * {@code o200k_base} encoding (jtokkit): each message costs 4 tokens of framing plus its text, each tool call its
+     * name and arguments plus 4; the reply is primed with 3; the offered tools cost the tokens of their JSON
+     * definitions (OpenAI counts those too).
+     */
+    public static int promptTokens(RecordedRequest request) {
+        if (request.body() == null) {
+            return 0;
+        }
+        long total = 3;
+        for (JsonNode message : request.body().path("messages")) {
+            total += 4 + O200K.countTokensOrdinary(contentText(message.path("content")));
+            for (JsonNode call : message.path("tool_calls")) {
+                total += 4 + O200K.countTokensOrdinary(call.path("function").path("name").asText(""))
+                        + O200K.countTokensOrdinary(call.path("function").path("arguments").asText(""));
+            }
+        }
+        for (JsonNode tool : request.body().path("tools")) {
+            total += O200K.countTokensOrdinary(tool.path("function").toString());
+        }
+        return (int) Math.min(Integer.MAX_VALUE, total);
+    }
+
+    private static String contentText(JsonNode content) {
+        if (content.isTextual()) {
+            return content.asText();
+        }
+        StringBuilder text = new StringBuilder();
+        content.forEach(part -> text.append(part.path("text").asText("")));
+        return text.toString();
+    }
+
     /** The ids {@code GET /v1/models} lists; by default a few common OpenAI models. */
     public FakeOpenAi models(String... ids) {
         models = List.of(ids);
@@ -181,6 +230,7 @@ public final class FakeOpenAi implements AutoCloseable {
         byKey.clear();
         rejectedKeys.clear();
         models = DEFAULT_MODELS;
+        contextWindows.clear();
         requests.clear();
     }
 
@@ -221,6 +271,13 @@ public final class FakeOpenAi implements AutoCloseable {
     }
 
     private Reply replyFor(RecordedRequest request) {
+        Integer window = request.model() == null ? null : contextWindows.get(request.model());
+        if (window != null) {
+            int prompt = promptTokens(request);
+            if (prompt > window) {
+                return Reply.contextLengthExceeded(window, prompt);
+            }
+        }
         Script keyScript = request.apiKey() == null ? null : byKey.get(request.apiKey());
         Reply reply;
         try {
@@ -443,9 +500,19 @@ public final class FakeOpenAi implements AutoCloseable {
 
         /** 400 {@code context_length_exceeded}: the conversation is too long for the model. */
         public static Reply contextLengthExceeded() {
-            return openAiError(400, "invalid_request_error", "context_length_exceeded",
-                    "This model's maximum context length is 128000 tokens. However, your messages resulted in "
-                            + "130000 tokens. Please reduce the length of the messages.");
+            return contextLengthExceeded(128_000, 130_000);
+        }
+
+        /** OpenAI's exact 400 body for a prompt of {@code prompt} tokens sent to a model with a {@code window}. */
+        public static Reply contextLengthExceeded(int window, int prompt) {
+            ObjectNode body = NODES.objectNode();
+            ObjectNode error = body.putObject("error");
+            error.put("message", "This model's maximum context length is " + window + " tokens. However, your "
+                    + "messages resulted in " + prompt + " tokens. Please reduce the length of the messages.");
+            error.put("type", "invalid_request_error");
+            error.put("param", "messages");
+            error.put("code", "context_length_exceeded");
+            return error(400, body.toString());
         }
 
         /** 500 {@code server_error}. */

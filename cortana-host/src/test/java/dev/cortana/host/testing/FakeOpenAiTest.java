@@ -102,6 +102,22 @@ class FakeOpenAiTest {
     }
 
     @Test
+    void aModelWithAContextWindowRejectsLongerPromptsWithOpenAisContextLengthBody() {
+        openAi.contextWindow("gpt-4o", 60).respondWith(request -> Reply.text("fits"));
+        ChatModel model = chatModel("sk-test");
+
+        assertThat(model.chat(UserMessage.from("short")).aiMessage().text()).isEqualTo("fits");
+        assertThatThrownBy(() -> model.chat(UserMessage.from("word ".repeat(80))))
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("context_length_exceeded")
+                .hasMessageContaining("This model's maximum context length is 60 tokens. However, your messages "
+                        + "resulted in 88 tokens.");
+        RecordedRequest rejected = openAi.lastRequest();
+        assertThat(FakeOpenAi.promptTokens(rejected)).isEqualTo(88); // 3 + 4 + "word", 79 x " word" and the trailing " "
+        assertThat(openAi.pendingReplies()).isZero();
+    }
+
+    @Test
     void estimatesUsageWhenNotScripted() {
         openAi.enqueue(Reply.text("twelve chars"));
 

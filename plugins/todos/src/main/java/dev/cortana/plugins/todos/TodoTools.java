@@ -42,6 +42,7 @@ public final class TodoTools {
             @P(value = "low, normal or high", required = false) String priority,
             @P(value = "", required = false) String notes) {
         try {
+            storable("title", title, "due", due, "priority", priority, "notes", notes);
             String cleanTitle = title(title);
             Due dueAt = isBlank(due) ? null : Due.parse(due);
             Priority level = Priority.parse(priority);
@@ -57,6 +58,7 @@ public final class TodoTools {
             @ToolMemoryId String userId,
             @P(value = "open (default), done or all", required = false) String status) {
         try {
+            storable("status", status);
             TodoStatus which = TodoStatus.parse(status);
             return formatter.list(repository.list(user(userId), which, maxListed), which);
         } catch (InvalidTodoInput e) {
@@ -89,6 +91,7 @@ public final class TodoTools {
             @P(value = "low, normal or high", required = false) String priority,
             @P(value = "none clears", required = false) String notes) {
         try {
+            storable("title", title, "due", due, "priority", priority, "notes", notes);
             TodoPatch patch = new TodoPatch(
                     isBlank(title) ? null : title(title),
                     isBlank(due) ? null : isClear(due) ? Optional.empty() : Optional.of(Due.parse(due)),
@@ -113,6 +116,34 @@ public final class TodoTools {
     /** The served user's id; the host always passes one, so a missing id is a wiring bug, not a user error. */
     private static String user(String userId) {
         return Objects.requireNonNull(userId, "no user id: the todo tools need the served user's id as memory id");
+    }
+
+    /**
+     * Rejects text a PostgreSQL {@code text} column cannot hold, before it reaches the database (which would answer
+     * with a raw encoding error): the NUL character and UTF-16 surrogates without their pair. Arguments come as
+     * name/value pairs; null values are skipped.
+     */
+    private static void storable(String... namesAndValues) {
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            String name = namesAndValues[i];
+            String value = namesAndValues[i + 1];
+            if (value == null) {
+                continue;
+            }
+            if (value.indexOf('\0') >= 0) {
+                throw new InvalidTodoInput("the " + name + " contains a NUL character (\\u0000), which cannot be "
+                        + "saved; send the " + name + " without it");
+            }
+            for (int at = 0; at < value.length(); at++) {
+                char c = value.charAt(at);
+                if (Character.isHighSurrogate(c) && at + 1 < value.length() && Character.isLowSurrogate(value.charAt(at + 1))) {
+                    at++;
+                } else if (Character.isSurrogate(c)) {
+                    throw new InvalidTodoInput("the " + name + " contains a broken character (an unpaired UTF-16 "
+                            + "surrogate), which cannot be saved; send the " + name + " as valid text");
+                }
+            }
+        }
     }
 
     /** The title on one line, 1 to {@value #MAX_TITLE} characters (the table's limit). */

@@ -102,6 +102,30 @@ class TodoToolsTest {
     }
 
     @Test
+    void aNulCharacterInATitleOrNotesIsAClearErrorAndNothingIsSaved() {
+        assertThat(add("buy\0milk"))
+                .isEqualTo("Error: the title contains a NUL character (\\u0000), which cannot be saved; send the title without it");
+        assertThat(tools.add_todo(alice, "buy milk", null, null, "2 litres\0"))
+                .isEqualTo("Error: the notes contains a NUL character (\\u0000), which cannot be saved; send the notes without it");
+        assertThat(tools.list_todos(alice, "all")).doesNotContain("buy");
+
+        add("buy milk");
+        assertThat(tools.update_todo(alice, 1, "buy\0oat milk", null, null, null)).startsWith("Error: the title contains a NUL character");
+        assertThat(tools.update_todo(alice, 1, null, null, null, "\0")).startsWith("Error: the notes contains a NUL character");
+        assertThat(tools.list_todos(alice, null)).isEqualTo("1. buy milk");
+    }
+
+    @Test
+    void everyOtherTextArgumentWithANulCharacterIsAClearErrorToo() {
+        assertThat(tools.add_todo(alice, "x", "2026-11-27\0", null, null)).startsWith("Error: the due contains a NUL character");
+        assertThat(tools.add_todo(alice, "x", null, "high\0", null)).startsWith("Error: the priority contains a NUL character");
+        assertThat(tools.list_todos(alice, "open\0")).startsWith("Error: the status contains a NUL character");
+        assertThat(add("half an emoji \uD83D")).isEqualTo("Error: the title contains a broken character (an unpaired "
+                + "UTF-16 surrogate), which cannot be saved; send the title as valid text");
+        assertThat(add("a whole emoji \uD83D\uDE00")).startsWith("Added ");
+    }
+
+    @Test
     void priorities() {
         tools.add_todo(alice, "pay rent", null, "high", null);
         tools.add_todo(alice, "water plants", null, "LOW", null);
