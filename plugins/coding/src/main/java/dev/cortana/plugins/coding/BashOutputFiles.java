@@ -37,7 +37,7 @@ final class BashOutputFiles {
     BashOutputFiles(Path workspaceRoot, Clock clock) {
         this.folder = workspaceRoot.resolve(FOLDER);
         this.clock = clock;
-        if (Files.isDirectory(folder)) {
+        if (Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
             try {
                 tighten(); // at start, not only at the next long output
             } catch (IOException e) {
@@ -55,12 +55,31 @@ final class BashOutputFiles {
     }
 
     /**
+     * Makes sure the folder is there, a real folder (the sandbox mounts it read-only, so it must exist before a
+     * command starts); failures are logged, and the next long output tries again.
+     */
+    void prepare() {
+        try {
+            makePrivate();
+        } catch (IOException e) {
+            log.warn("execute_bash: could not prepare {}: {}", folder, e.getMessage());
+        }
+    }
+
+    /**
      * The folder rwx------ (0700) and the output files in it 0600: a command's output may hold anything the user's
-     * files hold. Created that way, and tightened where an older version left them wider.
+     * files hold. Created that way, and tightened where an older version left them wider. A link (or a file) where
+     * the folder should be is moved aside first: Cortana's own writes and clean-up must never follow a link a
+     * command made.
      */
     private void makePrivate() throws IOException {
         boolean posix = folder.getFileSystem().supportedFileAttributeViews().contains("posix");
-        if (!Files.isDirectory(folder)) {
+        if (Files.exists(folder, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
+            Path aside = folder.resolveSibling(FOLDER + ".moved-" + clock.millis());
+            Files.move(folder, aside, LinkOption.NOFOLLOW_LINKS);
+            log.warn("execute_bash: {} was not a folder (a link or a file); moved it aside to {}", folder, aside);
+        }
+        if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
             Files.createDirectories(folder.getParent());
             try {
                 if (posix) {
@@ -69,7 +88,7 @@ final class BashOutputFiles {
                     Files.createDirectory(folder);
                 }
             } catch (FileAlreadyExistsException raced) {
-                if (!Files.isDirectory(folder)) {
+                if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
                     throw raced; // a file where the folder should be
                 }
             }

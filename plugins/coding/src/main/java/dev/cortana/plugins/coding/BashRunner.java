@@ -63,6 +63,8 @@ final class BashRunner {
         Map<String, String> environment;
         List<Path> missingReadOnly = List.of();
         if (sandbox.isPresent()) {
+            sandbox.get().separateHardLinks();
+            outputFiles.prepare();
             missingReadOnly = sandbox.get().missingReadOnlyFiles();
             argv = sandbox.get().command(command);
             environment = BashSandbox.environment(parentEnvironment);

@@ -78,6 +78,12 @@ final class BashSandbox {
         for (Path file : workspace.readOnlyFiles()) {
             existing(file).ifPresent(real -> mounts.add(new Mount(real, "--ro-bind", real.toString())));
         }
+        // Cortana writes the full output of long commands here while they run: readable, but the command can
+        // neither write into it nor swap the folder for a link that would send Cortana's writes elsewhere.
+        Path outputFolder = root.resolve(BashOutputFiles.FOLDER);
+        if (Files.isDirectory(outputFolder, LinkOption.NOFOLLOW_LINKS)) {
+            mounts.add(new Mount(outputFolder, "--ro-bind", outputFolder.toString()));
+        }
         List<Path> emptyFolders = new ArrayList<>();
         for (Path secret : workspace.privatePaths()) {
             Optional<Path> real = existing(secret);
@@ -105,6 +111,36 @@ final class BashSandbox {
         }
         argv.addAll(List.of("--chdir", root.toString(), "--", "bash", "-c", command));
         return argv;
+    }
+
+    /**
+     * Gives each read-only file that has other names (a hard link made while the sandbox was off, or by hand) a
+     * fresh inode with the same content and permissions, so that no other name reaches the prompt file: inside the
+     * sandbox a hard link is just another workspace file, writable. Costs one {@code stat} per file when there is
+     * nothing to do.
+     */
+    void separateHardLinks() {
+        for (Path file : workspace.readOnlyFiles()) {
+            try {
+                if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
+                        || ((Number) Files.getAttribute(file, "unix:nlink", LinkOption.NOFOLLOW_LINKS)).intValue() <= 1) {
+                    continue;
+                }
+                Path copy = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".unlinked");
+                try {
+                    Files.copy(file, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                            java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                    Files.move(copy, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                } finally {
+                    Files.deleteIfExists(copy);
+                }
+                log.warn("execute_bash: {} had other names (hard links); it now has a file of its own, and the other "
+                        + "names keep the old copy", file);
+            } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+                log.warn("execute_bash: could not check {} for hard links: {}", file, e.toString());
+            }
+        }
     }
 
     /** The read-only files that are missing now: nothing there, not even a link. */

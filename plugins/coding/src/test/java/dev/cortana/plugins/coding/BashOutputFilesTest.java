@@ -90,4 +90,22 @@ class BashOutputFilesTest {
     private static String mode(Path path) throws Exception {
         return java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(path));
     }
+
+    @Test
+    void aLinkWhereTheFolderShouldBeIsMovedAsideAndItsTargetIsNeverWrittenNorCleanedUp() throws Exception {
+        Path elsewhere = Files.createDirectories(workspace.resolve("elsewhere"));
+        Path victim = Files.writeString(elsewhere.resolve("cortana-bash-victim.log"), "keep me");
+        Files.setLastModifiedTime(victim, FileTime.from(now.minus(Duration.ofDays(3))));
+        Files.createSymbolicLink(workspace.resolve(".bash-output"), elsewhere);
+
+        Path created = files.create();
+
+        assertThat(created.getParent()).isEqualTo(workspace.resolve(".bash-output"));
+        assertThat(Files.isSymbolicLink(workspace.resolve(".bash-output"))).isFalse();
+        assertThat(workspace.resolve(".bash-output")).isDirectory();
+        assertThat(victim).hasContent("keep me");
+        try (Stream<Path> inside = Files.list(elsewhere)) {
+            assertThat(inside).containsExactly(victim);
+        }
+    }
 }

@@ -312,4 +312,32 @@ class BashSandboxTest {
             return "";
         }
     }
+
+    @Test
+    void aHardLinkToIdentityMdMadeBeforeTheSandboxNoLongerReachesIt() throws Exception {
+        Files.createLink(workspace.resolve("hard.md"), workspace.resolve("IDENTITY.md")); // e.g. while BASH_SANDBOX=off
+
+        bash("echo attacker >> hard.md");
+
+        assertThat(Files.readString(workspace.resolve("IDENTITY.md"))).isEqualTo(identity);
+        assertThat(Files.readString(workspace.resolve("hard.md"))).isEqualTo(identity + "attacker\n");
+    }
+
+    @Test
+    void theOutputFolderCanBeReadButNeitherWrittenNorSwappedForALink() throws Exception {
+        Path elsewhere = Files.createDirectories(outside.resolve("elsewhere"));
+
+        String result = bash("echo x > .bash-output/mine.log; rm -rf .bash-output; mv .bash-output gone; "
+                + "ln -sfn " + elsewhere + " .bash-output; ls -ld .bash-output");
+
+        assertThat(result).contains("Read-only file system");
+        assertThat(workspace.resolve(".bash-output")).isDirectory();
+        assertThat(Files.isSymbolicLink(workspace.resolve(".bash-output"))).isFalse();
+        assertThat(workspace.resolve(".bash-output/mine.log")).doesNotExist();
+        String longOutput = bash(Map.of("BASH_OUTPUT_MAX_LINES", "5"), "command", "seq 1 100");
+        assertThat(longOutput).contains(".bash-output/cortana-bash-");
+        try (var inside = Files.list(elsewhere)) {
+            assertThat(inside).isEmpty();
+        }
+    }
 }
