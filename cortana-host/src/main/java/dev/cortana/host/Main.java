@@ -39,6 +39,10 @@ public final class Main {
 
     public static void main(String[] args) {
         FatalErrors.install(); // an Error that kills a thread exits with 70 rather than leaving the bot half-dead
+        // Replies are UTF-8 whatever the locale says: under LANG=C (a service, a container) Java would print '?'
+        // for every non-ASCII character, and input is read as UTF-8 already.
+        System.setOut(new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true, StandardCharsets.UTF_8));
         System.exit(run(List.of(args), System.getenv(), Path.of("").toAbsolutePath(), System.in, System.out, System.err,
                 System.console() != null, ApprovalTerminal.standardInputIsTerminal(),
                 () -> ApprovalTerminal.open(ApprovalTerminal.CONTROLLING_TERMINAL)));

@@ -64,8 +64,7 @@ class ConsoleUserEndToEndTest {
             env.put("MASTER_USER_ID", MASTER);
             List<String> second = runJar(env, "what's on my list?", "/settings status");
 
-            // (The dash between title and due date is not ASCII; the child's standard output may not be UTF-8.)
-            assertThat(second.get(0)).startsWith("2. feed the cat ").endsWith(" due " + dueText);
+            assertThat(second.get(0)).isEqualTo("2. feed the cat — due " + dueText);
             assertThat(second.get(1)).isEqualTo("1. made on discord");
             assertThat(String.join("\n", second)).contains("Europe/Berlin");
             // Discord serves the master under the same id: the rows are there, none is left under "console".

@@ -106,8 +106,8 @@ class SettingsAndBoundsEndToEndTest {
                 "/plugins");
 
         assertThat(result.exitCode()).as(result.stderr()).isZero();
-        assertThat(result.stdout()).contains("coding")
-                .contains("BASH_TIMEOUT_DEFAULT='0' is not valid: expected a whole number from 1 to 3600");
+        assertThat(result.stdout()).contains(
+                "coding 0.1.0 — failed: BASH_TIMEOUT_DEFAULT='0' is not valid: expected a whole number from 1 to 3600");
         String log = Files.readString(workspace.resolve("logs/cortana.log"));
         assertThat(log.lines().filter(l -> l.contains("BASH_TIMEOUT_DEFAULT='0'"))).singleElement()
                 .asString().contains(" WARN ");

@@ -85,9 +85,24 @@ public final class CommandRouter {
         try {
             return command.run(new CommandInvocation(userId, subcommand, values));
         } catch (Exception e) {
+            Optional<java.sql.SQLException> database = databaseCause(e);
+            if (database.isPresent()) { // an outage or a database error: one line, it is not a bug of the command
+                String message = String.valueOf(database.get().getMessage()).lines().findFirst().orElse("");
+                log.warn("Command /{} failed: {}", name, message);
+                return "/" + name + " failed: " + message;
+            }
             log.warn("Command /{} failed", name, e);
             return "/" + name + " failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         }
+    }
+
+    private static Optional<java.sql.SQLException> databaseCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLException sql) {
+                return Optional.of(sql);
+            }
+        }
+        return Optional.empty();
     }
 
     /** {@code Usage: /settings model <name> | status | models [provider]}. */

@@ -247,6 +247,10 @@ final class PluginLoader {
                 extensions.add(timeLimit.call("the constructor of extension " + type.getSimpleName(),
                         "cortana-plugin-" + id + "-extension", () -> extensionFactory.create(type)));
             } catch (ExtensionCreationException e) {
+                if (e.getCause() instanceof dev.cortana.api.SettingException setting) { // the one settings form, as is
+                    throw new LoadFailure(id, version, setting.getMessage(), "Correct it in the environment, .env or "
+                            + "cortana.yml (top level or plugins: " + id + ":)", setting);
+                }
                 throw new LoadFailure(id, version, "extension " + e.getMessage(),
                         "Check the plugin's settings, or report the error to its author", e.getCause());
             } catch (PluginTimeoutException e) {

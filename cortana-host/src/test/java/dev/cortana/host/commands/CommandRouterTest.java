@@ -39,7 +39,11 @@ class CommandRouterTest {
     };
 
     private final CommandRouter router = new CommandRouter(() -> List.of(settings, remind,
-            Command.of("boom", "Fails", i -> { throw new IllegalStateException("kaput"); })));
+            Command.of("boom", "Fails", i -> { throw new IllegalStateException("kaput"); }),
+            Command.of("stored", "Needs the database", i -> {
+                throw new IllegalStateException("Could not read the settings", new java.sql.SQLTransientConnectionException(
+                        "The database is unavailable right now (connection refused); try again in a moment\n\tat somewhere"));
+            })));
 
     @Test
     void subcommandAndItsOptionAreParsed() {
@@ -66,12 +70,18 @@ class CommandRouterTest {
 
     @Test
     void unknownCommandListsTheKnownOnes() {
-        assertThat(router.run("u1", "/nope")).isEqualTo("Unknown command /nope. Commands: /settings, /remind, /boom.");
+        assertThat(router.run("u1", "/nope")).isEqualTo("Unknown command /nope. Commands: /settings, /remind, /boom, /stored.");
     }
 
     @Test
     void aFailingCommandReportsInsteadOfCrashing() {
         assertThat(router.run("u1", "/boom")).isEqualTo("/boom failed: kaput");
+    }
+
+    @Test
+    void aDatabaseOutageInACommandIsOneSentenceFromTheDatabase() {
+        assertThat(router.run("u1", "/stored")).isEqualTo(
+                "/stored failed: The database is unavailable right now (connection refused); try again in a moment");
     }
 
     @Test

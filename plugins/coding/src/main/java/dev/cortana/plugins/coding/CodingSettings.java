@@ -1,13 +1,13 @@
 package dev.cortana.plugins.coding;
 
 import dev.cortana.api.PluginSettings;
+import dev.cortana.api.SettingException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -29,10 +29,7 @@ record CodingSettings(boolean bashEnabled, boolean fileToolsEnabled, int bashTim
                       List<Path> fileRoots) {
 
     static CodingSettings from(PluginSettings settings) {
-        String approval = settings.get("BASH_APPROVAL", "never").trim().toLowerCase(Locale.ROOT);
-        if (!approval.equals("never") && !approval.equals("ask")) {
-            throw new IllegalArgumentException("BASH_APPROVAL must be never or ask, got '" + approval + "'");
-        }
+        String approval = settings.oneOf("BASH_APPROVAL", "never", "never", "ask");
         return new CodingSettings(
                 settings.getBoolean("ENABLE_BASH_TOOL", true),
                 settings.getBoolean("ENABLE_FILE_TOOLS", true),
@@ -56,18 +53,16 @@ record CodingSettings(boolean bashEnabled, boolean fileToolsEnabled, int bashTim
             try {
                 root = Path.of(expanded);
             } catch (InvalidPathException e) {
-                throw new IllegalArgumentException("FILE_TOOLS_ROOT must be an absolute folder path, got '" + raw + "'");
+                throw SettingException.invalid("FILE_TOOLS_ROOT", raw, "the absolute path of an existing folder");
             }
             if (!root.isAbsolute() || !Files.isDirectory(root)) {
-                throw new IllegalArgumentException("FILE_TOOLS_ROOT must be an absolute path of an existing folder, got '"
-                        + raw + "'");
+                throw SettingException.invalid("FILE_TOOLS_ROOT", raw, "the absolute path of an existing folder");
             }
             root = root.normalize();
             for (Path system : systemFolders()) {
                 if (system.startsWith(root)) {
-                    throw new IllegalArgumentException("FILE_TOOLS_ROOT must be a folder of your data, not one holding "
-                            + system + " (the agent could change programs Cortana runs outside any sandbox), got '"
-                            + raw + "'");
+                    throw SettingException.invalid("FILE_TOOLS_ROOT", raw, "a folder of your data, not one holding "
+                            + system + " (the agent could change programs Cortana runs outside any sandbox)");
                 }
             }
             roots.add(root);

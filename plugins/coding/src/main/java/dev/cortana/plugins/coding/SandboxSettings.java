@@ -15,14 +15,8 @@ record SandboxSettings(Mode mode, boolean network) {
     enum Mode { AUTO, REQUIRED, OFF }
 
     static SandboxSettings from(PluginSettings settings) {
-        String mode = settings.get("BASH_SANDBOX", "auto").trim().toLowerCase(Locale.ROOT);
-        String network = settings.get("BASH_SANDBOX_NETWORK", "on").trim().toLowerCase(Locale.ROOT);
-        if (!mode.equals("auto") && !mode.equals("required") && !mode.equals("off")) {
-            throw new IllegalArgumentException("BASH_SANDBOX must be auto, required or off, got '" + mode + "'");
-        }
-        if (!network.equals("on") && !network.equals("off")) {
-            throw new IllegalArgumentException("BASH_SANDBOX_NETWORK must be on or off, got '" + network + "'");
-        }
+        String mode = settings.oneOf("BASH_SANDBOX", "auto", "auto", "required", "off");
+        String network = settings.oneOf("BASH_SANDBOX_NETWORK", "on", "on", "off");
         return new SandboxSettings(Mode.valueOf(mode.toUpperCase(Locale.ROOT)), network.equals("on"));
     }
 }

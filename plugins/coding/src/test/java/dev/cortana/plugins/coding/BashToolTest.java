@@ -179,7 +179,7 @@ class BashToolTest {
     @Test
     void unknownBashApprovalValueIsRefusedAtStart() {
         assertThatThrownBy(() -> new CodingToolProvider(new CodingTestContext(workspace, Map.of("BASH_APPROVAL", "maybe"))))
-                .hasMessage("BASH_APPROVAL must be never or ask, got 'maybe'");
+                .hasMessage("BASH_APPROVAL='maybe' is not valid: expected one of never or ask");
     }
 
     @Test

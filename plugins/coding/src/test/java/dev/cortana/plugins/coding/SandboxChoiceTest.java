@@ -102,10 +102,10 @@ class SandboxChoiceTest {
     @Test
     void unknownSandboxValuesAreRefusedAtStart() {
         assertThatThrownBy(() -> new CodingToolProvider(new CodingTestContext(workspace, Map.of("BASH_SANDBOX", "maybe"))))
-                .hasMessage("BASH_SANDBOX must be auto, required or off, got 'maybe'");
+                .hasMessage("BASH_SANDBOX='maybe' is not valid: expected one of auto, required or off");
         assertThatThrownBy(() -> new CodingToolProvider(new CodingTestContext(workspace,
                 Map.of("BASH_SANDBOX_NETWORK", "yes"))))
-                .hasMessage("BASH_SANDBOX_NETWORK must be on or off, got 'yes'");
+                .hasMessage("BASH_SANDBOX_NETWORK='yes' is not valid: expected one of on or off");
     }
 
     @Test

@@ -225,9 +225,9 @@ class WhatTheAgentMayTouchTest {
         settings.put("FILE_TOOLS_ROOT", root);
 
         assertThatThrownBy(() -> run("read_file", "path", "x"))
-                .hasMessageStartingWith("FILE_TOOLS_ROOT must be a folder of your data, not one holding ")
-                .hasMessageEndingWith("(the agent could change programs Cortana runs outside any sandbox), got '"
-                        + root + "'");
+                .hasMessageStartingWith("FILE_TOOLS_ROOT='" + root + "' is not valid: expected a folder of your data, "
+                        + "not one holding ")
+                .hasMessageEndingWith("(the agent could change programs Cortana runs outside any sandbox)");
     }
 
     @Test
@@ -266,6 +266,6 @@ class WhatTheAgentMayTouchTest {
         settings.put("FILE_TOOLS_ROOT", "relative/path");
 
         assertThatThrownBy(() -> run("read_file", "path", "x"))
-                .hasMessage("FILE_TOOLS_ROOT must be an absolute path of an existing folder, got 'relative/path'");
+                .hasMessage("FILE_TOOLS_ROOT='relative/path' is not valid: expected the absolute path of an existing folder");
     }
 }
