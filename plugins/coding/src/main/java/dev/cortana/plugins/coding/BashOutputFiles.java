@@ -68,16 +68,16 @@ final class BashOutputFiles {
 
     /**
      * The folder rwx------ (0700) and the output files in it 0600: a command's output may hold anything the user's
-     * files hold. Created that way, and tightened where an older version left them wider. A link (or a file) where
-     * the folder should be is moved aside first: Cortana's own writes and clean-up must never follow a link a
+     * files hold. Created that way, and tightened where an older version left them wider. A link where the folder
+     * should be is moved aside first: Cortana's own writes and clean-up must never follow a link a
      * command made.
      */
     private void makePrivate() throws IOException {
         boolean posix = folder.getFileSystem().supportedFileAttributeViews().contains("posix");
-        if (Files.exists(folder, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
+        if (Files.isSymbolicLink(folder)) {
             Path aside = folder.resolveSibling(FOLDER + ".moved-" + clock.millis());
             Files.move(folder, aside, LinkOption.NOFOLLOW_LINKS);
-            log.warn("execute_bash: {} was not a folder (a link or a file); moved it aside to {}", folder, aside);
+            log.warn("execute_bash: {} was a link, not a folder; moved it aside to {}", folder, aside);
         }
         if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
             Files.createDirectories(folder.getParent());
