@@ -11,8 +11,8 @@ import java.util.Locale;
  * MY_PLUGIN_API_KEY=(hidden) is not valid: expected a key starting with mp-
  * }</pre>
  *
- * <p>The value of a secret-looking setting (its name contains {@code KEY}, {@code TOKEN}, {@code SECRET},
- * {@code PASSWORD} or {@code CREDENTIAL}, or it is {@code DATABASE_URL}) is never shown. Thrown by the typed getters of
+ * <p>The value of a secret-looking setting ({@link #isSecret}: {@code *_API_KEY}, {@code *_TOKEN}, anything with
+ * {@code SECRET} or {@code PASSWORD} in it, {@code DATABASE_URL}) is never shown. Thrown by the typed getters of
  * {@link PluginSettings}; throw it from a plugin's own checks too (in {@code start()} or an extension's constructor):
  * the host shows the message as the plugin's failure reason in {@code /plugins} and logs it as one warning, with no
  * stack trace.
@@ -45,10 +45,28 @@ public final class SettingException extends IllegalArgumentException {
         return key;
     }
 
-    /** Whether values of {@code key} are secrets, never to be echoed. */
+    /**
+     * Whether values of {@code key} are secrets, never to be echoed: its name has {@code SECRET}, {@code PASSWORD}
+     * or {@code CREDENTIAL} in it, or ends in a word such as {@code KEY}, {@code TOKEN} or {@code AUTH} (a number
+     * after it counts as part of the name: {@code OPENAI_API_KEY_2}), or it is {@code DATABASE_URL}. A name that only
+     * mentions tokens ({@code CONVERSATION_TOKEN_THRESHOLD}, {@code ANTHROPIC_MAX_TOKENS}) is not a secret.
+     */
     public static boolean isSecret(String key) {
         String k = key.toUpperCase(Locale.ROOT);
-        return k.contains("KEY") || k.contains("TOKEN") || k.contains("SECRET") || k.contains("PASSWORD")
-                || k.contains("CREDENTIAL") || k.equals("DATABASE_URL");
+        if (k.contains("SECRET") || k.contains("PASSWORD") || k.contains("PASSWD") || k.contains("CREDENTIAL")
+                || k.equals("DATABASE_URL")) {
+            return true;
+        }
+        String[] words = k.split("[^A-Z0-9]+");
+        int last = words.length - 1;
+        while (last > 0 && words[last].chars().allMatch(Character::isDigit)) {
+            last--;
+        }
+        if (last < 0) {
+            return false;
+        }
+        String word = words[last];
+        return word.endsWith("KEY") || word.endsWith("KEYS") || word.equals("TOKEN") || word.endsWith("APITOKEN")
+                || word.equals("AUTH") || word.equals("PAT") || word.equals("PASS") || word.equals("PWD");
     }
 }

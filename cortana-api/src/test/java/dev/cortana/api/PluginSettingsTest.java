@@ -58,4 +58,15 @@ class PluginSettingsTest {
                 .hasMessage("ZEP_API_KEY=(hidden) is not valid: expected a whole number")
                 .satisfies(e -> assertThat(((SettingException) e).key()).isEqualTo("ZEP_API_KEY"));
     }
+
+    @Test
+    void secretsAreTheNamesOfKeysTokensAndPasswordsNotEverySettingThatMentionsTokens() {
+        assertThat(java.util.List.of("OPENAI_API_KEY", "OPENAI_API_KEY_2", "DISCORD_TOKEN", "GITHUB_TOKEN_1",
+                "EXA_APIKEY", "DB_PASSWORD", "CLIENT_SECRET_FILE", "GOOGLE_CREDENTIALS", "DATABASE_URL", "ZEP_AUTH",
+                "GEMINI_API_KEYS")).allMatch(SettingException::isSecret);
+        assertThat(java.util.List.of("CONVERSATION_TOKEN_THRESHOLD", "ANTHROPIC_MAX_TOKENS", "OPENAI_API_BASE",
+                "LLM_MODEL_NAME", "KEYBOARD_LAYOUT_FILE", "ROTATOR_USAGE_FILE_PATH")).noneMatch(SettingException::isSecret);
+        assertThat(SettingException.invalid("CONVERSATION_TOKEN_THRESHOLD", "7", "a fraction").getMessage())
+                .isEqualTo("CONVERSATION_TOKEN_THRESHOLD='7' is not valid: expected a fraction");
+    }
 }
