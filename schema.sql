@@ -1,8 +1,15 @@
--- Cortana's PostgreSQL schema.
+-- Cortana's complete PostgreSQL schema: the host's tables and the bundled plugins', for pasting into Supabase's SQL
+-- editor (or psql) before or after the first start.
 --
--- Cortana applies this file at every start-up; every statement is idempotent, so running it again
--- (or by hand in Supabase's SQL editor, against an existing database) changes nothing that exists.
--- Later versions only add: new tables, and columns with ADD COLUMN IF NOT EXISTS.
+-- Cortana itself applies migrations at start-up, not this file: the host's own in
+-- cortana-host/src/main/resources/cortana/migrations/cortana/, each bundled plugin's in
+-- plugins/<name>/src/main/resources/cortana/migrations/<plugin id>/. On a database where this file was run, Cortana
+-- finds the tables and records the matching migrations as applied (baseline), then runs only later ones.
+--
+-- Every statement is idempotent, so running it again changes nothing that exists. A new table or column goes into a
+-- new migration (idempotent too: IF NOT EXISTS) AND here; MigrationsTest (cortana-host) fails when the two disagree.
+
+-- ---------------------------------------------------------------------------------------------- host (cortana)
 
 -- Per-user settings: the active model, time zone, ... (one row per user and key).
 CREATE TABLE IF NOT EXISTS user_settings (
@@ -12,6 +19,8 @@ CREATE TABLE IF NOT EXISTS user_settings (
     updated_at TIMESTAMPTZ NOT NULL DEFAULT now(),
     PRIMARY KEY (user_id, key)
 );
+
+-- ------------------------------------------------------------------------------------------------ plugin todos
 
 -- Todos (plugins/todos). "number" is the todo's number in its owner's list: stable, never reused,
 -- and what the user and the model refer to ("complete 3").

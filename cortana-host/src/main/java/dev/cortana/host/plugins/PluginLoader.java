@@ -7,6 +7,7 @@ import static dev.cortana.host.plugins.PluginHost.describe;
 import dev.cortana.host.plugins.ContextExtensionFactory.ExtensionCreationException;
 import dev.cortana.host.plugins.CortanaPluginManager.PluginClassException;
 import dev.cortana.host.plugins.PluginTimeLimit.PluginTimeoutException;
+import dev.cortana.host.storage.Migrations;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLClassLoader;
@@ -142,6 +143,7 @@ final class PluginLoader {
         }
 
         ClassLoader loader = wrapper.getPluginClassLoader();
+        migrate(id, version, loader);
         HostPluginContext context = new HostPluginContext(id, services);
         extensionFactory.register(loader, context);
         try {
@@ -167,6 +169,38 @@ final class PluginLoader {
             discard(id, loader, context);
             throw new LoadFailure(id, version, "cannot be started: " + describe(e),
                     "Check the plugin's settings, or report the error to its author", e);
+        }
+    }
+
+    /**
+     * Applies the plugin's own migrations ({@code cortana/migrations/<id>/} in its JAR) before its code runs, so its
+     * {@code start()} and extensions find their tables. A failure fails this plugin alone, with the database's error.
+     */
+    private void migrate(String id, String version, ClassLoader loader) throws LoadFailure {
+        if (!Migrations.shipsMigrations(loader, id)) {
+            return;
+        }
+        if (Migrations.HOST_OWNER.equals(id)) {
+            discard(id, null, null);
+            throw new LoadFailure(id, version, "ships migrations under the plugin id '" + id + "', which is Cortana's own",
+                    "Ask the plugin's author for a build with another plugin id", null);
+        }
+        if (services.dataSource() == null) {
+            discard(id, null, null);
+            throw new LoadFailure(id, version, "ships database migrations, but Cortana has no database here",
+                    "Run it where Cortana has its database", null);
+        }
+        try {
+            Migrations.apply(services.dataSource(), id, loader);
+        } catch (Migrations.MigrationException e) {
+            discard(id, null, null);
+            throw new LoadFailure(id, version, "database migration failed: " + e.getMessage(),
+                    "Report the error to the plugin's author, or remove the plugin; the other plugins are not affected",
+                    e);
+        } catch (RuntimeException | LinkageError e) {
+            discard(id, null, null);
+            throw new LoadFailure(id, version, "database migration failed: " + describe(e),
+                    "Report the error to the plugin's author, or remove the plugin", e);
         }
     }
 

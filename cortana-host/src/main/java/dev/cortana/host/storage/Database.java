@@ -85,7 +85,7 @@ public final class Database implements AutoCloseable {
     /**
      * Opens the database: the server {@code databaseUrl} names or, if it is empty (or blank), the embedded
      * PostgreSQL with its data in {@code <workspaceDir>/.postgres}, created at the first start and reused after;
-     * then applies the schema.
+     * then applies the host's migrations ({@link Migrations}).
      *
      * @param databaseUrl  {@code DATABASE_URL}: {@code postgresql://} / {@code postgres://} (as Supabase shows it)
      *                     or {@code jdbc:postgresql://}; see {@link DatabaseUrl}
@@ -166,10 +166,15 @@ public final class Database implements AutoCloseable {
             }
             int majorVersion;
             try (Connection connection = connect(jdbcUrl, properties)) {
-                SchemaApplier.apply(connection);
                 majorVersion = connection.getMetaData().getDatabaseMajorVersion();
             }
             HikariDataSource pool = pool(jdbcUrl, EmbeddedPostgresServer.SUPERUSER, server.password());
+            try {
+                Migrations.applyHost(pool);
+            } catch (RuntimeException e) {
+                pool.close();
+                throw e;
+            }
             String description = "embedded PostgreSQL " + majorVersion + " (data in " + server.dataDirectory() + ")";
             log.info("Database ready in {} ms: {}", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
                     description);
@@ -188,21 +193,27 @@ public final class Database implements AutoCloseable {
     private static Database openExternal(DatabaseUrl url) {
         long started = System.nanoTime();
         // One direct connection first: its failure says precisely what is wrong, quickly, and without the stack
-        // trace a pool logs when its own first connection fails. It then applies the schema.
+        // trace a pool logs when its own first connection fails. It then only closes; the pool applies the host's migrations.
         Connection connection;
         try {
             connection = connect(url.jdbcUrl(), url.connectionProperties());
         } catch (SQLException e) {
             throw new DatabaseUnavailableException(connectFailure(url, e), e);
         }
-        try (connection) {
-            SchemaApplier.apply(connection);
+        try {
+            connection.close();
         } catch (SQLException e) {
-            throw new DatabaseUnavailableException("The database in DATABASE_URL (" + url.target() + ") refused "
-                    + "Cortana's schema: " + url.redact(serverMessage(e)) + ". The user needs the right to create "
-                    + "tables in schema public" + UNSET_ADVICE, e);
+            log.debug("Closing the first connection failed: {}", e.getMessage());
         }
         HikariDataSource pool = pool(url.jdbcUrl(), url.user().orElse(null), url.password().orElse(null));
+        try {
+            Migrations.applyHost(pool);
+        } catch (Migrations.MigrationException e) {
+            pool.close();
+            throw new DatabaseUnavailableException("The database in DATABASE_URL (" + url.target() + ") refused "
+                    + "Cortana's schema: " + url.redact(e.getMessage()) + ". The user needs the right to create "
+                    + "tables in schema public" + UNSET_ADVICE, e);
+        }
         log.info("Database ready in {} ms: {}", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
                 url.target());
         return new Database(pool, null, url.target());

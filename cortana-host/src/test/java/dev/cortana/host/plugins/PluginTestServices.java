@@ -25,6 +25,16 @@ final class PluginTestServices implements AutoCloseable {
 
     /** @param sections the YAML {@code plugins:} sections by plugin id */
     PluginTestServices(Map<String, String> config, Map<String, Map<String, String>> sections) {
+        this(null, config, sections);
+    }
+
+    /** With a real database for the plugins ({@code null}: none). */
+    PluginTestServices(javax.sql.DataSource dataSource) {
+        this(dataSource, Map.of(), Map.of());
+    }
+
+    private PluginTestServices(javax.sql.DataSource dataSource, Map<String, String> config,
+                               Map<String, Map<String, String>> sections) {
         Config settings = new Config() {
             @Override public Optional<String> get(String key) {
                 return Optional.ofNullable(config.get(key)).filter(value -> !value.isBlank());
@@ -34,7 +44,7 @@ final class PluginTestServices implements AutoCloseable {
                 return sections.getOrDefault(pluginId, Map.of());
             }
         };
-        services = new HostServices(null, null, settings, Clock.fixed(Instant.parse("2025-01-01T10:00:00Z"), ZoneOffset.UTC),
+        services = new HostServices(dataSource, null, settings, Clock.fixed(Instant.parse("2025-01-01T10:00:00Z"), ZoneOffset.UTC),
                 () -> userZone, notifications::add, (question, timeout) -> dev.cortana.api.Approvals.Decision.DENIED, scheduler);
     }
 

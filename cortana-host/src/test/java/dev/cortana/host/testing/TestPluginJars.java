@@ -242,6 +242,7 @@ public final class TestPluginJars {
             }
             compile(sources).forEach((path, bytes) -> entries.put("classes/" + path, bytes));
             resources.forEach((path, bytes) -> entries.put("classes/" + path, bytes));
+            withDirectoryEntries(entries);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             try (ZipOutputStream zip = new ZipOutputStream(out)) {
                 for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
@@ -274,6 +275,7 @@ public final class TestPluginJars {
 
             Map<String, byte[]> entries = new TreeMap<>(compile(sources));
             entries.putAll(resources);
+            withDirectoryEntries(entries);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             try (JarOutputStream jar = new JarOutputStream(out, mf)) {
                 for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
@@ -285,6 +287,18 @@ public final class TestPluginJars {
                 throw new UncheckedIOException(e);
             }
             return out.toByteArray();
+        }
+    }
+
+    /**
+     * Adds an entry for every folder ({@code cortana/}, {@code cortana/migrations/}, ...), as Maven, Gradle and the
+     * {@code jar} tool write them: class loaders find a folder of a JAR (Flyway's migrations folder) only by its entry.
+     */
+    private static void withDirectoryEntries(Map<String, byte[]> entries) {
+        for (String name : List.copyOf(entries.keySet())) {
+            for (int slash = name.indexOf('/'); slash > 0 && slash < name.length() - 1; slash = name.indexOf('/', slash + 1)) {
+                entries.putIfAbsent(name.substring(0, slash + 1), new byte[0]);
+            }
         }
     }
 

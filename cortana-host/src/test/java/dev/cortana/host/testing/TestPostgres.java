@@ -1,7 +1,6 @@
 package dev.cortana.host.testing;
 
 import dev.cortana.host.storage.EmbeddedPostgresServer;
-import dev.cortana.host.storage.SchemaApplier;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -44,13 +43,13 @@ public final class TestPostgres {
     }
 
     /**
-     * Creates a new, empty database with Cortana's schema applied ({@code user_settings}, {@code todos}, ...), owned
+     * Creates a new, empty database with Cortana's schema.sql applied (as a Supabase user would) ({@code user_settings}, {@code todos}, ...), owned
      * by {@link #USER}. Close the result (or let {@link PostgresExtension} do it) to drop it.
      */
     public static TestDatabase newDatabase() {
         TestDatabase database = newEmptyDatabase();
         try {
-            SchemaApplier.apply(database.dataSource());
+            SchemaSql.apply(database.dataSource());
         } catch (RuntimeException e) {
             database.close();
             throw e;

@@ -1,4 +1,6 @@
-package dev.cortana.host.storage;
+package dev.cortana.host.testing;
+
+import dev.cortana.host.storage.StorageException;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,20 +12,14 @@ import java.sql.Statement;
 import javax.sql.DataSource;
 
 /**
- * Brings a database up to Cortana's schema, {@value #RESOURCE} (the repository's {@code schema.sql}), at every
- * start, so that neither a new embedded database nor a fresh Supabase project needs a setup step.
+ * Applies the repository's {@code schema.sql} (on the class path as {@value #RESOURCE}) the way a Supabase user does
+ * in the SQL editor: for tests that need Cortana's complete schema, and for the tests that check it matches the
+ * migrations. Cortana itself applies migrations ({@code dev.cortana.host.storage.Migrations}), not this file.
  *
- * <p>Why it is safe to run every time and from several processes at once: every statement in the file is
- * idempotent ({@code IF NOT EXISTS}), the whole file runs in one transaction (all or nothing), and that transaction
- * first takes a transaction-scoped advisory lock, so two Cortanas starting together against the same database run
- * it one after the other instead of racing on the catalog ({@code CREATE TABLE IF NOT EXISTS} is not safe against
- * a concurrent identical statement). A transaction-scoped lock also works through Supabase's transaction pooler.
- *
- * <p>The file is sent as one multi-statement execute: pgjdbc splits it into statements with its own SQL parser,
- * which understands {@code --} line comments, block comments and quoted text, so the file needs no particular
- * layout (no splitting on semicolons here).
+ * <p>The whole file runs in one transaction under a transaction-scoped advisory lock, as one multi-statement execute
+ * (pgjdbc splits it with its own SQL parser, so comments and quoted text need no particular layout).
  */
-public final class SchemaApplier {
+public final class SchemaSql {
 
     /** The class path resource holding the schema. */
     public static final String RESOURCE = "/cortana/schema.sql";
@@ -33,7 +29,7 @@ public final class SchemaApplier {
 
     private static volatile String schema;
 
-    private SchemaApplier() {
+    private SchemaSql() {
     }
 
     /**
@@ -45,7 +41,7 @@ public final class SchemaApplier {
         try (Connection connection = dataSource.getConnection()) {
             apply(connection);
         } catch (SQLException e) {
-            throw new StorageException("Cannot apply Cortana's database schema: " + e.getMessage(), e);
+            throw new StorageException("Cannot apply schema.sql: " + e.getMessage(), e);
         }
     }
 
@@ -77,7 +73,7 @@ public final class SchemaApplier {
     public static String schemaSql() {
         String sql = schema;
         if (sql == null) {
-            try (InputStream in = SchemaApplier.class.getResourceAsStream(RESOURCE)) {
+            try (InputStream in = SchemaSql.class.getResourceAsStream(RESOURCE)) {
                 if (in == null) {
                     throw new IllegalStateException(RESOURCE + " is missing from the class path (the build copies "
                             + "schema.sql there)");

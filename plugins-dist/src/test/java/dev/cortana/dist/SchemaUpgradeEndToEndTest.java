@@ -1,0 +1,111 @@
+package dev.cortana.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cortana.host.testing.FakeOpenAi;
+import dev.cortana.host.testing.TestDatabase;
+import dev.cortana.host.testing.TestPostgres;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A user who set up their database with the schema.sql of before migrations (an existing install, or a Supabase
+ * project where they pasted it) updates Cortana: the built jar with the bundled plugins starts on it, baselines the
+ * host's and the todos plugin's tables instead of re-creating them, and the todos are all still there.
+ */
+class SchemaUpgradeEndToEndTest {
+
+    @TempDir
+    Path workspace;
+
+    @Test
+    void aDatabaseMadeByTheOldSchemaSqlKeepsItsTodosAfterTheUpgrade() throws Exception {
+        try (FakeOpenAi openAi = FakeOpenAi.start(); TestDatabase database = TestPostgres.newEmptyDatabase()) {
+            openAi.respondWith(new ScriptedModel(LocalDate.now().plusDays(2)));
+            execute(database, legacySchema());
+            execute(database, "INSERT INTO todos (user_id, number, title) VALUES ('console', 1, 'made before the upgrade');"
+                    + "INSERT INTO todo_counters (user_id, last_number) VALUES ('console', 4);"
+                    + "INSERT INTO user_settings (user_id, key, value) VALUES ('console', 'timezone', 'Europe/Berlin')");
+
+            List<String> replies = runJar(environment(openAi, database), "what's on my list?", "/settings status");
+
+            assertThat(replies.get(0)).isEqualTo("1. made before the upgrade");
+            assertThat(String.join("\n", replies)).contains("Europe/Berlin");
+            assertThat(rows(database, "SELECT version || ' ' || type FROM flyway_history_cortana"))
+                    .containsExactly("1 BASELINE");
+            assertThat(rows(database, "SELECT version || ' ' || type FROM flyway_history_todos"))
+                    .containsExactly("1 BASELINE");
+            assertThat(rows(database, "SELECT last_number::text FROM todo_counters")).containsExactly("4");
+        }
+    }
+
+    private Map<String, String> environment(FakeOpenAi openAi, TestDatabase database) {
+        Map<String, String> env = new HashMap<>();
+        env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        env.put("HOME", workspace.toString());
+        env.put("WORKSPACE_DIR", workspace.resolve("ws").toString());
+        env.put("PLUGINS_DIR", ConsoleSession.bundledPlugins().toString());
+        env.put("DATABASE_URL", database.postgresUrl());
+        env.put("OPENAI_API_KEY", "sk-test-schema-upgrade-0001");
+        env.put("OPENAI_API_BASE", openAi.baseUrl());
+        return env;
+    }
+
+    private List<String> runJar(Map<String, String> env, String... lines) throws Exception {
+        Path jar = Path.of("..", "cortana-host", "target", "cortana-host.jar").toAbsolutePath().normalize();
+        ProcessBuilder builder = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString())
+                .directory(workspace.toFile())
+                .redirectError(workspace.resolve("stderr.txt").toFile());
+        builder.environment().clear();
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        try (OutputStream in = process.getOutputStream()) {
+            in.write((String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(Files.readString(workspace.resolve("stderr.txt"))).isZero();
+        return out.lines().toList();
+    }
+
+    /** The repository's schema.sql as it was before migrations (git show main:schema.sql), kept in cortana-host's tests. */
+    private static String legacySchema() throws Exception {
+        try (InputStream in = SchemaUpgradeEndToEndTest.class.getResourceAsStream("/legacy/schema-before-migrations.sql")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static void execute(TestDatabase database, String sql) throws Exception {
+        try (Connection connection = database.dataSource().getConnection();
+             Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    private static List<String> rows(TestDatabase database, String sql) throws Exception {
+        List<String> rows = new ArrayList<>();
+        try (Connection connection = database.dataSource().getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery(sql)) {
+            while (result.next()) {
+                rows.add(result.getString(1));
+            }
+        }
+        return rows;
+    }
+}
