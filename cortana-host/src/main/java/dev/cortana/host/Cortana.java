@@ -113,7 +113,7 @@ public final class Cortana implements AutoCloseable {
                     () -> zoneOf(userSettings, config.consoleUserId(), config.timeZone()), notifier, notifier, scheduler);
             PluginHost plugins = new PluginHost(config.pluginsDir(), VERSION, services, pluginTimeout);
             plugins.start();
-            plugins.watch(Duration.ofMillis(500));
+            plugins.watch();
 
             ToolRegistry tools = new ToolRegistry(plugins);
             ToolRunner toolRunner = new ToolRunner(config.toolTimeout());
