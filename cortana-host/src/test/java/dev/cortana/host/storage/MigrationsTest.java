@@ -119,6 +119,26 @@ class MigrationsTest {
     }
 
     @Test
+    void anEditedReleasedMigrationIsRefusedWithAOneLineReason() throws Exception {
+        Path resources = temp.resolve("edited");
+        Path folder = Files.createDirectories(resources.resolve("cortana/migrations/edited"));
+        Files.writeString(folder.resolve("V1__items.sql"), "CREATE TABLE edited_items (id INT PRIMARY KEY);");
+        try (TestDatabase db = TestPostgres.newEmptyDatabase()) {
+            try (URLClassLoader loader = loaderOf(resources)) {
+                Migrations.apply(db.dataSource(), "edited", loader);
+            }
+            Files.writeString(folder.resolve("V1__items.sql"), "CREATE TABLE edited_items (id BIGINT PRIMARY KEY);");
+
+            try (URLClassLoader loader = loaderOf(resources)) {
+                assertThatThrownBy(() -> Migrations.apply(db.dataSource(), "edited", loader))
+                        .isInstanceOf(Migrations.MigrationException.class)
+                        .hasMessageContaining("checksum mismatch for migration version 1")
+                        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n").hasSizeLessThanOrEqualTo(300));
+            }
+        }
+    }
+
+    @Test
     void historyTableNamesAreSanitisedPluginIds() {
         assertThat(Migrations.historyTable("todos")).isEqualTo("flyway_history_todos");
         assertThat(Migrations.historyTable("My-Plugin.v2")).isEqualTo("flyway_history_my_plugin_v2");
