@@ -87,6 +87,26 @@ class MigrationsTest {
     }
 
     @Test
+    void twoHostsStartingAPluginTogetherApplyItsMigrationsOnce() throws Exception {
+        Path resources = temp.resolve("race");
+        Path folder = Files.createDirectories(resources.resolve("cortana/migrations/race"));
+        Files.writeString(folder.resolve("V1__race.sql"), "CREATE TABLE race_items (id INT PRIMARY KEY);");
+        Files.writeString(folder.resolve("V2__race_text.sql"), "ALTER TABLE race_items ADD COLUMN text TEXT;");
+        for (int round = 0; round < 3; round++) {
+            try (TestDatabase db = TestPostgres.newDatabase(); // the host's tables exist: Flyway sees a non-empty schema
+                 URLClassLoader first = loaderOf(resources); URLClassLoader second = loaderOf(resources)) {
+                List<URLClassLoader> hosts = List.of(first, second);
+                java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+                runTogether(2, () -> Migrations.apply(db.dataSource(), "race", hosts.get(next.getAndIncrement())));
+
+                assertThat(columns(db.dataSource(), "race_items")).containsExactly("id", "text");
+                assertThat(rows(db.dataSource(), "SELECT version FROM flyway_history_race WHERE type = 'SQL' "
+                        + "ORDER BY installed_rank")).containsExactly("1", "2");
+            }
+        }
+    }
+
+    @Test
     void aLaterMigrationStillRunsOnABaselinedDatabase() throws Exception {
         Path resources = temp.resolve("plugin");
         Path folder = Files.createDirectories(resources.resolve("cortana/migrations/notes"));
