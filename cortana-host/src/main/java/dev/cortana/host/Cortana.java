@@ -153,7 +153,8 @@ public final class Cortana implements AutoCloseable {
                     new ResetCommand(conversations),
                     new CompactCommand(agent),
                     new SkillsCommand(skills, workspace.root()),
-                    new SettingsCommand(models, userSettings, config.modelName(), config.timeZone()));
+                    new SettingsCommand(models, userSettings, config.modelName(), config.timeZone(),
+                            () -> PluginsCommand.statusLines(plugins)));
             router[0] = new CommandRouter(() -> {
                 List<Command> all = new ArrayList<>(hostCommands);
                 for (Contribution<CommandProvider> provider : plugins.extensions(CommandProvider.class)) {

@@ -123,7 +123,7 @@ public final class PluginHost implements AutoCloseable {
             CortanaPluginManager manager = new CortanaPluginManager(pluginsDir, checkedHostVersion(), extensionFactory,
                     timeLimit);
             plugins.open(new PluginLoader(manager, pluginsDir, hostVersion, services, extensionFactory, timeLimit,
-                    plugins::runningPlugin));
+                    plugins::runningPlugin, this::servedByLlmProvider));
             started = true;
             for (Map.Entry<Path, FileStamp> file : found.entrySet()) {
                 plugins.applyFile(file.getKey(), file.getValue());
@@ -192,6 +192,27 @@ public final class PluginHost implements AutoCloseable {
             }
         }
         return List.copyOf(found);
+    }
+
+    /** Whether a started LLM provider plugin serves {@code providerName}; its keys then stay the host's. */
+    private boolean servedByLlmProvider(String providerName) {
+        for (Contribution<dev.cortana.api.llm.LlmProvider> provider : extensions(dev.cortana.api.llm.LlmProvider.class)) {
+            if (provider.extension().serves(providerName)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The settings of a started plugin (what it declared and was granted), or empty. */
+    public java.util.Optional<ScopedSettings> settingsOf(String pluginId) {
+        return snapshot.started().stream().filter(p -> p.id().equals(pluginId)).findFirst()
+                .map(p -> p.context().scopedSettings());
+    }
+
+    /** Cortana's configuration, for keeping its secrets out of what plugins show. */
+    dev.cortana.host.config.Config config() {
+        return services.config();
     }
 
     /** Increases whenever the set of started plugins changes: callers cache what they derive from the extensions. */

@@ -1,5 +1,6 @@
 package dev.cortana.host.plugins;
 
+import dev.cortana.api.StatusLines;
 import dev.cortana.api.StatusNote;
 import dev.cortana.api.commands.Command;
 import dev.cortana.api.commands.CommandInvocation;
@@ -7,17 +8,22 @@ import dev.cortana.api.commands.CommandProvider;
 import dev.cortana.api.llm.LlmProvider;
 import dev.cortana.api.memory.MemoryProvider;
 import dev.cortana.api.skills.SkillSource;
+import dev.cortana.host.config.Secrets;
+import dev.cortana.host.llm.SecretRedactor;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 
 /**
  * {@code /plugins}: what is in the plugins folder, whether it runs, and what each plugin adds, so a user can tell why
- * a tool is missing without reading logs. A started plugin's {@link StatusNote}s follow on their own lines.
+ * a tool is missing without reading logs. Under a started plugin: the settings it declared and was granted beyond its
+ * own section (never their values), then its {@link StatusNote}s, each on its own line.
  */
 public final class PluginsCommand implements Command {
 
@@ -60,6 +66,8 @@ public final class PluginsCommand implements Command {
             out.append("\n• ").append(status.label()).append(" — ");
             if (status.started()) {
                 out.append("started — ").append(contributions(status.id()));
+                host.settingsOf(status.id()).flatMap(PluginsCommand::settingsLine)
+                        .ifPresent(line -> out.append("\n  ").append(line));
                 for (String note : notesOf(host, status.id())) {
                     out.append("\n  ").append(note);
                 }
@@ -94,6 +102,60 @@ public final class PluginsCommand implements Command {
         StringBuilder out = new StringBuilder();
         statusNotes(host).forEach(note -> out.append("; ").append(note));
         return out.toString();
+    }
+
+    /**
+     * What a plugin may read beyond its own section: {@code settings: BASH_*, FILE_* · granted: GITHUB_TOKEN}, plus
+     * the grants refused and the {@code ${NAME}} references left empty; empty when it declared and was granted nothing.
+     */
+    static Optional<String> settingsLine(ScopedSettings settings) {
+        List<String> parts = new ArrayList<>();
+        if (!settings.declared().isEmpty()) {
+            parts.add("settings: " + String.join(", ", settings.declared()));
+        }
+        if (!settings.granted().isEmpty()) {
+            parts.add("granted: " + String.join(", ", settings.granted()));
+        }
+        if (!settings.refusedGrants().isEmpty()) {
+            parts.add("grant refused (Cortana's own): " + String.join(", ", settings.refusedGrants()));
+        }
+        if (!settings.ungrantedReferences().isEmpty()) {
+            parts.add("not granted, left empty: " + settings.ungrantedReferences().stream().map(n -> "${" + n + "}")
+                    .collect(java.util.stream.Collectors.joining(", ")) + " (grant with plugins: <id>: grant: [NAME])");
+        }
+        return parts.isEmpty() ? Optional.empty() : Optional.of(String.join(" · ", parts));
+    }
+
+    /**
+     * The {@link StatusLines} of every started plugin, by plugin id in the plugins' order: blank lines dropped, at most
+     * {@value StatusLines#MAX_LINES} lines of {@value StatusLines#MAX_LENGTH} characters each, any value of a secret
+     * setting replaced; a plugin with nothing to say, or whose extension throws, is left out.
+     */
+    public static Map<String, List<String>> statusLines(PluginHost host) {
+        SecretRedactor redactor = SecretRedactor.of(host.config().all().entrySet().stream()
+                .filter(e -> Secrets.looksSecret(e.getKey())).map(Map.Entry::getValue).map(String::trim).toList());
+        Map<String, List<String>> byPlugin = new LinkedHashMap<>();
+        for (Contribution<StatusLines> contribution : host.extensions(StatusLines.class)) {
+            List<String> lines;
+            try {
+                lines = contribution.extension().statusLines();
+            } catch (RuntimeException | LinkageError e) {
+                continue;
+            }
+            if (lines == null) {
+                continue;
+            }
+            List<String> shown = byPlugin.computeIfAbsent(contribution.pluginId(), id -> new ArrayList<>());
+            for (String line : lines) {
+                if (line == null || line.isBlank() || shown.size() >= StatusLines.MAX_LINES) {
+                    continue;
+                }
+                String one = redactor.redact(line.strip().replaceAll("\\s*\\R\\s*", " "));
+                shown.add(one.length() > StatusLines.MAX_LENGTH ? one.substring(0, StatusLines.MAX_LENGTH - 3) + "..." : one);
+            }
+        }
+        byPlugin.values().removeIf(List::isEmpty);
+        return byPlugin;
     }
 
     /** The plugin's notes, one line each and capped; a blank or failing note shows nothing. */
