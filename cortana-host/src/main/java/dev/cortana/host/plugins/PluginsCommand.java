@@ -22,8 +22,8 @@ import java.util.function.Function;
 
 /**
  * {@code /plugins}: what is in the plugins folder, whether it runs, and what each plugin adds, so a user can tell why
- * a tool is missing without reading logs. Under a started plugin: the settings it declared and was granted beyond its
- * own section (never their values), then its {@link StatusNote}s, each on its own line.
+ * a tool is missing without reading logs. Under a started plugin, each on its own line: its {@link StatusNote}s, then
+ * the settings it declared and was granted beyond its own section (names only, never values).
  */
 public final class PluginsCommand implements Command {
 
@@ -66,11 +66,11 @@ public final class PluginsCommand implements Command {
             out.append("\n• ").append(status.label()).append(" — ");
             if (status.started()) {
                 out.append("started — ").append(contributions(status.id()));
-                host.settingsOf(status.id()).flatMap(PluginsCommand::settingsLine)
-                        .ifPresent(line -> out.append("\n  ").append(line));
                 for (String note : notesOf(host, status.id())) {
                     out.append("\n  ").append(note);
                 }
+                host.settingsOf(status.id()).flatMap(PluginsCommand::settingsLine)
+                        .ifPresent(line -> out.append("\n  ").append(line));
             } else {
                 out.append(status.state().toString().toLowerCase(Locale.ROOT));
                 status.reason().ifPresent(reason -> out.append(": ").append(reason));
