@@ -132,8 +132,7 @@ public final class PluginsCommand implements Command {
      * setting replaced; a plugin with nothing to say, or whose extension throws, is left out.
      */
     public static Map<String, List<String>> statusLines(PluginHost host) {
-        SecretRedactor redactor = SecretRedactor.of(host.config().all().entrySet().stream()
-                .filter(e -> Secrets.looksSecret(e.getKey())).map(Map.Entry::getValue).map(String::trim).toList());
+        SecretRedactor redactor = redactor(host);
         Map<String, List<String>> byPlugin = new LinkedHashMap<>();
         for (Contribution<StatusLines> contribution : host.extensions(StatusLines.class)) {
             List<String> lines;
@@ -158,9 +157,16 @@ public final class PluginsCommand implements Command {
         return byPlugin;
     }
 
-    /** The plugin's notes, one line each and capped; a blank or failing note shows nothing. */
+    /** Replaces the value of every secret-looking setting ({@code *_API_KEY}, {@code DISCORD_TOKEN}, ...). */
+    private static SecretRedactor redactor(PluginHost host) {
+        return SecretRedactor.of(host.config().all().entrySet().stream()
+                .filter(e -> Secrets.looksSecret(e.getKey())).map(Map.Entry::getValue).map(String::trim).toList());
+    }
+
+    /** The plugin's notes, one line each, capped and with secret values redacted; a blank or failing note shows nothing. */
     private static List<String> notesOf(PluginHost host, String pluginId) {
         List<String> notes = new ArrayList<>();
+        SecretRedactor redactor = null;
         for (Contribution<StatusNote> contribution : host.extensions(StatusNote.class)) {
             if (!contribution.pluginId().equals(pluginId)) {
                 continue;
@@ -172,7 +178,8 @@ public final class PluginsCommand implements Command {
                 continue;
             }
             if (note != null && note.isPresent() && !note.get().isBlank()) {
-                String line = note.get().strip().lines().findFirst().orElse("");
+                redactor = redactor == null ? redactor(host) : redactor;
+                String line = redactor.redact(note.get().strip().lines().findFirst().orElse(""));
                 notes.add(line.length() > StatusNote.MAX_LENGTH
                         ? line.substring(0, StatusNote.MAX_LENGTH - 3) + "..." : line);
             }

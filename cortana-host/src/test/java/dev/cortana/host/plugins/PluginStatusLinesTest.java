@@ -55,6 +55,25 @@ class PluginStatusLinesTest {
         assertThat(String.join("\n", search)).doesNotContain("exa-secret-value-0005");
     }
 
+    @Test
+    void aStatusNoteThatQuotesASecretShowsItRedactedInPlugins() {
+        TestPluginJars.plugin("search").settings("EXA_API_KEY").source("test.search.Note", """
+                package test.search;
+                @org.pf4j.Extension
+                public class Note implements dev.cortana.api.tools.ToolProvider, dev.cortana.api.StatusNote {
+                    private final String key;
+                    public Note(dev.cortana.api.CortanaContext context) { key = context.settings().get("EXA_API_KEY").orElse(""); }
+                    public java.util.Optional<String> statusNote() { return java.util.Optional.of("searching with " + key); }
+                }
+                """).writeTo(dir);
+        host = new PluginHost(dir, "0.1.0", services.services);
+        host.start();
+
+        assertThat(new PluginsCommand(host, id -> List.of()).render()).contains("  searching with [redacted]")
+                .contains("  settings: EXA_API_KEY").doesNotContain("exa-secret-value-0005");
+        assertThat(PluginsCommand.startupNotes(host)).isEqualTo("; search: searching with [redacted]");
+    }
+
     private void withLines(String pluginId, String settings, String body) {
         String pkg = "test." + pluginId;
         TestPluginJars.plugin(pluginId).settings(settings).source(pkg + ".Status", """
