@@ -33,6 +33,9 @@ import java.util.regex.Pattern;
  */
 public final class ScopedSettings implements PluginSettings {
 
+    /** PluginHost's logger: the log lines keep the name users know and filter on. */
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PluginHost.class);
+
     /** Cortana's own secrets and access rules: no plugin reads them. */
     public static final Set<String> HOST_ONLY = Set.of("DISCORD_TOKEN", "DATABASE_URL", "MASTER_USER_ID");
 
@@ -51,6 +54,7 @@ public final class ScopedSettings implements PluginSettings {
     private final List<String> declared;
     private final Config config;
     private final Predicate<String> llmProvider;
+    private final Set<String> refusedOnce = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
      * @param declared    the manifest's {@code Plugin-Settings} entries, names or {@code *} patterns
@@ -87,7 +91,14 @@ public final class ScopedSettings implements PluginSettings {
         if (own != null && !own.isBlank()) {
             return Optional.of(expand(own)).filter(v -> !v.isBlank());
         }
-        return readable(key) ? config.get(key) : Optional.empty();
+        if (readable(key)) {
+            return config.get(key);
+        }
+        if (config.get(key).isPresent() && refusedOnce.add(key)) { // set but not this plugin's: tell its author once
+            log.info("Plugin {} read {}, which it does not declare (Plugin-Settings) and was not granted: it reads "
+                    + "as unset", pluginId, key);
+        }
+        return Optional.empty();
     }
 
     /** What the manifest declared, as written. */
