@@ -3,10 +3,14 @@ package dev.cortana.host.plugins;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cortana.host.config.Config;
+import dev.cortana.host.config.LayeredConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The rules of what a declaration in {@code Plugin-Settings} reaches (see {@link ScopedSettings}). */
 class ScopedSettingsTest {
@@ -48,6 +52,29 @@ class ScopedSettingsTest {
         assertThat(settings.get("CUSTOM_API_KEY")).isEmpty();
         assertThat(settings.get("DEEPSEEK_API_KEY_2")).isEmpty();
         assertThat(settings.get("ANTHROPIC_MAX_TOKENS")).contains("2048");
+    }
+
+    @Test
+    void aGrantListInCortanaYmlGrantsByNameAndExpandsTheSectionsReferences(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("cortana.yml"), """
+                plugins:
+                  mcp:
+                    grant: [GITHUB_TOKEN, DISCORD_TOKEN]
+                    servers:
+                      github:
+                        token: ${GITHUB_TOKEN}
+                        owner: ${DISCORD_TOKEN}
+                """);
+        Config config = LayeredConfig.load(Map.of("GITHUB_TOKEN", "ghp_secret-1", "DISCORD_TOKEN", "discord-secret-2"),
+                dir);
+
+        ScopedSettings settings = new ScopedSettings("mcp", List.of(), config, name -> false);
+
+        assertThat(settings.get("SERVERS_GITHUB_TOKEN")).contains("ghp_secret-1");
+        assertThat(settings.get("SERVERS_GITHUB_OWNER")).isEmpty();
+        assertThat(settings.granted()).containsExactly("GITHUB_TOKEN");
+        assertThat(settings.refusedGrants()).containsExactly("DISCORD_TOKEN");
+        assertThat(settings.ungrantedReferences()).containsExactly("DISCORD_TOKEN");
     }
 
     @Test
