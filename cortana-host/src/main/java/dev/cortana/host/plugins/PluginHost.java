@@ -1,5 +1,7 @@
 package dev.cortana.host.plugins;
 
+import dev.cortana.api.llm.LlmProvider;
+import dev.cortana.host.config.Config;
 import dev.cortana.host.plugins.PluginFolderScan.FileStamp;
 import dev.cortana.host.plugins.PluginLoader.Running;
 import java.io.IOException;
@@ -10,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -196,7 +199,7 @@ public final class PluginHost implements AutoCloseable {
 
     /** Whether a started LLM provider plugin serves {@code providerName}; its keys then stay the host's. */
     private boolean servedByLlmProvider(String providerName) {
-        for (Contribution<dev.cortana.api.llm.LlmProvider> provider : extensions(dev.cortana.api.llm.LlmProvider.class)) {
+        for (Contribution<LlmProvider> provider : extensions(LlmProvider.class)) {
             if (provider.extension().serves(providerName)) {
                 return true;
             }
@@ -205,13 +208,13 @@ public final class PluginHost implements AutoCloseable {
     }
 
     /** The settings of a started plugin (what it declared and was granted), or empty. */
-    public java.util.Optional<ScopedSettings> settingsOf(String pluginId) {
+    public Optional<ScopedSettings> settingsOf(String pluginId) {
         return snapshot.started().stream().filter(p -> p.id().equals(pluginId)).findFirst()
                 .map(p -> p.context().scopedSettings());
     }
 
     /** Cortana's configuration, for keeping its secrets out of what plugins show. */
-    dev.cortana.host.config.Config config() {
+    Config config() {
         return services.config();
     }
 

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * {@code /plugins}: what is in the plugins folder, whether it runs, and what each plugin adds, so a user can tell why
@@ -121,7 +122,7 @@ public final class PluginsCommand implements Command {
         }
         if (!settings.ungrantedReferences().isEmpty()) {
             parts.add("not granted, left empty: " + settings.ungrantedReferences().stream().map(n -> "${" + n + "}")
-                    .collect(java.util.stream.Collectors.joining(", ")) + " (grant with plugins: <id>: grant: [NAME])");
+                    .collect(Collectors.joining(", ")) + " (grant with plugins: <id>: grant: [NAME])");
         }
         return parts.isEmpty() ? Optional.empty() : Optional.of(String.join(" · ", parts));
     }

@@ -9,9 +9,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The settings one plugin may read, and nothing else of Cortana's configuration:
@@ -34,7 +37,7 @@ import java.util.regex.Pattern;
 public final class ScopedSettings implements PluginSettings {
 
     /** PluginHost's logger: the log lines keep the name users know and filter on. */
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PluginHost.class);
+    private static final Logger log = LoggerFactory.getLogger(PluginHost.class);
 
     /** Cortana's own secrets and access rules: no plugin reads them. */
     public static final Set<String> HOST_ONLY = Set.of("DISCORD_TOKEN", "DATABASE_URL", "MASTER_USER_ID");
@@ -54,7 +57,7 @@ public final class ScopedSettings implements PluginSettings {
     private final List<String> declared;
     private final Config config;
     private final Predicate<String> llmProvider;
-    private final Set<String> refusedOnce = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> refusedOnce = ConcurrentHashMap.newKeySet();
 
     /**
      * @param declared    the manifest's {@code Plugin-Settings} entries, names or {@code *} patterns
