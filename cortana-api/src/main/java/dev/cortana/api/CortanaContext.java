@@ -30,7 +30,10 @@ public interface CortanaContext {
     /** The workspace folder and its rules (which prompt files the agent may not change). */
     Workspace workspace();
 
-    /** Configuration values for this plugin: its own YAML section first, then Cortana's environment. */
+    /**
+     * Configuration values for this plugin: its own YAML section first, then the keys of Cortana's environment its
+     * {@code Plugin-Settings} manifest entry declares or the user granted it (see {@link PluginSettings}).
+     */
     PluginSettings settings();
 
     /** The clock to read "now" from; tests replace it. */

@@ -8,9 +8,21 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * Configuration values for one plugin. A key is looked up in the plugin's section of the YAML settings file
- * ({@code plugins: {<plugin-id>: {...}}}) and then in Cortana's layered configuration (environment,
- * {@code .env}, YAML top level).
+ * Configuration values for one plugin, and no other: a key is looked up in the plugin's section of the YAML settings
+ * file ({@code plugins: {<plugin-id>: {...}}}) and then in Cortana's layered configuration (environment, {@code .env},
+ * YAML top level), but there only if the plugin's manifest declares it or the user granted it:
+ *
+ * <pre>
+ * Plugin-Settings: EXA_API_KEY, EXA_*        (MANIFEST.MF; plugin.settings in plugin.properties)
+ * </pre>
+ *
+ * <p>A declaration lists names, or patterns where {@code *} stands for any run of characters ({@code *_API_BASE}).
+ * Whatever it says, a plugin never reads Cortana's own secrets ({@code DISCORD_TOKEN}, {@code DATABASE_URL},
+ * {@code MASTER_USER_ID}), and reads LLM keys ({@code OPENAI_API_KEY}, ...) only when the user grants one by name
+ * ({@code plugins: <id>: grant: [NAME]} or {@code CORTANA_GRANT_<ID>=NAME}): an LLM provider plugin receives its keys
+ * as {@link dev.cortana.api.llm.LlmCredential}s instead. A {@code ${NAME}} in a value of the plugin's own section is
+ * expanded by the host when {@code NAME} is declared or granted, and to nothing otherwise. {@code /plugins} shows
+ * what each plugin declared and was granted. An undeclared key reads as unset: declare every key you read.
  *
  * <pre>{@code
  * boolean enabled = settings.getBoolean("ENABLE_BASH_TOOL", true);

@@ -52,4 +52,13 @@ public interface Workspace {
      * Some may not exist yet (the ledger before the first model call).
      */
     List<Path> privatePaths();
+
+    /**
+     * The global skills folder, absolute and normalised: {@code SKILLS_DIR} when the user set it (it may lie outside
+     * the workspace), else {@code skills} in the workspace. The agent may read and write skills there; a plugin takes
+     * it from here rather than reading {@code SKILLS_DIR}, which is Cortana's setting, not the plugin's.
+     */
+    default Path skillsDir() {
+        return resolve("skills");
+    }
 }

@@ -103,7 +103,9 @@ public final class Cortana implements AutoCloseable {
         rotation.usageFile().ifPresent(privateElsewhere::add);
         privateElsewhere.add(config.pluginsDir());
         privateElsewhere.addAll(HostWorkspace.programFiles());
-        HostWorkspace workspace = HostWorkspace.open(config.workspaceDir()).withPrivatePaths(privateElsewhere);
+        HostWorkspace opened = HostWorkspace.open(config.workspaceDir()).withPrivatePaths(privateElsewhere);
+        HostWorkspace workspace = raw.get("SKILLS_DIR").filter(v -> !v.isBlank())
+                .map(dir -> opened.withSkillsDir(Path.of(dir))).orElse(opened); // plugins read it from the workspace
         Database database = Database.open(config.databaseUrl(), workspace.root());
         try {
             UserSettingsStore userSettings = new UserSettingsStore(database.dataSource());
@@ -137,7 +139,7 @@ public final class Cortana implements AutoCloseable {
             ConversationCompactor compactor = new ConversationCompactor(conversations, models, tokenCounter, memory,
                     conversationSettings);
             SkillCatalog skills = new SkillCatalog(CortanaConfig.bool(raw, "ENABLE_SKILLS", true),
-                    raw.get("SKILLS_DIR").filter(v -> !v.isBlank()).map(Path::of).orElse(workspace.root().resolve("skills")),
+                    workspace.skillsDir(),
                     workspace.root().resolve("users"), () -> plugins.extensions(SkillSource.class));
             SystemPrompt prompt = new SystemPrompt(workspace, clock,
                     userId -> zoneOf(userSettings, userId, config.timeZone()), 20_000,
@@ -153,7 +155,8 @@ public final class Cortana implements AutoCloseable {
                     new ResetCommand(conversations),
                     new CompactCommand(agent),
                     new SkillsCommand(skills, workspace.root()),
-                    new SettingsCommand(models, userSettings, config.modelName(), config.timeZone()));
+                    new SettingsCommand(models, userSettings, config.modelName(), config.timeZone(),
+                            () -> PluginsCommand.statusLines(plugins)));
             router[0] = new CommandRouter(() -> {
                 List<Command> all = new ArrayList<>(hostCommands);
                 for (Contribution<CommandProvider> provider : plugins.extensions(CommandProvider.class)) {

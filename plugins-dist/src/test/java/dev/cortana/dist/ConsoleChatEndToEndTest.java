@@ -87,6 +87,8 @@ class ConsoleChatEndToEndTest {
         assertThat(result.exitCode()).isZero();
         assertThat(result.stdout()).contains("todos").contains("add_todo").contains("provider-openai")
                 .contains("/reset");
+        assertThat(result.stdout()).as("what each bundled plugin declares it reads, in /plugins")
+                .contains("  settings: TODOS_*").contains("  settings: LLM_REQUEST_TIMEOUT, *_API_BASE");
         assertThat(openAi.chatRequests()).isEmpty();
     }
 }

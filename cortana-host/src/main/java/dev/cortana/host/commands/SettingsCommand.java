@@ -16,11 +16,14 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * {@code /settings}: the user's model and time zone (kept in {@code user_settings}, so they survive a restart), and
- * the state of every provider's key pool. Keys are shown by fingerprint only.
+ * the state of every provider's key pool, then the lines plugins add ({@link dev.cortana.api.StatusLines}). Keys are
+ * shown by fingerprint only.
  */
 public final class SettingsCommand implements Command, Autocompleting {
 
@@ -31,8 +34,19 @@ public final class SettingsCommand implements Command, Autocompleting {
     private final UserSettingsStore settings;
     private final String defaultModel;
     private final ZoneId defaultZone;
+    private final Supplier<Map<String, List<String>>> pluginLines;
 
     public SettingsCommand(ModelRouter models, UserSettingsStore settings, String defaultModel, ZoneId defaultZone) {
+        this(models, settings, defaultModel, defaultZone, Map::of);
+    }
+
+    /**
+     * @param pluginLines the plugins' {@link dev.cortana.api.StatusLines} by plugin id, already capped and with
+     *                    secrets redacted ({@code PluginsCommand.statusLines})
+     */
+    public SettingsCommand(ModelRouter models, UserSettingsStore settings, String defaultModel, ZoneId defaultZone,
+                           Supplier<Map<String, List<String>>> pluginLines) {
+        this.pluginLines = pluginLines;
         this.models = models;
         this.settings = settings;
         this.defaultModel = defaultModel;
@@ -129,6 +143,16 @@ public final class SettingsCommand implements Command, Autocompleting {
                         .append('\n');
             }
         }
+        Map<String, List<String>> lines;
+        try {
+            lines = pluginLines.get();
+        } catch (RuntimeException e) {
+            lines = Map.of();
+        }
+        lines.forEach((pluginId, shown) -> {
+            out.append("\n**").append(pluginId).append("** (plugin)\n");
+            shown.forEach(line -> out.append("- ").append(line).append('\n'));
+        });
         return out.toString().stripTrailing();
     }
 

@@ -59,6 +59,11 @@ final class CortanaPluginManager extends DefaultPluginManager {
         return new ReportingPluginFactory(() -> timeLimit);
     }
 
+    @Override
+    protected org.pf4j.PluginDescriptorFinder createPluginDescriptorFinder() {
+        return SettingsDeclaringDescriptor.finder(); // PF4J's finders, also reading Plugin-Settings
+    }
+
     /** The descriptor PF4J would read from {@code file}, with the same finders. */
     PluginDescriptor findDescriptor(Path file) {
         return getPluginDescriptorFinder().find(file);

@@ -9,21 +9,22 @@ import dev.cortana.api.Workspace;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link CortanaContext} of one plugin: the host's services, with settings looked up in the plugin's own section
- * first and a scheduler whose tasks die with the plugin. {@link PluginHost} creates one per loaded plugin and
+ * The {@link CortanaContext} of one plugin: the host's services, with settings scoped to the plugin (its own section,
+ * the keys it declares and the user grants it: {@link ScopedSettings}) and a scheduler whose tasks die with the plugin. {@link PluginHost} creates one per loaded plugin and
  * {@link #close() closes} it when the plugin stops; plugin tests may build one directly from {@link HostServices}.
  */
 public final class HostPluginContext implements CortanaContext, AutoCloseable {
@@ -32,17 +33,23 @@ public final class HostPluginContext implements CortanaContext, AutoCloseable {
 
     private final String pluginId;
     private final HostServices services;
-    private final PluginSettings settings;
+    private final ScopedSettings settings;
     private final TrackingScheduler scheduler;
 
+    /** A context for a plugin that declares no settings: it reads its own YAML section only. */
     public HostPluginContext(String pluginId, HostServices services) {
+        this(pluginId, List.of(), name -> false, services);
+    }
+
+    /**
+     * @param declaredSettings the plugin's {@code Plugin-Settings} (names or {@code *} patterns)
+     * @param llmProvider      whether a started LLM provider plugin serves a provider name: its keys stay the host's
+     */
+    public HostPluginContext(String pluginId, List<String> declaredSettings, Predicate<String> llmProvider,
+                             HostServices services) {
         this.pluginId = Objects.requireNonNull(pluginId, "pluginId");
         this.services = Objects.requireNonNull(services, "services");
-        this.settings = key -> {
-            java.util.Map<String, String> section = services.config().pluginSection(pluginId);
-            String own = section == null ? null : section.get(key);
-            return own != null && !own.isBlank() ? Optional.of(own) : services.config().get(key);
-        };
+        this.settings = new ScopedSettings(pluginId, declaredSettings, services.config(), llmProvider);
         this.scheduler = new TrackingScheduler(pluginId, services.scheduler());
     }
 
@@ -50,6 +57,9 @@ public final class HostPluginContext implements CortanaContext, AutoCloseable {
     @Override public DataSource dataSource() { return services.dataSource(); }
     @Override public Workspace workspace() { return services.workspace(); }
     @Override public PluginSettings settings() { return settings; }
+
+    /** The same settings, with what the plugin declared and was granted, for {@code /plugins}. */
+    public ScopedSettings scopedSettings() { return settings; }
     @Override public Clock clock() { return services.clock(); }
     @Override public ZoneId userZone() { return services.userZone().get(); }
     @Override public Notifier notifier() { return services.notifier(); }

@@ -1,5 +1,7 @@
 package dev.cortana.host.plugins;
 
+import dev.cortana.api.llm.LlmProvider;
+import dev.cortana.host.config.Config;
 import dev.cortana.host.plugins.PluginFolderScan.FileStamp;
 import dev.cortana.host.plugins.PluginLoader.Running;
 import java.io.IOException;
@@ -10,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -127,7 +130,7 @@ public final class PluginHost implements AutoCloseable {
             CortanaPluginManager manager = new CortanaPluginManager(pluginsDir, checkedHostVersion(), extensionFactory,
                     timeLimit);
             plugins.open(new PluginLoader(manager, pluginsDir, hostVersion, services, extensionFactory, timeLimit,
-                    plugins::runningPlugin));
+                    plugins::runningPlugin, this::servedByLlmProvider));
             started = true;
             for (Map.Entry<Path, FileStamp> file : found.entrySet()) {
                 plugins.applyFile(file.getKey(), file.getValue());
@@ -196,6 +199,27 @@ public final class PluginHost implements AutoCloseable {
             }
         }
         return List.copyOf(found);
+    }
+
+    /** Whether a started LLM provider plugin serves {@code providerName}; its keys then stay the host's. */
+    private boolean servedByLlmProvider(String providerName) {
+        for (Contribution<LlmProvider> provider : extensions(LlmProvider.class)) {
+            if (provider.extension().serves(providerName)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The settings of a started plugin (what it declared and was granted), or empty. */
+    public Optional<ScopedSettings> settingsOf(String pluginId) {
+        return snapshot.started().stream().filter(p -> p.id().equals(pluginId)).findFirst()
+                .map(p -> p.context().scopedSettings());
+    }
+
+    /** Cortana's configuration, for keeping its secrets out of what plugins show. */
+    Config config() {
+        return services.config();
     }
 
     /** Increases whenever the set of started plugins changes: callers cache what they derive from the extensions. */

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.jar.Manifest;
 import java.util.stream.Collectors;
 import java.util.zip.ZipEntry;
@@ -58,10 +59,13 @@ final class PluginLoader {
     private final PluginTimeLimit timeLimit;
     /** The started plugins by id, as {@link PluginHost} keeps them; only read here. */
     private final Function<String, Running> runningById;
+    /** Whether a started LLM provider plugin serves a provider name: its keys are never a plugin setting. */
+    private final Predicate<String> llmProvider;
 
     PluginLoader(CortanaPluginManager manager, Path pluginsDir, String hostVersion, HostServices services,
                  ContextExtensionFactory extensionFactory, PluginTimeLimit timeLimit,
-                 Function<String, Running> runningById) {
+                 Function<String, Running> runningById, Predicate<String> llmProvider) {
+        this.llmProvider = llmProvider;
         this.manager = manager;
         this.timeLimit = timeLimit;
         this.pluginsDir = pluginsDir;
@@ -144,7 +148,8 @@ final class PluginLoader {
 
         ClassLoader loader = wrapper.getPluginClassLoader();
         migrate(id, version, loader);
-        HostPluginContext context = new HostPluginContext(id, services);
+        HostPluginContext context = new HostPluginContext(id, SettingsDeclaringDescriptor.declaredSettings(descriptor),
+                llmProvider, services);
         extensionFactory.register(loader, context);
         try {
             PluginState state = manager.startQuietly(wrapper);

@@ -1,5 +1,6 @@
 package dev.cortana.host.plugins;
 
+import dev.cortana.api.StatusLines;
 import dev.cortana.api.StatusNote;
 import dev.cortana.api.commands.Command;
 import dev.cortana.api.commands.CommandInvocation;
@@ -7,17 +8,23 @@ import dev.cortana.api.commands.CommandProvider;
 import dev.cortana.api.llm.LlmProvider;
 import dev.cortana.api.memory.MemoryProvider;
 import dev.cortana.api.skills.SkillSource;
+import dev.cortana.host.config.Secrets;
+import dev.cortana.host.llm.SecretRedactor;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * {@code /plugins}: what is in the plugins folder, whether it runs, and what each plugin adds, so a user can tell why
- * a tool is missing without reading logs. A started plugin's {@link StatusNote}s follow on their own lines.
+ * a tool is missing without reading logs. Under a started plugin, each on its own line: its {@link StatusNote}s, then
+ * the settings it declared and was granted beyond its own section (names only, never values).
  */
 public final class PluginsCommand implements Command {
 
@@ -63,6 +70,8 @@ public final class PluginsCommand implements Command {
                 for (String note : notesOf(host, status.id())) {
                     out.append("\n  ").append(note);
                 }
+                host.settingsOf(status.id()).flatMap(PluginsCommand::settingsLine)
+                        .ifPresent(line -> out.append("\n  ").append(line));
             } else {
                 out.append(status.state().toString().toLowerCase(Locale.ROOT));
                 status.reason().ifPresent(reason -> out.append(": ").append(reason));
@@ -96,9 +105,69 @@ public final class PluginsCommand implements Command {
         return out.toString();
     }
 
-    /** The plugin's notes, one line each and capped; a blank or failing note shows nothing. */
+    /**
+     * What a plugin may read beyond its own section: {@code settings: BASH_*, FILE_* · granted: GITHUB_TOKEN}, plus
+     * the grants refused and the {@code ${NAME}} references left empty; empty when it declared and was granted nothing.
+     */
+    static Optional<String> settingsLine(ScopedSettings settings) {
+        List<String> parts = new ArrayList<>();
+        if (!settings.declared().isEmpty()) {
+            parts.add("settings: " + String.join(", ", settings.declared()));
+        }
+        if (!settings.granted().isEmpty()) {
+            parts.add("granted: " + String.join(", ", settings.granted()));
+        }
+        if (!settings.refusedGrants().isEmpty()) {
+            parts.add("grant refused (Cortana's own): " + String.join(", ", settings.refusedGrants()));
+        }
+        if (!settings.ungrantedReferences().isEmpty()) {
+            parts.add("not granted, left empty: " + settings.ungrantedReferences().stream().map(n -> "${" + n + "}")
+                    .collect(Collectors.joining(", ")) + " (grant with plugins: <id>: grant: [NAME])");
+        }
+        return parts.isEmpty() ? Optional.empty() : Optional.of(String.join(" · ", parts));
+    }
+
+    /**
+     * The {@link StatusLines} of every started plugin, by plugin id in the plugins' order: blank lines dropped, at most
+     * {@value StatusLines#MAX_LINES} lines of {@value StatusLines#MAX_LENGTH} characters each, any value of a secret
+     * setting replaced; a plugin with nothing to say, or whose extension throws, is left out.
+     */
+    public static Map<String, List<String>> statusLines(PluginHost host) {
+        SecretRedactor redactor = redactor(host);
+        Map<String, List<String>> byPlugin = new LinkedHashMap<>();
+        for (Contribution<StatusLines> contribution : host.extensions(StatusLines.class)) {
+            List<String> lines;
+            try {
+                lines = contribution.extension().statusLines();
+            } catch (RuntimeException | LinkageError e) {
+                continue;
+            }
+            if (lines == null) {
+                continue;
+            }
+            List<String> shown = byPlugin.computeIfAbsent(contribution.pluginId(), id -> new ArrayList<>());
+            for (String line : lines) {
+                if (line == null || line.isBlank() || shown.size() >= StatusLines.MAX_LINES) {
+                    continue;
+                }
+                String one = redactor.redact(line.strip().replaceAll("\\s*\\R\\s*", " "));
+                shown.add(one.length() > StatusLines.MAX_LENGTH ? one.substring(0, StatusLines.MAX_LENGTH - 3) + "..." : one);
+            }
+        }
+        byPlugin.values().removeIf(List::isEmpty);
+        return byPlugin;
+    }
+
+    /** Replaces the value of every secret-looking setting ({@code *_API_KEY}, {@code DISCORD_TOKEN}, ...). */
+    private static SecretRedactor redactor(PluginHost host) {
+        return SecretRedactor.of(host.config().all().entrySet().stream()
+                .filter(e -> Secrets.looksSecret(e.getKey())).map(Map.Entry::getValue).map(String::trim).toList());
+    }
+
+    /** The plugin's notes, one line each, capped and with secret values redacted; a blank or failing note shows nothing. */
     private static List<String> notesOf(PluginHost host, String pluginId) {
         List<String> notes = new ArrayList<>();
+        SecretRedactor redactor = null;
         for (Contribution<StatusNote> contribution : host.extensions(StatusNote.class)) {
             if (!contribution.pluginId().equals(pluginId)) {
                 continue;
@@ -110,7 +179,8 @@ public final class PluginsCommand implements Command {
                 continue;
             }
             if (note != null && note.isPresent() && !note.get().isBlank()) {
-                String line = note.get().strip().lines().findFirst().orElse("");
+                redactor = redactor == null ? redactor(host) : redactor;
+                String line = redactor.redact(note.get().strip().lines().findFirst().orElse(""));
                 notes.add(line.length() > StatusNote.MAX_LENGTH
                         ? line.substring(0, StatusNote.MAX_LENGTH - 3) + "..." : line);
             }

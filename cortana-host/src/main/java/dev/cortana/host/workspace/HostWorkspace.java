@@ -38,10 +38,12 @@ public final class HostWorkspace implements Workspace {
 
     private final Path root;
     private final List<Path> privatePaths;
+    private final Path skillsDir;
 
-    private HostWorkspace(Path root, List<Path> privatePaths) {
+    private HostWorkspace(Path root, List<Path> privatePaths, Path skillsDir) {
         this.root = root;
         this.privatePaths = List.copyOf(privatePaths);
+        this.skillsDir = skillsDir;
     }
 
     /** Opens (and on first start creates and seeds) the workspace at {@code root}. */
@@ -65,7 +67,8 @@ public final class HostWorkspace implements Workspace {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot prepare the workspace " + absolute + " (WORKSPACE_DIR): " + e.getMessage(), e);
         }
-        return new HostWorkspace(absolute, PRIVATE_IN_WORKSPACE.stream().map(absolute::resolve).toList());
+        return new HostWorkspace(absolute, PRIVATE_IN_WORKSPACE.stream().map(absolute::resolve).toList(),
+                absolute.resolve("skills"));
     }
 
     /**
@@ -77,7 +80,17 @@ public final class HostWorkspace implements Workspace {
         for (Path path : more) {
             all.add(root.resolve(path).toAbsolutePath().normalize());
         }
-        return new HostWorkspace(root, new ArrayList<>(all));
+        return new HostWorkspace(root, new ArrayList<>(all), skillsDir);
+    }
+
+    /** This workspace with the global skills folder {@code SKILLS_DIR} elsewhere; relative to the working directory. */
+    public HostWorkspace withSkillsDir(Path dir) {
+        return new HostWorkspace(root, privatePaths, dir.toAbsolutePath().normalize());
+    }
+
+    @Override
+    public Path skillsDir() {
+        return skillsDir;
     }
 
     /**

@@ -87,6 +87,24 @@ class SettingsCommandTest {
     }
 
     @Test
+    void statusEndsWithTheLinesPluginsAddUnderAHeadingPerPlugin() throws Exception {
+        Map<String, List<String>> lines = new java.util.LinkedHashMap<>();
+        lines.put("web-search", List.of("searches today: 12", "spend this month: $0.40"));
+        lines.put("calendar", List.of("no key: set CALDAV_PASSWORD to sync"));
+        SettingsCommand withPlugins = new SettingsCommand(router, store, "openai/gpt-4o", ZoneId.of("UTC"), () -> lines);
+
+        String status = withPlugins.run(new CommandInvocation(user, "status", Map.of()));
+
+        assertThat(status).contains("**Model:** openai/gpt-4o").endsWith("""
+                **web-search** (plugin)
+                - searches today: 12
+                - spend this month: $0.40
+
+                **calendar** (plugin)
+                - no key: set CALDAV_PASSWORD to sync""");
+    }
+
+    @Test
     void statusShowsEachKeyByFingerprintWithItsCooldownAndUsage() throws Exception {
         openAi.forKey(KEY_A).enqueue(Reply.rateLimited(Duration.ofSeconds(60)));
         openAi.forKey(KEY_B).enqueue(Reply.text("hi"));

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,11 +28,21 @@ class PluginContextTest {
     }
 
     @Test
-    void settingsReadThePluginsOwnSectionFirstThenCortanasConfiguration() {
+    void settingsReadThePluginsOwnSectionFirstThenTheKeysItDeclares() {
+        HostPluginContext declaring = new HostPluginContext("todos", List.of("TODOS_*", "TIMEOUT"), name -> false,
+                services.services);
+
+        assertThat(declaring.settings().getInt("TODOS_MAX_LIST", 0)).isEqualTo(10);
+        assertThat(declaring.settings().getInt("TIMEOUT", 0)).isEqualTo(30);
+        assertThat(declaring.settings().get("MISSING")).isEmpty();
+        assertThat(new HostPluginContext("other", List.of("TODOS_MAX_LIST"), name -> false, services.services)
+                .settings().getInt("TODOS_MAX_LIST", 0)).isEqualTo(50);
+    }
+
+    @Test
+    void aPluginThatDeclaresNothingReadsOnlyItsOwnSection() {
         assertThat(context.settings().getInt("TODOS_MAX_LIST", 0)).isEqualTo(10);
-        assertThat(context.settings().getInt("TIMEOUT", 0)).isEqualTo(30);
-        assertThat(context.settings().get("MISSING")).isEmpty();
-        assertThat(new HostPluginContext("other", services.services).settings().getInt("TODOS_MAX_LIST", 0)).isEqualTo(50);
+        assertThat(context.settings().get("TIMEOUT")).isEmpty();
     }
 
     @Test

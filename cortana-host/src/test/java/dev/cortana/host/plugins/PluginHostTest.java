@@ -59,7 +59,8 @@ class PluginHostTest {
 
     @Test
     void aPluginInTheFolderAtStartIsStartedAndItsExtensionGetsItsPluginsContext() throws Exception {
-        Path jar = TestPluginJars.plugin("greeter").source("test.greeter.GreeterTools", GREETER_TOOLS).writeTo(dir);
+        Path jar = TestPluginJars.plugin("greeter").settings("GREETING_*").source("test.greeter.GreeterTools", GREETER_TOOLS)
+                .writeTo(dir);
 
         host = new PluginHost(dir, "0.1.0", services.services);
         host.start();
@@ -68,7 +69,7 @@ class PluginHostTest {
         assertThat(tools).extracting(Contribution::pluginId).containsExactly("greeter");
         AgentTool greet = tools.get(0).extension().dynamicTools().get(0);
         assertThat(greet.specification().description())
-                .as("its own settings section first, then Cortana's configuration")
+                .as("its own settings section first, then the keys it declares from Cortana's configuration")
                 .isEqualTo("greeter greets in Pirate, formally, at 2025-01-01T10:00:00Z");
         assertThat(greet.handler().handle(null)).isEqualTo("Ahoy");
         assertThat(host.statuses()).containsExactly(

@@ -148,6 +148,7 @@ public final class TestPluginJars {
         private String requires;
         private String pluginClass;
         private String fileName;
+        private String settings;
         private boolean descriptor;
         private final Map<String, String> sources = new LinkedHashMap<>();
         private final Map<String, String> manifest = new LinkedHashMap<>();
@@ -184,6 +185,15 @@ public final class TestPluginJars {
         /** A {@code ToolProvider} extension offering tools with these names (see {@link #toolProviderSource}). */
         public Builder toolProvider(String className, String... toolNames) {
             return source(className, toolProviderSource(className, toolNames));
+        }
+
+        /**
+         * The settings the plugin declares ({@code EXA_API_KEY, EXA_*}): {@code Plugin-Settings} in the JAR's manifest,
+         * {@code plugin.settings} in a ZIP's {@code plugin.properties}.
+         */
+        public Builder settings(String declaration) {
+            this.settings = declaration;
+            return manifest("Plugin-Settings", declaration);
         }
 
         /** Any other manifest entry ({@code Plugin-Dependencies}, ...). */
@@ -237,6 +247,9 @@ public final class TestPluginJars {
                 }
                 if (pluginClass != null) {
                     properties.append("plugin.class=").append(pluginClass).append('\n');
+                }
+                if (settings != null) {
+                    properties.append("plugin.settings=").append(settings).append('\n');
                 }
                 entries.put("plugin.properties", properties.toString().getBytes(StandardCharsets.UTF_8));
             }

@@ -2,6 +2,7 @@ package dev.cortana.plugins.coding;
 
 import dev.cortana.api.PluginSettings;
 import dev.cortana.api.SettingException;
+import dev.cortana.api.Workspace;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -21,14 +22,14 @@ import java.util.Optional;
  * @param readMaxLines       {@code FILE_READ_MAX_LINES} (default 1000)
  * @param askApproval        {@code BASH_APPROVAL=ask} (default {@code never})
  * @param approvalTimeout    {@code BASH_APPROVAL_TIMEOUT_SECONDS} (default 60)
- * @param fileRoots          folders besides the workspace the file tools may use: {@code FILE_TOOLS_ROOT} and
- *                           {@code SKILLS_DIR} when set
+ * @param fileRoots          folders besides the workspace the file tools may use: {@code FILE_TOOLS_ROOT} when set,
+ *                           and the global skills folder ({@link Workspace#skillsDir()}) when it lies outside
  */
 record CodingSettings(boolean bashEnabled, boolean fileToolsEnabled, int bashTimeoutSeconds, int bashMaxLines,
                       int bashMaxBytes, int readMaxLines, boolean askApproval, Duration approvalTimeout,
                       List<Path> fileRoots) {
 
-    static CodingSettings from(PluginSettings settings) {
+    static CodingSettings from(PluginSettings settings, Workspace workspace) {
         String approval = settings.oneOf("BASH_APPROVAL", "never", "never", "ask");
         return new CodingSettings(
                 settings.getBoolean("ENABLE_BASH_TOOL", true),
@@ -39,10 +40,10 @@ record CodingSettings(boolean bashEnabled, boolean fileToolsEnabled, int bashTim
                 positive(settings, "FILE_READ_MAX_LINES", 1000, 100_000),
                 approval.equals("ask"),
                 Duration.ofSeconds(positive(settings, "BASH_APPROVAL_TIMEOUT_SECONDS", 60, 3600)),
-                fileRoots(settings));
+                fileRoots(settings, workspace));
     }
 
-    private static List<Path> fileRoots(PluginSettings settings) {
+    private static List<Path> fileRoots(PluginSettings settings, Workspace workspace) {
         List<Path> roots = new ArrayList<>();
         Optional<String> widened = settings.get("FILE_TOOLS_ROOT").map(String::trim).filter(v -> !v.isEmpty());
         if (widened.isPresent()) {
@@ -67,14 +68,10 @@ record CodingSettings(boolean bashEnabled, boolean fileToolsEnabled, int bashTim
             }
             roots.add(root);
         }
-        // The skills folder is the agent's to read and write, wherever it is (the host resolves it the same way).
-        settings.get("SKILLS_DIR").map(String::trim).filter(v -> !v.isEmpty()).ifPresent(dir -> {
-            try {
-                roots.add(Path.of(dir).toAbsolutePath().normalize());
-            } catch (InvalidPathException e) {
-                // the host reports a bad SKILLS_DIR
-            }
-        });
+        // The skills folder is the agent's to read and write, wherever it is (SKILLS_DIR is the host's: it says where).
+        if (!workspace.skillsDir().startsWith(workspace.root())) {
+            roots.add(workspace.skillsDir());
+        }
         return List.copyOf(roots);
     }
 

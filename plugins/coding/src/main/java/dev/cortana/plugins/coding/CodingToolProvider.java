@@ -32,7 +32,7 @@ public final class CodingToolProvider implements ToolProvider, StatusNote {
 
     /** @param environment Cortana's environment, which commands start from (filtered) */
     CodingToolProvider(CortanaContext context, Map<String, String> environment) {
-        CodingSettings settings = CodingSettings.from(context.settings());
+        CodingSettings settings = CodingSettings.from(context.settings(), context.workspace());
         List<AgentTool> enabled = new ArrayList<>();
         Optional<String> bashNote = Optional.empty();
         if (settings.bashEnabled()) {

@@ -57,8 +57,12 @@ class WhatTheAgentMayTouchTest {
         List<Path> elsewhere = new ArrayList<>(List.of(workingDir.resolve(".env"), workingDir.resolve("cortana.yml"),
                 workingDir.resolve("cortana.yaml"), plugins));
         elsewhere.addAll(HostWorkspace.programFiles());
-        return HostWorkspace.open(workspace).withPrivatePaths(elsewhere);
+        HostWorkspace opened = HostWorkspace.open(workspace).withPrivatePaths(elsewhere);
+        return skillsDir == null ? opened : opened.withSkillsDir(skillsDir); // SKILLS_DIR, as the host resolves it
     }
+
+    /** The host's {@code SKILLS_DIR}, when a test sets one. */
+    private Path skillsDir;
 
     private String run(String toolName, Object... arguments) throws Exception {
         CodingTestContext context = new CodingTestContext(hostWorkspace(), settings, Approvals.Decision.APPROVED);
@@ -252,7 +256,7 @@ class WhatTheAgentMayTouchTest {
     @Test
     void skillsAreReadAndWrittenEvenInASkillsFolderOutsideTheWorkspace() throws Exception {
         Path global = workingDir.resolve("global-skills"); // made by the first skill written
-        settings.put("SKILLS_DIR", global.toString());
+        skillsDir = global;
         String skill = global.resolve("weather/SKILL.md").toString();
 
         assertThat(run("write_file", "path", skill, "content", "---\nname: weather\ndescription: d\n---\n"))
