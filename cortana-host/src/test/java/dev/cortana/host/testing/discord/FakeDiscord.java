@@ -256,7 +256,7 @@ public final class FakeDiscord implements AutoCloseable {
         for (Attachment attachment : attachments) {
             String fileId = nextId();
             String url = "http://127.0.0.1:" + rest.getAddress().getPort() + "/attachments/" + fileId + "/"
-                    + attachment.filename();
+                    + java.net.URLEncoder.encode(attachment.filename(), StandardCharsets.UTF_8).replace("+", "%20");
             files.put("/attachments/" + fileId + "/" + attachment.filename(), attachment.bytes());
             ObjectNode node = array.addObject();
             node.put("id", fileId).put("filename", attachment.filename()).put("size", attachment.bytes().length)
