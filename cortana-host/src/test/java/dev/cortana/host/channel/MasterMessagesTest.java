@@ -131,6 +131,20 @@ class MasterMessagesTest {
     }
 
     @Test
+    void aDmDiscordCannotOpenAtFirstIsOpenedAgainAndTheMessageDelivered() throws Exception {
+        try (FakeDiscord discord = FakeDiscord.start();
+             DiscordTestBot bot = new DiscordTestBot(discord, workspace, List.of())) {
+            MasterConnection master = journalled(bot);
+            discord.failDmOpens(2);
+
+            Delivery delivery = master.send("⏰ Reminder: lunch").get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+            assertThat(delivery).isEqualTo(Delivery.delivered());
+            assertThat(discord.createdMessages()).containsExactly("⏰ Reminder: lunch");
+        }
+    }
+
+    @Test
     void aMessageDiscordKeepsRefusingIsReportedFailedWithTheReasonAndNotRecorded() throws Exception {
         try (FakeDiscord discord = FakeDiscord.start();
              DiscordTestBot bot = new DiscordTestBot(discord, workspace, List.of())) {

@@ -275,9 +275,21 @@ public final class DiscordChannel extends ListenerAdapter implements MasterChann
     /** A message that belongs to the conversation: posted with its nonce, retried, and reported to {@code done}. */
     @Override
     public void deliver(String text, String nonce, java.util.function.Consumer<java.util.Optional<String>> done) {
+        deliver(text, nonce, done, 1);
+    }
+
+    private void deliver(String text, String nonce, java.util.function.Consumer<java.util.Optional<String>> done,
+                         int attempt) {
         jda.openPrivateChannelById(masterUserId).queue(
                 dm -> sender.send(dm, text, List.of(), nonce, done),
-                failure -> done.accept(java.util.Optional.of("could not open the DM: " + failure.getMessage())));
+                failure -> {
+                    if (attempt >= 4) {
+                        done.accept(java.util.Optional.of("could not open the DM: " + failure.getMessage()));
+                    } else {
+                        timers.schedule(() -> deliver(text, nonce, done, attempt + 1), 1_000L << (attempt - 1),
+                                TimeUnit.MILLISECONDS);
+                    }
+                });
     }
 
     /** Posts the question with Approve / Deny buttons and waits for the master to press one. */

@@ -203,6 +203,13 @@ public final class FakeDiscord implements AutoCloseable {
     private final List<ObjectNode> created = new CopyOnWriteArrayList<>();
     private final Map<String, ObjectNode> byNonce = new java.util.concurrent.ConcurrentHashMap<>();
 
+    private final java.util.concurrent.atomic.AtomicInteger failingDmOpens = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** The next {@code count} requests to open a DM channel answer 500. */
+    public void failDmOpens(int count) {
+        failingDmOpens.set(count);
+    }
+
     /** The next {@code count} message posts answer 500. */
     public void failMessagePosts(int count) {
         failingPosts.set(count);
@@ -410,6 +417,9 @@ public final class FakeDiscord implements AutoCloseable {
                     ((ObjectNode) command).put("id", nextId()).put("application_id", BOT_ID).put("version", nextId());
                 }
                 respond(exchange, 200, registered.toString());
+            } else if (method.equals("POST") && route.equals("/users/@me/channels")
+                    && failingDmOpens.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                respond(exchange, 500, "{\"message\":\"Internal Server Error\",\"code\":0}");
             } else if (method.equals("POST") && route.equals("/users/@me/channels")) {
                 String recipient = JSON.readTree(body).path("recipient_id").asText();
                 ObjectNode channel = JSON.createObjectNode().put("id", dmChannelOf(recipient)).put("type", 1);
