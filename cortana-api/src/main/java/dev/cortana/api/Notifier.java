@@ -41,7 +41,8 @@ public interface Notifier {
     /**
      * Delivers {@code text} to the master user and records it in their conversation as Cortana's own message. The
      * future completes with DELIVERED or FAILED (with the reason) once that is known, and never exceptionally; sent
-     * before a channel is connected, it completes after the channel connects. If the host stops first, the future
+     * before a channel is connected (during plugin start-up), it is kept in memory, journalled and posted when the
+     * channel connects, and completes then. If the host stops first, the future
      * stays open and the journalled message is settled at the next start. A host without this support notifies and
      * answers PENDING at once.
      */
