@@ -5,6 +5,8 @@ import dev.cortana.api.commands.CommandProvider;
 import dev.cortana.api.llm.LlmProvider;
 import dev.cortana.host.agent.Agent;
 import dev.cortana.host.channel.MasterConnection;
+import dev.cortana.host.channel.MasterDeliveries;
+import dev.cortana.host.channel.discord.AttachmentInbox;
 import dev.cortana.host.commands.CommandRouter;
 import dev.cortana.host.commands.CompactCommand;
 import dev.cortana.host.commands.HelpCommand;
@@ -126,6 +128,7 @@ public final class Cortana implements AutoCloseable {
             TokenCounter tokenCounter = new TokenCounter();
             ConversationCache conversations = ConversationCache.open(new ConversationFiles(
                     workspace.root().resolve(".conversation_cache"), tokenCounter), clock, conversationSettings.ttl());
+            notifier.recordIn(conversations, new MasterDeliveries(database.dataSource())); // Notifier.send joins it
             // The console's data (todos, settings, conversation, skills) is the master's once MASTER_USER_ID is set.
             config.masterUserId().ifPresent(master -> new LocalUserMigration(database.dataSource(),
                     () -> plugins.extensions(UserDataMigration.class), conversations, workspace.root().resolve("users"))
@@ -224,6 +227,12 @@ public final class Cortana implements AutoCloseable {
 
     public MasterConnection master() {
         return notifier;
+    }
+
+    /** Where Discord saves the files the master attaches, and which types tools take as files. */
+    public AttachmentInbox attachmentInbox() {
+        return new AttachmentInbox(config.workspaceDir().toAbsolutePath().resolve("users"),
+                new ToolRegistry(plugins)::acceptedFileTypes);
     }
 
     public Database database() {

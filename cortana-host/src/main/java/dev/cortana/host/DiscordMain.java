@@ -24,7 +24,7 @@ final class DiscordMain {
                 raw.get("DISCORD_GATEWAY_URL"));
         DiscordChannel channel;
         try {
-            channel = DiscordChannel.connect(settings, cortana.agent(), cortana.commands());
+            channel = DiscordChannel.connect(settings, cortana.agent(), cortana.commands(), cortana.attachmentInbox());
         } catch (ConfigException e) {
             stderr.println("Configuration error: " + e.getMessage());
             return 2;

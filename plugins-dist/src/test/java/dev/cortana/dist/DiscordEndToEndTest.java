@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -57,7 +58,8 @@ class DiscordEndToEndTest {
         CortanaConfig cortanaConfig = CortanaConfig.from(config, workspace);
         cortana = Cortana.start(config, cortanaConfig, Clock.systemDefaultZone());
         channel = DiscordChannel.connect(new DiscordSettings(FakeDiscord.TOKEN, FakeDiscord.MASTER,
-                Optional.of(discord.apiBaseUrl()), Optional.of(discord.gatewayUrl())), cortana.agent(), cortana.commands());
+                Optional.of(discord.apiBaseUrl()), Optional.of(discord.gatewayUrl())), cortana.agent(), cortana.commands(),
+                cortana.attachmentInbox()); // as DiscordMain does
         cortana.master().attach(channel);
     }
 
@@ -81,6 +83,18 @@ class DiscordEndToEndTest {
         await().atMost(WAIT).until(() -> posted("Added \"buy milk\""));
         discord.directMessage(FakeDiscord.MASTER, "what's on my list?");
         await().atMost(WAIT).until(() -> posted("1. buy milk"));
+    }
+
+    @Test
+    void anAttachedFileIsSavedInTheMastersFolderOfTheWorkspaceAndTheModelIsToldWhere() {
+        discord.directMessage(FakeDiscord.MASTER, "keep this", List.of(new FakeDiscord.Attachment("plan.pdf",
+                "application/pdf", "%PDF-1.4 plan".getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+
+        java.nio.file.Path saved = workspace.resolve("users").resolve(FakeDiscord.MASTER).resolve("attachments")
+                .resolve("plan.pdf");
+        await().atMost(WAIT).until(() -> openAi.chatRequests().stream()
+                .anyMatch(r -> r.lastUserMessage().contains("saved at " + saved.toAbsolutePath())));
+        assertThat(saved).hasContent("%PDF-1.4 plan");
     }
 
     @Test

@@ -22,6 +22,28 @@ public record AgentTool(ToolSpecification specification, ToolHandler handler) {
         Objects.requireNonNull(handler, "handler");
     }
 
+    /** A dynamic tool whose result may carry files for the user ({@link ToolResult}). */
+    public static AgentTool withFiles(ToolSpecification specification, FileToolHandler handler) {
+        Objects.requireNonNull(handler, "handler");
+        return new AgentTool(specification, new ToolHandler() {
+            @Override
+            public String handle(ToolCall call) throws Exception {
+                return handler.handle(call).text();
+            }
+
+            @Override
+            public ToolResult result(ToolCall call) throws Exception {
+                return handler.handle(call);
+            }
+        });
+    }
+
+    /** Runs one call of a dynamic tool made with {@link #withFiles}. */
+    @FunctionalInterface
+    public interface FileToolHandler {
+        ToolResult handle(ToolCall call) throws Exception;
+    }
+
     public String name() {
         return specification.name();
     }

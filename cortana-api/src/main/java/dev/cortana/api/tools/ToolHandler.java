@@ -8,4 +8,9 @@ package dev.cortana.api.tools;
 public interface ToolHandler {
 
     String handle(ToolCall call) throws Exception;
+
+    /** The full result; the host calls this. Text-only by default; {@link AgentTool#withFiles} attaches files. */
+    default ToolResult result(ToolCall call) throws Exception {
+        return ToolResult.text(handle(call));
+    }
 }

@@ -29,7 +29,7 @@ import org.pf4j.ExtensionPoint;
  *
  * <p>The host runs every call with a time limit ({@code TOOL_TIMEOUT_SECONDS}); an exception or a timeout becomes
  * a tool result the model reads ("Error: ..."), never a crash. Return short, user-presentable text: the model often
- * repeats it verbatim. Tool names must be unique across plugins; a duplicate is skipped with a warning.
+ * repeats it verbatim; return a {@link ToolResult} to attach files to the reply. Tool names must be unique across plugins; a duplicate is skipped with a warning.
  */
 public interface ToolProvider extends ExtensionPoint {
 
@@ -41,5 +41,15 @@ public interface ToolProvider extends ExtensionPoint {
     /** Tools described at run time. */
     default List<AgentTool> dynamicTools() {
         return List.of();
+    }
+
+    /**
+     * File types (extensions, lower case, without the dot: {@code "ics"}) this provider's tools take as files. Every
+     * file the user attaches is saved under {@code users/<id>/attachments/} in the workspace and the model is told its
+     * path; a text file whose type a started provider names here is not also pasted into the message, so the tool
+     * reads the file itself (a calendar plugin returns {@code Set.of("ics")} and its import tool takes a path).
+     */
+    default java.util.Set<String> acceptedFileTypes() {
+        return java.util.Set.of();
     }
 }

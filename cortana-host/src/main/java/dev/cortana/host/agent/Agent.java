@@ -95,10 +95,16 @@ public final class Agent {
 
     /** Like {@link #reply(String, String, BooleanSupplier)} for a message with more than text (images from Discord). */
     public String reply(String userId, UserMessage message, BooleanSupplier cancelled) {
+        return reply(userId, message, cancelled, file -> { });
+    }
+
+    /** Like {@link #reply(String, UserMessage, BooleanSupplier)}; files tools attach to the reply go to {@code filesOut}. */
+    public String reply(String userId, UserMessage message, BooleanSupplier cancelled,
+                        java.util.function.Consumer<java.nio.file.Path> filesOut) {
         ReentrantLock lock = turnLocks.computeIfAbsent(userId, k -> new ReentrantLock(true));
         lock.lock();
         try {
-            String reply = runTurn(userId, message, cancelled);
+            String reply = runTurn(userId, message, cancelled, filesOut);
             return reply == null ? null : notice.current().map(sentence -> reply + "\n\n" + sentence).orElse(reply);
         } finally {
             lock.unlock();
@@ -122,7 +128,8 @@ public final class Agent {
         }
     }
 
-    private String runTurn(String userId, UserMessage message, BooleanSupplier cancelled) {
+    private String runTurn(String userId, UserMessage message, BooleanSupplier cancelled,
+                           java.util.function.Consumer<java.nio.file.Path> filesOut) {
         String model = modelOfUser.apply(userId);
         ToolSet toolSet = tools.current();
         List<ChatMessage> turn = new ArrayList<>();
@@ -188,7 +195,7 @@ public final class Agent {
                 turn.add(answer);
                 if (toolsAllowed && answer.hasToolExecutionRequests()) {
                     for (ToolExecutionRequest call : answer.toolExecutionRequests()) {
-                        String result = runner.run(toolSet, call, userId);
+                        String result = runner.run(toolSet, call, userId, filesOut);
                         ToolExecutionResultMessage resultMessage = ToolExecutionResultMessage.from(call, result);
                         messages.add(resultMessage);
                         turn.add(resultMessage);

@@ -11,6 +11,10 @@ import dev.cortana.host.commands.CommandRouter;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import dev.langchain4j.data.message.UserMessage;
 
 /**
  * The console: each line from standard input is a DM from the master user, {@code /}-lines are commands, replies go
@@ -72,8 +76,12 @@ public final class ConsoleChannel implements MasterChannel {
             }
             String text = line.get().strip();
             if (!text.isEmpty()) {
-                String reply = CommandRouter.isCommand(text) ? commands.run(userId, text) : agent.reply(userId, text);
+                List<Path> files = new ArrayList<>();
+                String reply = CommandRouter.isCommand(text) ? commands.run(userId, text)
+                        : agent.reply(userId, UserMessage.from(text), () -> false, files::add);
                 print(reply);
+                // No attachments on a console: the files a tool made are named where they are.
+                files.forEach(file -> print("Attached file: " + file));
             }
             prompt();
         }
@@ -128,6 +136,11 @@ public final class ConsoleChannel implements MasterChannel {
             Thread.currentThread().interrupt();
             return Approvals.Decision.DENIED;
         }
+    }
+
+    @Override
+    public String masterUserId() {
+        return userId;
     }
 
     /** Proactive messages (reminders) are printed between turns, never inside a reply. */

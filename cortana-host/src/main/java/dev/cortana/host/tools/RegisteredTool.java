@@ -11,9 +11,12 @@ public record RegisteredTool(String pluginId, ToolSpecification specification, T
         return specification.name();
     }
 
-    /** Runs one call; {@code argumentsJson} is the model's JSON object. Exceptions carry the user-facing reason. */
+    /**
+     * Runs one call; {@code argumentsJson} is the model's JSON object. Returns the text, or a
+     * {@link dev.cortana.api.tools.ToolResult} with files. Exceptions carry the user-facing reason.
+     */
     @FunctionalInterface
     public interface ToolInvoker {
-        String invoke(String argumentsJson, String userId) throws Exception;
+        Object invoke(String argumentsJson, String userId) throws Exception;
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cortana.api.tools.AgentTool;
 import dev.cortana.api.tools.ToolCall;
 import dev.cortana.api.tools.ToolProvider;
+import dev.cortana.api.tools.ToolResult;
 import dev.cortana.host.plugins.Contribution;
 import dev.cortana.host.plugins.PluginHost;
 import dev.langchain4j.agent.tool.Tool;
@@ -71,6 +72,23 @@ public final class ToolRegistry {
         return names;
     }
 
+    /**
+     * The file types (lower-case extensions) the started plugins' tools take as files
+     * ({@link ToolProvider#acceptedFileTypes()}): attached files of these types are not pasted into the message.
+     */
+    public java.util.Set<String> acceptedFileTypes() {
+        java.util.Set<String> types = new java.util.TreeSet<>();
+        for (Contribution<ToolProvider> contribution : providers.get()) {
+            try {
+                contribution.extension().acceptedFileTypes().forEach(type ->
+                        types.add(type.toLowerCase(java.util.Locale.ROOT).replaceFirst("^\\.", "")));
+            } catch (RuntimeException | LinkageError e) {
+                log.warn("File types of plugin {} skipped: {}", contribution.pluginId(), e.toString());
+            }
+        }
+        return types;
+    }
+
     private ToolSet collect() {
         Map<String, RegisteredTool> byName = new LinkedHashMap<>();
         for (Contribution<ToolProvider> contribution : providers.get()) {
@@ -119,7 +137,8 @@ public final class ToolRegistry {
                         .build();
                 InvocationContext context = InvocationContext.builder().chatMemoryId(userId).build();
                 try {
-                    return executor.executeWithContext(request, context).resultText();
+                    var result = executor.executeWithContext(request, context);
+                    return result.result() instanceof ToolResult withFiles ? withFiles : result.resultText();
                 } catch (ToolExecutionException | ToolArgumentsException e) {
                     throw e.getCause() instanceof Exception cause ? cause : e;
                 }
@@ -131,7 +150,7 @@ public final class ToolRegistry {
     private static RegisteredTool dynamic(String pluginId, AgentTool tool) {
         return new RegisteredTool(pluginId, tool.specification(), (arguments, userId) -> {
             JsonNode parsed = arguments == null || arguments.isBlank() ? JSON.createObjectNode() : JSON.readTree(arguments);
-            return tool.handler().handle(new ToolCall(tool.name(), parsed, userId));
+            return tool.handler().result(new ToolCall(tool.name(), parsed, userId));
         });
     }
 

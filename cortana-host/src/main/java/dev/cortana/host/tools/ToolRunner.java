@@ -1,6 +1,10 @@
 package dev.cortana.host.tools;
 
+import dev.cortana.api.tools.ToolResult;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Consumer;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -42,6 +46,14 @@ public final class ToolRunner implements AutoCloseable {
 
     /** Runs the model's call and returns the text to send back as the tool result. Never throws. */
     public String run(ToolSet tools, ToolExecutionRequest request, String userId) {
+        return run(tools, request, userId, file -> { });
+    }
+
+    /**
+     * Like {@link #run(ToolSet, ToolExecutionRequest, String)}; files the tool attaches ({@link ToolResult}) that
+     * exist go to {@code filesOut}, one the tool named but that is missing is said in the result.
+     */
+    public String run(ToolSet tools, ToolExecutionRequest request, String userId, Consumer<Path> filesOut) {
         String name = request.name();
         var tool = tools.find(name);
         if (tool.isEmpty()) {
@@ -50,9 +62,9 @@ public final class ToolRunner implements AutoCloseable {
                     + (available.isEmpty() ? "none" : available) + ".";
         }
         long start = System.nanoTime();
-        Future<String> call = executor.submit(() -> tool.get().invoker().invoke(request.arguments(), userId));
+        Future<Object> call = executor.submit(() -> tool.get().invoker().invoke(request.arguments(), userId));
         try {
-            String result = call.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            String result = textAndFiles(call.get(timeout.toMillis(), TimeUnit.MILLISECONDS), filesOut);
             log.debug("Tool {} ({}) answered in {} ms", name, tool.get().pluginId(), elapsedMillis(start));
             return result == null ? "(no result)" : capped(name, result);
         } catch (TimeoutException e) {
@@ -71,6 +83,21 @@ public final class ToolRunner implements AutoCloseable {
             Thread.currentThread().interrupt();
             return "Error: the tool " + name + " was interrupted because the turn was cancelled.";
         }
+    }
+
+    private static String textAndFiles(Object result, Consumer<Path> filesOut) {
+        if (!(result instanceof ToolResult withFiles)) {
+            return result == null ? null : result.toString();
+        }
+        StringBuilder text = new StringBuilder(withFiles.text());
+        for (Path file : withFiles.files()) {
+            if (Files.isRegularFile(file)) {
+                filesOut.accept(file.toAbsolutePath());
+            } else {
+                text.append("\n[The file ").append(file.getFileName()).append(" to attach does not exist; it was not sent.]");
+            }
+        }
+        return text.toString();
     }
 
     /**

@@ -5,6 +5,11 @@ import dev.langchain4j.data.message.ImageContent;
 import dev.langchain4j.data.message.TextContent;
 import dev.langchain4j.data.message.UserMessage;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -17,9 +22,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns a DM with attachments into one user message: text files are read into the text (each capped, so a huge log
- * cannot blow the model's context or the bill), images go along as image content for vision models, anything else is
- * named so the model can say it cannot open it.
+ * Turns a DM with attachments into one user message. Every file (up to {@link #MAX_SAVED_BYTES}) is saved under the
+ * user's folder in the workspace ({@code users/<id>/attachments/}, name sanitised) and the message names the saved
+ * path, so a tool can open it. Text files are also read into the text (each capped, so a huge log cannot blow the
+ * model's context or the bill) unless a tool takes that file type as a file ({@code .ics} for a calendar), images go
+ * along as image content for vision models, anything else is named so the model can say it cannot open it.
  */
 final class AttachmentReader {
 
@@ -38,10 +45,24 @@ final class AttachmentReader {
     private AttachmentReader() {
     }
 
+    /** Largest attachment saved to the workspace (Discord itself allows up to 10 MB without Nitro). */
+    static final long MAX_SAVED_BYTES = 25L * 1024 * 1024;
+
     static UserMessage read(String text, List<Message.Attachment> attachments) {
+        return read(text, attachments, AttachmentInbox.NONE, null);
+    }
+
+    static UserMessage read(String text, List<Message.Attachment> attachments, AttachmentInbox inbox, String userId) {
         StringBuilder body = new StringBuilder(text);
         List<Content> images = new ArrayList<>();
+        Set<String> wanted = attachments.isEmpty() || inbox.usersDir() == null ? Set.of() : inbox.acceptedFileTypes().get();
         for (Message.Attachment attachment : attachments) {
+            Optional<Path> saved = inbox.usersDir() == null ? Optional.empty() : save(attachment, inbox.folderOf(userId));
+            saved.ifPresent(path -> body.append("\n\n[Attached file ").append(attachment.getFileName())
+                    .append(" saved at ").append(path).append(" (").append(attachment.getSize()).append(" bytes)]"));
+            if (saved.isPresent() && wanted.contains(extension(attachment))) {
+                continue; // a tool takes this type as a file: the path is all the model needs
+            }
             if (attachment.isImage() && attachment.getSize() <= MAX_IMAGE_BYTES) {
                 // Inline, not by URL: Discord's attachment URLs expire, and the image stays in the conversation.
                 byte[] image = downloadBytes(attachment, MAX_IMAGE_BYTES);
@@ -65,6 +86,52 @@ final class AttachmentReader {
         contents.add(TextContent.from(body.toString().strip().isEmpty() ? "(attachments only)" : body.toString()));
         contents.addAll(images);
         return UserMessage.from(contents);
+    }
+
+    private static String extension(Message.Attachment attachment) {
+        return attachment.getFileExtension() == null ? "" : attachment.getFileExtension().toLowerCase(Locale.ROOT);
+    }
+
+    /** Saves one attachment under {@code folder}; empty (with a log line) when it is too large or unreadable. */
+    private static Optional<Path> save(Message.Attachment attachment, Path folder) {
+        if (attachment.getSize() > MAX_SAVED_BYTES) {
+            log.info("Attachment {} not saved: {} bytes is over the {} byte cap", attachment.getFileName(),
+                    attachment.getSize(), MAX_SAVED_BYTES);
+            return Optional.empty();
+        }
+        try (InputStream in = attachment.getProxy().download().get(30, TimeUnit.SECONDS)) {
+            byte[] bytes = in.readNBytes((int) MAX_SAVED_BYTES + 1);
+            if (bytes.length > MAX_SAVED_BYTES) {
+                return Optional.empty();
+            }
+            Files.createDirectories(folder);
+            String name = safeName(attachment.getFileName());
+            Path target = folder.resolve(name);
+            for (int i = 2; Files.exists(target, LinkOption.NOFOLLOW_LINKS); i++) {
+                int dot = name.lastIndexOf('.');
+                target = folder.resolve(dot > 0 ? name.substring(0, dot) + "-" + i + name.substring(dot) : name + "-" + i);
+            }
+            // CREATE_NEW: never write through a link someone placed there.
+            Files.write(target, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            return Optional.of(target);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } catch (Exception e) {
+            log.warn("Could not save attachment {}: {}", attachment.getFileName(), e.toString());
+            return Optional.empty();
+        }
+    }
+
+    /** Letters, digits, dot, dash and underscore; no leading dot; at most 100 characters. */
+    static String safeName(String fileName) {
+        String name = fileName == null ? "" : fileName.replaceAll("[^A-Za-z0-9._-]", "_").replaceFirst("^\\.+", "");
+        if (name.length() > 100) {
+            int dot = name.lastIndexOf('.');
+            String ext = dot > 0 && name.length() - dot <= 10 ? name.substring(dot) : "";
+            name = name.substring(0, 100 - ext.length()) + ext;
+        }
+        return name.isBlank() || name.equals(".") || name.equals("..") ? "attachment" : name;
     }
 
     private static boolean isText(Message.Attachment attachment) {

@@ -84,7 +84,11 @@ public final class DiscordChannel extends ListenerAdapter implements MasterChann
 
     private final long typingRefreshMillis;
 
-    private DiscordChannel(Agent agent, CommandRouter commands, String masterUserId, long typingRefreshMillis) {
+    private final AttachmentInbox inbox;
+
+    private DiscordChannel(Agent agent, CommandRouter commands, String masterUserId, long typingRefreshMillis,
+                           AttachmentInbox inbox) {
+        this.inbox = inbox;
         this.typingRefreshMillis = typingRefreshMillis;
         this.agent = agent;
         this.masterUserId = masterUserId;
@@ -97,8 +101,14 @@ public final class DiscordChannel extends ListenerAdapter implements MasterChann
      * @throws ConfigException when Discord rejects the token or cannot be reached
      */
     public static DiscordChannel connect(DiscordSettings settings, Agent agent, CommandRouter commands) {
+        return connect(settings, agent, commands, AttachmentInbox.NONE);
+    }
+
+    /** Like {@link #connect(DiscordSettings, Agent, CommandRouter)}, saving attachments where {@code inbox} says. */
+    public static DiscordChannel connect(DiscordSettings settings, Agent agent, CommandRouter commands,
+                                         AttachmentInbox inbox) {
         DiscordChannel channel = new DiscordChannel(agent, commands, settings.masterUserId(),
-                settings.typingRefresh().toMillis());
+                settings.typingRefresh().toMillis(), inbox);
         JDABuilder builder = JDABuilder.createLight(settings.token(),
                         EnumSet.of(GatewayIntent.DIRECT_MESSAGES, GatewayIntent.MESSAGE_CONTENT))
                 .disableCache(EnumSet.allOf(CacheFlag.class))
@@ -195,13 +205,14 @@ public final class DiscordChannel extends ListenerAdapter implements MasterChann
         long generation = stops.get();
         turns.execute(() -> {
             // A stop since this message arrived drops it, and abandons it between model rounds if already running.
+            List<java.nio.file.Path> files = new java.util.concurrent.CopyOnWriteArrayList<>();
             String reply = stops.get() != generation ? null
-                    : agent.reply(masterUserId, AttachmentReader.read(text, attachments),
-                            () -> stops.get() != generation);
+                    : agent.reply(masterUserId, AttachmentReader.read(text, attachments, inbox, masterUserId),
+                            () -> stops.get() != generation, files::add);
             if (reply == null) {
                 stopTyping();
             } else {
-                sender.send(dm, reply, this::stopTyping);
+                sender.send(dm, reply, files, null, failure -> stopTyping());
             }
         });
     }
@@ -254,6 +265,31 @@ public final class DiscordChannel extends ListenerAdapter implements MasterChann
         jda.openPrivateChannelById(masterUserId).queue(
                 dm -> sender.send(dm, text, () -> { }),
                 failure -> log.warn("Could not open the DM with the master user: {}", failure.toString()));
+    }
+
+    @Override
+    public String masterUserId() {
+        return masterUserId;
+    }
+
+    /** A message that belongs to the conversation: posted with its nonce, retried, and reported to {@code done}. */
+    @Override
+    public void deliver(String text, String nonce, java.util.function.Consumer<java.util.Optional<String>> done) {
+        deliver(text, nonce, done, 1);
+    }
+
+    private void deliver(String text, String nonce, java.util.function.Consumer<java.util.Optional<String>> done,
+                         int attempt) {
+        jda.openPrivateChannelById(masterUserId).queue(
+                dm -> sender.send(dm, text, List.of(), nonce, done),
+                failure -> {
+                    if (attempt >= 4) {
+                        done.accept(java.util.Optional.of("could not open the DM: " + failure.getMessage()));
+                    } else {
+                        timers.schedule(() -> deliver(text, nonce, done, attempt + 1), 1_000L << (attempt - 1),
+                                TimeUnit.MILLISECONDS);
+                    }
+                });
     }
 
     /** Posts the question with Approve / Deny buttons and waits for the master to press one. */

@@ -4,7 +4,10 @@ import dev.cortana.api.commands.Command;
 import dev.cortana.api.llm.LlmCredential;
 import dev.cortana.api.llm.LlmProvider;
 import dev.cortana.host.agent.Agent;
+import dev.cortana.api.tools.ToolProvider;
+import dev.cortana.host.channel.discord.AttachmentInbox;
 import dev.cortana.host.channel.discord.DiscordChannel;
+import dev.cortana.host.plugins.Contribution;
 import dev.cortana.host.channel.discord.DiscordSettings;
 import dev.cortana.host.commands.CommandRouter;
 import dev.cortana.host.commands.ResetCommand;
@@ -42,6 +45,7 @@ public final class DiscordTestBot implements AutoCloseable {
 
     private final List<String> modelInputs = new CopyOnWriteArrayList<>();
     private volatile Function<String, String> answer = said -> "You said: " + said;
+    private volatile Function<List<ChatMessage>, AiMessage> responder = messages -> null;
     private final InMemoryConversations conversations = new InMemoryConversations();
     private final DiscordChannel channel;
     private final List<Command> commands = new CopyOnWriteArrayList<>();
@@ -52,6 +56,22 @@ public final class DiscordTestBot implements AutoCloseable {
 
     /** With the typing indicator renewed every {@code typingRefresh} instead of Discord's usual 8 s. */
     public DiscordTestBot(FakeDiscord discord, Path workspace, List<Command> extraCommands, Duration typingRefresh) {
+        this(discord.apiBaseUrl(), discord.gatewayUrl(), workspace, extraCommands, typingRefresh, List.of(), false);
+    }
+
+    /**
+     * With the tools of {@code toolProviders} (as plugin "test-tools") and, when {@code saveAttachments}, attachments
+     * saved under {@code workspace/users/} as Cortana does; {@link #respond} scripts tool calls.
+     */
+    public DiscordTestBot(FakeDiscord discord, Path workspace, List<ToolProvider> toolProviders,
+                          boolean saveAttachments) {
+        this(discord.apiBaseUrl(), discord.gatewayUrl(), workspace, List.of(), DiscordSettings.DEFAULT_TYPING_REFRESH,
+                toolProviders, saveAttachments);
+    }
+
+    /** Against a {@link FakeDiscord} of another JVM. */
+    public DiscordTestBot(String apiBaseUrl, String gatewayUrl, Path workspace, List<Command> extraCommands,
+                          Duration typingRefresh, List<ToolProvider> toolProviders, boolean saveAttachments) {
         LlmProvider scripted = new LlmProvider() {
             @Override
             public String id() {
@@ -64,27 +84,48 @@ public final class DiscordTestBot implements AutoCloseable {
                     @Override
                     public ChatResponse doChat(ChatRequest request) {
                         List<ChatMessage> messages = request.messages();
-                        UserMessage user = (UserMessage) messages.get(messages.size() - 1);
-                        String said = user.contents().stream().map(c -> c instanceof TextContent t ? t.text()
+                        String said = !(messages.get(messages.size() - 1) instanceof UserMessage user) ? ""
+                                : user.contents().stream().map(c -> c instanceof TextContent t ? t.text()
                                 : c instanceof ImageContent i ? "[image " + i.image().mimeType() + " " + i.image().base64Data() + "]" : c.toString())
                                 .collect(java.util.stream.Collectors.joining("\n"));
+                        if (!(messages.get(messages.size() - 1) instanceof UserMessage)) {
+                            return ChatResponse.builder().aiMessage(responder.apply(messages)).build();
+                        }
                         modelInputs.add(said);
-                        return ChatResponse.builder().aiMessage(AiMessage.from(answer.apply(said))).build();
+                        AiMessage scripted = responder.apply(messages);
+                        return ChatResponse.builder().aiMessage(scripted != null ? scripted
+                                : AiMessage.from(answer.apply(said))).build();
                     }
                 };
             }
         };
         Config config = Config.of(Map.of("SCRIPTED_API_KEY", "sk-scripted-0001"));
         ModelRouter models = new ModelRouter(() -> List.of(scripted), () -> 1L, config);
-        Agent agent = new Agent(models, userId -> "scripted/echo", new ToolRegistry(List::of, () -> 1L),
+        ToolRegistry tools = new ToolRegistry(() -> toolProviders.stream()
+                .map(provider -> new Contribution<>("test-tools", provider)).toList(), () -> 1L);
+        Agent agent = new Agent(models, userId -> "scripted/echo", tools,
                 new ToolRunner(Duration.ofSeconds(5)), conversations,
                 new SystemPrompt(HostWorkspace.open(workspace), Clock.system(ZoneOffset.UTC), user -> ZoneOffset.UTC,
                         20_000), 3);
         commands.add(new ResetCommand(conversations));
         commands.addAll(extraCommands);
         channel = DiscordChannel.connect(new DiscordSettings(FakeDiscord.TOKEN, FakeDiscord.MASTER,
-                        Optional.of(discord.apiBaseUrl()), Optional.of(discord.gatewayUrl()), typingRefresh),
-                agent, new CommandRouter(() -> commands));
+                        Optional.of(apiBaseUrl), Optional.of(gatewayUrl), typingRefresh),
+                agent, new CommandRouter(() -> commands), saveAttachments
+                        ? new AttachmentInbox(workspace.resolve("users"), tools::acceptedFileTypes) : AttachmentInbox.NONE);
+    }
+
+    /**
+     * Scripts the model on the whole request: a non-null answer (a tool call, say) wins over {@link #answer}; after a
+     * tool result the responder alone answers.
+     */
+    public void respond(Function<List<ChatMessage>, AiMessage> responder) {
+        this.responder = responder;
+    }
+
+    /** The conversation the agent keeps, for a {@code MasterConnection} to record into. */
+    public InMemoryConversations conversations() {
+        return conversations;
     }
 
     public void answer(Function<String, String> answer) {

@@ -68,6 +68,27 @@ public final class FakeDiscord implements AutoCloseable {
             }
         }
 
+        /** The nonce a message post carried ({@code null} when none). */
+        public String nonce() {
+            JsonNode payload = payload();
+            return payload == null ? null : payload.path("nonce").asText(null);
+        }
+
+        /**
+         * The files uploaded with a multipart message post, by the filename of each part ({@code files[n]}), as
+         * the text of their bytes.
+         */
+        public Map<String, String> uploadedFiles() {
+            Map<String, String> files = new java.util.LinkedHashMap<>();
+            java.util.regex.Matcher part = java.util.regex.Pattern.compile(
+                    "Content-Disposition: form-data; name=\"files\\[\\d+]\"; filename=\"([^\"]*)\"\r\n"
+                            + "(?:[^\r\n]+\r\n)*\r\n(.*?)\r\n--", java.util.regex.Pattern.DOTALL).matcher(body);
+            while (part.find()) {
+                files.put(part.group(1), part.group(2));
+            }
+            return files;
+        }
+
         public boolean isMessagePost() {
             return method.equals("POST") && path.matches(".*/channels/\\d+/messages");
         }
@@ -176,6 +197,48 @@ public final class FakeDiscord implements AutoCloseable {
         dropNextSend = true;
     }
 
+    private final java.util.concurrent.atomic.AtomicInteger failingPosts = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile java.util.concurrent.CountDownLatch holdPosts;
+    /** Messages created, by channel; a post with a nonce seen before (enforce_nonce) creates none. */
+    private final List<ObjectNode> created = new CopyOnWriteArrayList<>();
+    private final Map<String, ObjectNode> byNonce = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private final java.util.concurrent.atomic.AtomicInteger failingDmOpens = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** The next {@code count} requests to open a DM channel answer 500. */
+    public void failDmOpens(int count) {
+        failingDmOpens.set(count);
+    }
+
+    /** The next {@code count} message posts answer 500. */
+    public void failMessagePosts(int count) {
+        failingPosts.set(count);
+    }
+
+    /**
+     * Message posts from now on create their message (as Discord does on receipt) but get no answer until
+     * {@link #releasePosts()}: a client killed meanwhile never learns that its message went out.
+     */
+    public void holdPosts() {
+        holdPosts = new java.util.concurrent.CountDownLatch(1);
+    }
+
+    public void releasePosts() {
+        java.util.concurrent.CountDownLatch held = holdPosts;
+        holdPosts = null;
+        if (held != null) {
+            held.countDown();
+        }
+    }
+
+    /**
+     * The messages Discord created, as the user sees them in the DM: a post repeating an earlier one's nonce with
+     * {@code enforce_nonce} returns that message and creates none, as Discord does for a few minutes.
+     */
+    public List<String> createdMessages() {
+        return created.stream().map(m -> m.path("content").asText()).toList();
+    }
+
     // ---- gateway events -------------------------------------------------------------------------------------
 
     /** A DM from {@code userId}; returns the message id. */
@@ -200,7 +263,7 @@ public final class FakeDiscord implements AutoCloseable {
         for (Attachment attachment : attachments) {
             String fileId = nextId();
             String url = "http://127.0.0.1:" + rest.getAddress().getPort() + "/attachments/" + fileId + "/"
-                    + attachment.filename();
+                    + java.net.URLEncoder.encode(attachment.filename(), StandardCharsets.UTF_8).replace("+", "%20");
             files.put("/attachments/" + fileId + "/" + attachment.filename(), attachment.bytes());
             ObjectNode node = array.addObject();
             node.put("id", fileId).put("filename", attachment.filename()).put("size", attachment.bytes().length)
@@ -354,6 +417,9 @@ public final class FakeDiscord implements AutoCloseable {
                     ((ObjectNode) command).put("id", nextId()).put("application_id", BOT_ID).put("version", nextId());
                 }
                 respond(exchange, 200, registered.toString());
+            } else if (method.equals("POST") && route.equals("/users/@me/channels")
+                    && failingDmOpens.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                respond(exchange, 500, "{\"message\":\"Internal Server Error\",\"code\":0}");
             } else if (method.equals("POST") && route.equals("/users/@me/channels")) {
                 String recipient = JSON.readTree(body).path("recipient_id").asText();
                 ObjectNode channel = JSON.createObjectNode().put("id", dmChannelOf(recipient)).put("type", 1);
@@ -362,13 +428,37 @@ public final class FakeDiscord implements AutoCloseable {
             } else if (route.endsWith("/typing") || route.endsWith("/callback")) {
                 respond(exchange, 204, "");
             } else if (method.equals("POST") && route.matches("/channels/\\d+/messages")) {
-                if (dropNextSend) {
+                if (dropNextSend || failingPosts.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                     dropNextSend = false;
                     respond(exchange, 500, "{\"message\":\"Internal Server Error\",\"code\":0}");
                     return;
                 }
                 String channel = route.split("/")[2];
-                respond(exchange, 200, sent(channel, body).toString());
+                Call post = new Call(method, path, body, 0);
+                JsonNode payload = post.payload();
+                String nonce = post.nonce();
+                boolean enforced = payload != null && payload.path("enforce_nonce").asBoolean(false);
+                ObjectNode message;
+                synchronized (byNonce) {
+                    message = enforced && nonce != null ? byNonce.get(nonce) : null;
+                    if (message == null) {
+                        message = sent(channel, body);
+                        if (nonce != null) {
+                            message.put("nonce", nonce);
+                            byNonce.put(nonce, message);
+                        }
+                        created.add(message);
+                    }
+                }
+                java.util.concurrent.CountDownLatch held = holdPosts;
+                if (held != null) {
+                    try {
+                        held.await(60, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                respond(exchange, 200, message.toString());
             } else if (route.startsWith("/webhooks/") || route.matches("/channels/\\d+/messages/\\d+")) {
                 respond(exchange, 200, sent(dmChannelOf(MASTER), body).toString());
             } else {
@@ -402,6 +492,7 @@ public final class FakeDiscord implements AutoCloseable {
 
     @Override
     public void close() {
+        releasePosts();
         rest.stop(0);
         try {
             gateway.stop(100);
