@@ -46,7 +46,7 @@ class MigrationsTest {
 
             assertThat(columns(db.dataSource(), "user_settings")).containsExactly("user_id", "key", "value", "updated_at");
             assertThat(rows(db.dataSource(), "SELECT version || ' ' || type || ' ' || success FROM flyway_history_cortana "
-                    + "ORDER BY installed_rank")).containsExactly("1 SQL true");
+                    + "ORDER BY installed_rank")).containsExactly("1 SQL true", "2 SQL true");
         }
     }
 
@@ -59,8 +59,8 @@ class MigrationsTest {
             Migrations.applyHost(db.dataSource());
 
             assertThat(new UserSettingsStore(db.dataSource()).get("alice", "model")).contains("gpt-4o");
-            assertThat(rows(db.dataSource(), "SELECT version || ' ' || type FROM flyway_history_cortana"))
-                    .containsExactly("1 BASELINE");
+            assertThat(rows(db.dataSource(), "SELECT version || ' ' || type FROM flyway_history_cortana ORDER BY installed_rank"))
+                    .containsExactly("1 BASELINE", "2 SQL");
         }
     }
 
@@ -69,8 +69,8 @@ class MigrationsTest {
         try (TestDatabase db = TestPostgres.newEmptyDatabase()) {
             runTogether(4, () -> Migrations.applyHost(db.dataSource()));
 
-            assertThat(rows(db.dataSource(), "SELECT version || ' ' || success FROM flyway_history_cortana"))
-                    .containsExactly("1 true");
+            assertThat(rows(db.dataSource(), "SELECT version || ' ' || success FROM flyway_history_cortana ORDER BY installed_rank"))
+                    .containsExactly("1 true", "2 true");
         }
     }
 
@@ -81,8 +81,8 @@ class MigrationsTest {
 
             runTogether(4, () -> Migrations.applyHost(db.dataSource()));
 
-            assertThat(rows(db.dataSource(), "SELECT version || ' ' || type FROM flyway_history_cortana"))
-                    .containsExactly("1 BASELINE");
+            assertThat(rows(db.dataSource(), "SELECT version || ' ' || type FROM flyway_history_cortana ORDER BY installed_rank"))
+                    .containsExactly("1 BASELINE", "2 SQL");
         }
     }
 
