@@ -20,6 +20,11 @@ import dev.cortana.host.config.ConversationSettings;
 import dev.cortana.host.conversation.TokenCounter;
 import dev.cortana.host.memory.ActiveMemory;
 import dev.cortana.host.llm.ModelRouter;
+import dev.cortana.host.llm.SecretRedactor;
+import dev.cortana.host.config.Secrets;
+import dev.cortana.host.services.HostHttpClient;
+import dev.cortana.host.services.PluginPlatform;
+import dev.cortana.host.tools.ToolChanges;
 import dev.cortana.host.commands.SettingsCommand;
 import dev.cortana.host.llm.rotation.RotationSettings;
 import dev.cortana.host.plugins.Contribution;
@@ -108,20 +113,26 @@ public final class Cortana implements AutoCloseable {
             ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, daemonThreads("scheduler"));
             running.add("the scheduler", scheduler, scheduler::shutdownNow);
             MasterConnection notifier = new MasterConnection();
-            HostServices services = new HostServices(database.dataSource(), workspace, raw, clock,
-                    () -> zoneOf(userSettings, config.consoleUserId(), config.timeZone()), notifier, notifier, scheduler);
-            PluginHost plugins = new PluginHost(config.pluginsDir(), VERSION, services, pluginTimeout);
+            // Plugins provide the models and may ask them: the host is made first, started once the router exists.
+            PluginHost plugins = new PluginHost(config.pluginsDir(), VERSION, pluginTimeout);
             running.add("the plugins", plugins, plugins::close);
-            plugins.start();
-            plugins.watch(Duration.ofMillis(500));
-
-            ToolRegistry tools = new ToolRegistry(plugins);
-            ToolRunner toolRunner = new ToolRunner(config.toolTimeout());
-            running.add("the tool runner", toolRunner, toolRunner::close);
             ModelRouter models = new ModelRouter(
                     () -> plugins.extensions(LlmProvider.class).stream().map(Contribution::extension).toList(),
                     plugins::generation, raw, rotation, clock);
             running.add("the model router", models, models::close);
+            ToolChanges toolChanges = new ToolChanges();
+            PluginPlatform platform = new PluginPlatform(new HostHttpClient(VERSION, secretsOf(raw)), models,
+                    () -> modelOf(userSettings, config.masterUserId().orElse(config.consoleUserId()), config.modelName()),
+                    raw.get("LLM_BACKGROUND_MODEL"), toolChanges, clock);
+            HostServices services = new HostServices(database.dataSource(), workspace, raw, clock,
+                    () -> zoneOf(userSettings, config.consoleUserId(), config.timeZone()), notifier, notifier, scheduler,
+                    Optional.of(platform));
+            plugins.start(services);
+            plugins.watch(Duration.ofMillis(500));
+
+            ToolRegistry tools = new ToolRegistry(plugins, toolChanges);
+            ToolRunner toolRunner = new ToolRunner(config.toolTimeout());
+            running.add("the tool runner", toolRunner, toolRunner::close);
             ConversationSettings conversationSettings = ConversationSettings.from(raw);
             TokenCounter tokenCounter = new TokenCounter();
             ConversationCache conversations = ConversationCache.open(new ConversationFiles(
@@ -178,6 +189,12 @@ public final class Cortana implements AutoCloseable {
             }
             return fallback;
         }
+    }
+
+    /** Every secret-looking value of the configuration, for the plugins' HTTP client to keep out of its messages. */
+    private static SecretRedactor secretsOf(Config raw) {
+        return SecretRedactor.of(raw.all().entrySet().stream().filter(e -> Secrets.looksSecret(e.getKey()))
+                .map(java.util.Map.Entry::getValue).toList());
     }
 
     private static ZoneId zoneOf(UserSettingsStore settings, String userId, ZoneId fallback) {

@@ -343,6 +343,16 @@ public final class ModelRouter implements AutoCloseable {
                 () -> ledger.ifPresent(UsageLedger::changed)));
     }
 
+    /**
+     * The pool of a plugin's own service keys ({@code EXA_API_KEY_1}, {@code _2}), made on first use under
+     * {@code poolId}: selected, rested and saved in the usage ledger exactly like LLM keys.
+     */
+    public KeyPool servicePool(String poolId, String provider, List<LlmCredential> keys) {
+        return pools.computeIfAbsent(poolId, id -> new KeyPool(provider, keys, settings.tolerance(),
+                settings.enabled() ? new CooldownPolicy() : CooldownPolicy.none(), restored,
+                () -> ledger.ifPresent(UsageLedger::changed)));
+    }
+
     /** Every saved key, including keys no longer configured (their history is kept, not dropped). */
     private Map<String, KeyRecord> ledgerSnapshot() {
         Map<String, KeyRecord> all = new HashMap<>(restored);

@@ -26,4 +26,17 @@ public final class ModelHttpClient {
         }
         return JdkHttpClient.builder().httpClientBuilder(new HeaderReadingJdkClient.Builder(jdk));
     }
+
+    /**
+     * A JDK client built from {@code jdk} whose every response body is bounded as model answers are ({@link BoundedBody}:
+     * 8 MiB, and the request's timeout); plugins' HTTP goes through one ({@link dev.cortana.host.services.HostHttpClient}).
+     */
+    public static HttpClient bounded(HttpClient.Builder jdk) {
+        return new HeaderReadingJdkClient(jdk.build());
+    }
+
+    /** The size cap of {@link #bounded} clients, in bytes. */
+    public static long maxBodyBytes() {
+        return BoundedBody.MAX_BYTES;
+    }
 }
