@@ -4,6 +4,8 @@ import dev.cortana.api.llm.LlmCredential;
 import dev.cortana.api.llm.LlmFailure;
 import dev.cortana.api.llm.ModelInfo;
 import dev.cortana.api.llm.LlmProvider;
+import dev.cortana.api.llm.ModelClient;
+import dev.cortana.api.llm.ModelSetup;
 import dev.cortana.host.config.Config;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
@@ -58,6 +60,7 @@ public final class ModelRouter implements AutoCloseable {
     private final ModelListings listings;
     private final ModelCatalog catalog;
     private final KeyFailover failover;
+    private final java.time.Duration requestTimeout;
     private final Map<String, Optional<StreamingChatModel>> streamingClients = new ConcurrentHashMap<>();
     private volatile long clientsGeneration = -1;
 
@@ -81,6 +84,7 @@ public final class ModelRouter implements AutoCloseable {
         this.listings = new ModelListings(clock, redactor);
         this.catalog = ModelCatalog.load(config);
         this.failover = new KeyFailover(settings, clock, redactor);
+        this.requestTimeout = dev.cortana.host.config.CortanaConfig.requestTimeout(config);
     }
 
     /** Why {@code modelName} cannot be used right now, in words for the user; empty when it can. */
@@ -127,7 +131,8 @@ public final class ModelRouter implements AutoCloseable {
 
     private ChatResponse chatWithKeys(Route route, ChatRequest request, Instant deadline) {
         return failover.chat(route.provider, route.providerName, route.model, pool(route),
-                (credential, until) -> failover.call(client(route.provider, credential, route.model), request, until),
+                (credential, until) -> failover.call(client(route.provider, credential, route.model),
+                        route.provider.prepare(request, route.model), until),
                 deadline);
     }
 
@@ -143,9 +148,10 @@ public final class ModelRouter implements AutoCloseable {
         return failover.chat(route.provider, route.providerName, route.model, pool(route), (credential, until) -> {
             Optional<StreamingChatModel> streaming = streamingClient(route.provider, credential, route.model);
             if (streaming.isPresent()) {
-                return failover.stream(streaming.get(), request, onText, until);
+                return failover.stream(streaming.get(), route.provider.prepare(request, route.model), onText, until);
             }
-            ChatResponse whole = failover.call(client(route.provider, credential, route.model), request, until);
+            ChatResponse whole = failover.call(client(route.provider, credential, route.model),
+                    route.provider.prepare(request, route.model), until);
             if (whole.aiMessage() != null && whole.aiMessage().text() != null) {
                 onText.accept(whole.aiMessage().text());
             }
@@ -155,8 +161,22 @@ public final class ModelRouter implements AutoCloseable {
 
     private Optional<StreamingChatModel> streamingClient(LlmProvider provider, LlmCredential credential, String model) {
         dropStaleClients();
-        return streamingClients.computeIfAbsent(credential.fingerprint() + "|" + model,
-                k -> provider.streamingChatModel(credential, model, ModelHttpClient.builder(credential)));
+        return streamingClients.computeIfAbsent(credential.fingerprint() + "|" + model, k -> {
+            ModelClient built = provider.model(setup(provider, credential, model, true));
+            return built instanceof ModelClient.Streaming streaming ? Optional.of(streaming.model()) : Optional.empty();
+        });
+    }
+
+    /**
+     * What a provider needs for one client, resolved here once for every provider: the base URL (the key's
+     * {@code <PROVIDER>_API_BASE}, else the provider's default), {@code LLM_REQUEST_TIMEOUT}, and an HTTP client
+     * builder made for that URL (HTTP/1.1 to a cleartext server, a default one included, such as a local Ollama).
+     */
+    private ModelSetup setup(LlmProvider provider, LlmCredential credential, String model, boolean streaming) {
+        // resolve() refused a missing base for providers that build from the setup; the older factory methods read
+        // the credential's own base URL and get an empty one here.
+        String baseUrl = baseUrl(provider, credential).orElse("");
+        return new ModelSetup(credential, model, baseUrl, requestTimeout, ModelHttpClient.builder(baseUrl), streaming);
     }
 
     private static ChatResponse withNotice(ChatResponse response, String notice) {
@@ -272,8 +292,13 @@ public final class ModelRouter implements AutoCloseable {
 
     private ChatModel client(LlmProvider provider, LlmCredential credential, String model) {
         dropStaleClients();
-        return clients.computeIfAbsent(credential.fingerprint() + "|" + model, k -> provider.chatModel(credential, model,
-                ModelHttpClient.builder(credential)));
+        return clients.computeIfAbsent(credential.fingerprint() + "|" + model, k -> {
+            ModelClient built = provider.model(setup(provider, credential, model, false));
+            if (built instanceof ModelClient.Blocking blocking) {
+                return blocking.model();
+            }
+            throw new IllegalStateException("Provider " + provider.id() + " returned " + built + " for a whole answer");
+        });
     }
 
     /** Clients of a plugin generation that was unloaded must not be used again. */
@@ -304,7 +329,33 @@ public final class ModelRouter implements AutoCloseable {
         if (keys.isEmpty()) {
             throw new LlmUnavailableException(noKeyMessage(providerName));
         }
+        if (baseUrl(provider, keys.get(0)).isEmpty() && buildsFromSetup(provider)) {
+            throw new LlmUnavailableException("No server is known for provider \"" + providerName + "\": set "
+                    + providerName.toUpperCase(Locale.ROOT) + "_API_BASE to its URL (for example "
+                    + "http://localhost:8000/v1), then restart Cortana.");
+        }
         return new Route(provider, providerName, name.model(), keys);
+    }
+
+    /** Whether {@code provider} implements {@link LlmProvider#model(ModelSetup)} (not only the older factories). */
+    private static boolean buildsFromSetup(LlmProvider provider) {
+        return BUILDS_FROM_SETUP.get(provider.getClass());
+    }
+
+    private static final ClassValue<Boolean> BUILDS_FROM_SETUP = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            try {
+                return type.getMethod("model", ModelSetup.class).getDeclaringClass() != LlmProvider.class;
+            } catch (NoSuchMethodException e) {
+                return false;
+            }
+        }
+    };
+
+    /** The key's {@code <PROVIDER>_API_BASE}, else the provider's default for that provider name. */
+    private static Optional<String> baseUrl(LlmProvider provider, LlmCredential credential) {
+        return credential.baseUrl().or(() -> provider.defaultBaseUrl(credential.provider()));
     }
 
     private String inferProvider(List<LlmProvider> available, String model) {

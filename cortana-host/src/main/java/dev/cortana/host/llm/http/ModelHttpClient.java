@@ -1,13 +1,12 @@
 package dev.cortana.host.llm.http;
 
-import dev.cortana.api.llm.LlmCredential;
 import dev.langchain4j.http.client.HttpClientBuilder;
 import dev.langchain4j.http.client.jdk.JdkHttpClient;
 import java.net.http.HttpClient;
 
 /**
  * The LangChain4j HTTP client builder the host hands to providers
- * ({@link dev.cortana.api.llm.LlmProvider#chatModel(LlmCredential, String, HttpClientBuilder)}): the JDK client,
+ * ({@link dev.cortana.api.llm.ModelSetup#http()}): the JDK client,
  * wrapped so the headers of a failed response reach {@link FailedResponseHeaders}.
  */
 public final class ModelHttpClient {
@@ -16,12 +15,12 @@ public final class ModelHttpClient {
     }
 
     /**
-     * A builder for calls to {@code credential}'s server. Cleartext URLs (a local vLLM, Ollama, llama.cpp) get
+     * A builder for calls to the server at {@code baseUrl} (as the host resolved it: a provider's default too). Cleartext URLs (a local vLLM, Ollama, llama.cpp) get
      * HTTP/1.1: the JDK client otherwise tries an h2c upgrade, which several such servers answer by dropping the body.
      */
-    public static HttpClientBuilder builder(LlmCredential credential) {
+    public static HttpClientBuilder builder(String baseUrl) {
         HttpClient.Builder jdk = HttpClient.newBuilder();
-        if (credential.baseUrl().map(url -> url.regionMatches(true, 0, "http://", 0, 7)).orElse(false)) {
+        if (baseUrl.regionMatches(true, 0, "http://", 0, 7)) {
             jdk.version(HttpClient.Version.HTTP_1_1);
         }
         return JdkHttpClient.builder().httpClientBuilder(new HeaderReadingJdkClient.Builder(jdk));

@@ -6,14 +6,12 @@ import dev.cortana.api.CortanaContext;
 import dev.cortana.api.PluginSettings;
 import dev.cortana.api.llm.LlmCredential;
 import dev.cortana.api.llm.LlmProvider;
+import dev.cortana.api.llm.ModelClient;
+import dev.cortana.api.llm.ModelSetup;
 import dev.cortana.api.llm.ModelInfo;
 import dev.langchain4j.exception.HttpException;
-import dev.langchain4j.http.client.HttpClientBuilder;
-import dev.langchain4j.http.client.jdk.JdkHttpClient;
 import dev.langchain4j.model.anthropic.AnthropicChatModel;
 import dev.langchain4j.model.anthropic.AnthropicStreamingChatModel;
-import dev.langchain4j.model.chat.ChatModel;
-import dev.langchain4j.model.chat.StreamingChatModel;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,8 +26,9 @@ import org.pf4j.Extension;
 
 /**
  * Anthropic's Claude models over the Messages API ({@code ANTHROPIC_API_KEY}, optionally {@code ANTHROPIC_API_BASE}).
- * Clients are built with retries off (the host rotates keys) and the JDK HTTP client passed explicitly, because
- * LangChain4j's ServiceLoader lookup does not see the host's client from inside a plugin class loader.
+ * Clients are built with retries off (the host rotates keys) from what the host resolved ({@link ModelSetup}), with
+ * the host's HTTP client builder passed explicitly, because LangChain4j's ServiceLoader lookup does not see the host's
+ * client from inside a plugin class loader.
  */
 @Extension
 public final class AnthropicProvider implements LlmProvider {
@@ -54,17 +53,14 @@ public final class AnthropicProvider implements LlmProvider {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Duration requestTimeout;
     private final int maxTokens;
 
-    /** What the host calls: reads {@code LLM_REQUEST_TIMEOUT} (seconds) and {@code ANTHROPIC_MAX_TOKENS}. */
+    /** What the host calls: reads {@code ANTHROPIC_MAX_TOKENS}; base URL and timeout come in each {@link ModelSetup}. */
     public AnthropicProvider(CortanaContext context) {
         this(context.settings());
     }
 
     AnthropicProvider(PluginSettings settings) {
-        // LLM_REQUEST_TIMEOUT: the host checks the same bounds at start-up; read the same way so both agree.
-        this.requestTimeout = settings.getSeconds("LLM_REQUEST_TIMEOUT", 120, 1, 3600);
         this.maxTokens = settings.getInt("ANTHROPIC_MAX_TOKENS", DEFAULT_MAX_TOKENS, 1, Integer.MAX_VALUE);
     }
 
@@ -79,32 +75,21 @@ public final class AnthropicProvider implements LlmProvider {
     }
 
     @Override
-    public ChatModel chatModel(LlmCredential credential, String modelName) {
-        return chatModel(credential, modelName, JdkHttpClient.builder().httpClientBuilder(jdkClient(baseUrl(credential))));
+    public Optional<String> defaultBaseUrl(String providerName) {
+        return Optional.of(DEFAULT_BASE_URL);
     }
 
-    /** Sends through the host's {@code http} builder, which reads a failed call's {@code Retry-After} header. */
+    /** Sends through the host's HTTP builder, which reads a failed call's {@code Retry-After} header. */
     @Override
-    public ChatModel chatModel(LlmCredential credential, String modelName, HttpClientBuilder http) {
-        String base = baseUrl(credential);
-        return AnthropicChatModel.builder().httpClientBuilder(http)
-                .baseUrl(base).apiKey(credential.apiKey()).version(API_VERSION).modelName(modelName)
-                .maxTokens(answerLimit(modelName)).timeout(requestTimeout).maxRetries(0).build();
-    }
-
-    @Override
-    public Optional<StreamingChatModel> streamingChatModel(LlmCredential credential, String modelName) {
-        return streamingChatModel(credential, modelName, JdkHttpClient.builder().httpClientBuilder(jdkClient(baseUrl(credential))));
-    }
-
-    @Override
-    public Optional<StreamingChatModel> streamingChatModel(LlmCredential credential, String modelName,
-                                                           HttpClientBuilder http) {
-        String base = baseUrl(credential);
-        return Optional.of(AnthropicStreamingChatModel.builder()
-                .httpClientBuilder(http)
-                .baseUrl(base).apiKey(credential.apiKey()).version(API_VERSION).modelName(modelName)
-                .maxTokens(answerLimit(modelName)).timeout(requestTimeout).build());
+    public ModelClient model(ModelSetup setup) {
+        if (setup.streaming()) {
+            return ModelClient.of(AnthropicStreamingChatModel.builder().httpClientBuilder(setup.http())
+                    .baseUrl(setup.baseUrl()).apiKey(setup.apiKey()).version(API_VERSION).modelName(setup.modelName())
+                    .maxTokens(answerLimit(setup.modelName())).timeout(setup.requestTimeout()).build());
+        }
+        return ModelClient.of(AnthropicChatModel.builder().httpClientBuilder(setup.http())
+                .baseUrl(setup.baseUrl()).apiKey(setup.apiKey()).version(API_VERSION).modelName(setup.modelName())
+                .maxTokens(answerLimit(setup.modelName())).timeout(setup.requestTimeout()).maxRetries(0).build());
     }
 
     @Override

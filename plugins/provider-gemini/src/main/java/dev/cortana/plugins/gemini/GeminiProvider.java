@@ -2,16 +2,13 @@ package dev.cortana.plugins.gemini;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cortana.api.CortanaContext;
-import dev.cortana.api.PluginSettings;
 import dev.cortana.api.llm.LlmCredential;
 import dev.cortana.api.llm.LlmFailure;
 import dev.cortana.api.llm.LlmProvider;
+import dev.cortana.api.llm.ModelClient;
+import dev.cortana.api.llm.ModelSetup;
 import dev.cortana.api.llm.ModelInfo;
 import dev.langchain4j.exception.HttpException;
-import dev.langchain4j.http.client.HttpClientBuilder;
-import dev.langchain4j.http.client.jdk.JdkHttpClient;
-import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.googleai.GoogleAiGeminiChatModel;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -51,16 +48,8 @@ public final class GeminiProvider implements LlmProvider {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Duration requestTimeout;
-
-    /** What the host calls: reads {@code LLM_REQUEST_TIMEOUT} (seconds, default 120). */
-    public GeminiProvider(CortanaContext context) {
-        this(context.settings());
-    }
-
-    GeminiProvider(PluginSettings settings) {
-        // The host checks the same bounds at start-up; read the same way here so both say the same thing.
-        this.requestTimeout = settings.getSeconds("LLM_REQUEST_TIMEOUT", 120, 1, 3600);
+    /** For PF4J: base URL and timeout come in each {@link ModelSetup}. */
+    public GeminiProvider() {
     }
 
     @Override
@@ -74,19 +63,19 @@ public final class GeminiProvider implements LlmProvider {
     }
 
     @Override
-    public ChatModel chatModel(LlmCredential credential, String modelName) {
-        String base = credential.baseUrl().orElse(DEFAULT_BASE_URL);
-        return chatModel(credential, modelName, JdkHttpClient.builder().httpClientBuilder(jdkClient(base)));
+    public Optional<String> defaultBaseUrl(String providerName) {
+        return Optional.of(DEFAULT_BASE_URL);
     }
 
-    /** Sends through the host's {@code http} builder, which reads a failed call's {@code Retry-After} header. */
+    /** Whole answers only (no streaming client here); through the host's HTTP builder, which reads {@code Retry-After}. */
     @Override
-    public ChatModel chatModel(LlmCredential credential, String modelName, HttpClientBuilder http) {
-        String base = credential.baseUrl().orElse(DEFAULT_BASE_URL);
-        return GoogleAiGeminiChatModel.builder()
-                .httpClientBuilder(http)
-                .baseUrl(base).apiKey(credential.apiKey()).modelName(modelName).timeout(requestTimeout).maxRetries(0)
-                .build();
+    public ModelClient model(ModelSetup setup) {
+        if (setup.streaming()) {
+            return ModelClient.noStreaming();
+        }
+        return ModelClient.of(GoogleAiGeminiChatModel.builder().httpClientBuilder(setup.http())
+                .baseUrl(setup.baseUrl()).apiKey(setup.apiKey()).modelName(setup.modelName())
+                .timeout(setup.requestTimeout()).maxRetries(0).build());
     }
 
     @Override

@@ -3,7 +3,6 @@ package dev.cortana.plugins.gemini;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.cortana.api.PluginSettings;
 import dev.cortana.api.llm.LlmCredential;
 import dev.cortana.api.llm.LlmProvider;
 import dev.cortana.api.llm.ModelInfo;
@@ -35,7 +34,7 @@ class GeminiProviderTest {
     private static final String KEY_B = "AIzaTestBravoKey000000000002";
 
     private final FakeGemini gemini = FakeGemini.start();
-    private final GeminiProvider provider = new GeminiProvider((PluginSettings) key -> Optional.empty());
+    private final GeminiProvider provider = new GeminiProvider();
     private final ModelRouter router;
 
     GeminiProviderTest() {

@@ -6,12 +6,10 @@ import dev.cortana.api.CortanaContext;
 import dev.cortana.api.PluginSettings;
 import dev.cortana.api.llm.LlmCredential;
 import dev.cortana.api.llm.LlmProvider;
+import dev.cortana.api.llm.ModelClient;
+import dev.cortana.api.llm.ModelSetup;
 import dev.cortana.api.llm.ModelInfo;
 import dev.langchain4j.exception.HttpException;
-import dev.langchain4j.http.client.HttpClientBuilder;
-import dev.langchain4j.http.client.jdk.JdkHttpClient;
-import dev.langchain4j.model.chat.ChatModel;
-import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import java.net.URI;
@@ -38,7 +36,6 @@ public final class OpenAiCompatibleProvider implements LlmProvider {
 
     public static final String ID = "openai-compatible";
     static final Duration LIST_MODELS_TIMEOUT = Duration.ofSeconds(10);
-    static final int DEFAULT_REQUEST_TIMEOUT_SECONDS = 120;
 
     /** Documented base URLs of the providers' OpenAI-compatible endpoints. */
     static final Map<String, String> DEFAULT_BASES = Map.of(
@@ -66,17 +63,17 @@ public final class OpenAiCompatibleProvider implements LlmProvider {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final PluginSettings settings;
-    private final Duration requestTimeout;
 
-    /** What the host calls: reads {@code <PROVIDER>_API_BASE} and {@code LLM_REQUEST_TIMEOUT} from the settings. */
+    /**
+     * What the host calls: reads which {@code <PROVIDER>_API_BASE} are set, to know the names it serves; the base URL
+     * and timeout of each client come in its {@link ModelSetup}.
+     */
     public OpenAiCompatibleProvider(CortanaContext context) {
         this(context.settings());
     }
 
     OpenAiCompatibleProvider(PluginSettings settings) {
         this.settings = settings;
-        // The host checks the same bounds at start-up; read the same way here so both say the same thing.
-        this.requestTimeout = settings.getSeconds("LLM_REQUEST_TIMEOUT", DEFAULT_REQUEST_TIMEOUT_SECONDS, 1, 3600);
     }
 
     @Override
@@ -94,32 +91,23 @@ public final class OpenAiCompatibleProvider implements LlmProvider {
                 || settings.get(providerName.toUpperCase(Locale.ROOT) + "_API_BASE").isPresent();
     }
 
+    /** The documented base URL of a known provider (Ollama's is a local cleartext one: the host talks HTTP/1.1 to it). */
     @Override
-    public ChatModel chatModel(LlmCredential credential, String modelName) {
-        return chatModel(credential, modelName, JdkHttpClient.builder().httpClientBuilder(jdkClient(baseUrl(credential))));
+    public Optional<String> defaultBaseUrl(String providerName) {
+        return Optional.ofNullable(DEFAULT_BASES.get(providerName));
     }
 
-    /** Sends through the host's {@code http} builder, which reads a failed call's {@code Retry-After} header. */
+    /** Sends through the host's HTTP builder, which reads a failed call's {@code Retry-After} header. */
     @Override
-    public ChatModel chatModel(LlmCredential credential, String modelName, HttpClientBuilder http) {
-        String base = baseUrl(credential);
-        return OpenAiChatModel.builder().httpClientBuilder(http)
-                .baseUrl(base).apiKey(credential.apiKey()).modelName(modelName).timeout(requestTimeout).maxRetries(0)
-                .build();
-    }
-
-    @Override
-    public Optional<StreamingChatModel> streamingChatModel(LlmCredential credential, String modelName) {
-        return streamingChatModel(credential, modelName, JdkHttpClient.builder().httpClientBuilder(jdkClient(baseUrl(credential))));
-    }
-
-    @Override
-    public Optional<StreamingChatModel> streamingChatModel(LlmCredential credential, String modelName,
-                                                           HttpClientBuilder http) {
-        String base = baseUrl(credential);
-        return Optional.of(OpenAiStreamingChatModel.builder()
-                .httpClientBuilder(http)
-                .baseUrl(base).apiKey(credential.apiKey()).modelName(modelName).timeout(requestTimeout).build());
+    public ModelClient model(ModelSetup setup) {
+        if (setup.streaming()) {
+            return ModelClient.of(OpenAiStreamingChatModel.builder().httpClientBuilder(setup.http())
+                    .baseUrl(setup.baseUrl()).apiKey(setup.apiKey()).modelName(setup.modelName())
+                    .timeout(setup.requestTimeout()).build());
+        }
+        return ModelClient.of(OpenAiChatModel.builder().httpClientBuilder(setup.http())
+                .baseUrl(setup.baseUrl()).apiKey(setup.apiKey()).modelName(setup.modelName())
+                .timeout(setup.requestTimeout()).maxRetries(0).build());
     }
 
     @Override

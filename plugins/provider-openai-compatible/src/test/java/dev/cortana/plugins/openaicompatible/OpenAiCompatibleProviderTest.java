@@ -1,7 +1,6 @@
 package dev.cortana.plugins.openaicompatible;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cortana.api.PluginSettings;
 import dev.cortana.api.llm.LlmCredential;
@@ -56,11 +55,12 @@ class OpenAiCompatibleProviderTest {
     }
 
     @Test
-    void anUnknownProviderWithoutABaseGetsAClearMessage() {
-        LlmCredential local = new LlmCredential("mylocal", "key-000000000001", Optional.empty());
+    void theHostLearnsEachKnownProvidersBaseAndNoneForAnUnknownOne() {
+        OpenAiCompatibleProvider provider = provider(Map.of());
 
-        assertThatThrownBy(() -> provider(Map.of()).chatModel(local, "llama3"))
-                .hasMessageContaining("set MYLOCAL_API_BASE");
+        assertThat(provider.defaultBaseUrl("ollama")).contains("http://localhost:11434/v1");
+        assertThat(provider.defaultBaseUrl("deepseek")).contains("https://api.deepseek.com/v1");
+        assertThat(provider.defaultBaseUrl("mylocal")).isEmpty();
     }
 
     @Test

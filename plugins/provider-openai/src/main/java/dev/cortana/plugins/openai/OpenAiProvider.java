@@ -2,17 +2,12 @@ package dev.cortana.plugins.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cortana.api.CortanaContext;
-import dev.cortana.api.PluginSettings;
 import dev.cortana.api.llm.LlmCredential;
 import dev.cortana.api.llm.LlmProvider;
+import dev.cortana.api.llm.ModelClient;
+import dev.cortana.api.llm.ModelSetup;
 import dev.cortana.api.llm.ModelInfo;
 import dev.langchain4j.exception.HttpException;
-import dev.langchain4j.http.client.HttpClientBuilder;
-import dev.langchain4j.http.client.jdk.JdkHttpClient;
-import dev.langchain4j.http.client.jdk.JdkHttpClientBuilder;
-import dev.langchain4j.model.chat.ChatModel;
-import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import java.net.URI;
@@ -34,18 +29,16 @@ import org.pf4j.Extension;
 /**
  * OpenAI, and any server speaking its chat-completions protocol (set {@code OPENAI_API_BASE}).
  *
- * <p>Clients are built with retries off because the host owns retrying and key rotation, and with the JDK HTTP
- * client passed explicitly: LangChain4j otherwise finds its HTTP client through {@link java.util.ServiceLoader},
- * which inside a PF4J plugin class loader may find none, or the host's copy through the wrong loader.
+ * <p>Clients are built with retries off because the host owns retrying and key rotation, from what the host resolved
+ * ({@link ModelSetup}: base URL, {@code LLM_REQUEST_TIMEOUT}, its HTTP client builder). The builder is passed
+ * explicitly: LangChain4j otherwise finds its HTTP client through {@link java.util.ServiceLoader}, which inside a
+ * PF4J plugin class loader may find none, or the host's copy through the wrong loader.
  */
 @Extension
 public final class OpenAiProvider implements LlmProvider {
 
     public static final String ID = "openai";
     public static final String DEFAULT_BASE_URL = "https://api.openai.com/v1";
-    /** Seconds one model call may take before it fails as a timeout (and the host may retry or rotate). */
-    public static final String REQUEST_TIMEOUT_SETTING = "LLM_REQUEST_TIMEOUT";
-    static final int DEFAULT_REQUEST_TIMEOUT_SECONDS = 120;
     /** Listing models is a small GET made while a user waits on {@code /settings}: fail fast. */
     static final Duration LIST_MODELS_TIMEOUT = Duration.ofSeconds(10);
 
@@ -86,32 +79,8 @@ public final class OpenAiProvider implements LlmProvider {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Duration requestTimeout;
-
-    /** For PF4J's default extension factory; uses the default request timeout. */
+    /** For PF4J: the host hands every client what it needs in a {@link ModelSetup}. */
     public OpenAiProvider() {
-        this(Duration.ofSeconds(DEFAULT_REQUEST_TIMEOUT_SECONDS));
-    }
-
-    /** What the host calls: reads {@value #REQUEST_TIMEOUT_SETTING} (seconds, default 120). */
-    public OpenAiProvider(CortanaContext context) {
-        this(requestTimeout(context.settings()));
-    }
-
-    OpenAiProvider(Duration requestTimeout) {
-        if (requestTimeout.isNegative() || requestTimeout.isZero()) {
-            throw new IllegalArgumentException("request timeout must be positive, got " + requestTimeout);
-        }
-        this.requestTimeout = requestTimeout;
-    }
-
-    private static Duration requestTimeout(PluginSettings settings) {
-        // The host checks the same bounds at start-up; read the same way here so both say the same thing.
-        return settings.getSeconds(REQUEST_TIMEOUT_SETTING, DEFAULT_REQUEST_TIMEOUT_SECONDS, 1, 3600);
-    }
-
-    Duration requestTimeout() {
-        return requestTimeout;
     }
 
     @Override
@@ -125,42 +94,25 @@ public final class OpenAiProvider implements LlmProvider {
     }
 
     @Override
-    public ChatModel chatModel(LlmCredential credential, String modelName) {
-        return chatModel(credential, modelName, httpClientBuilder(baseUrl(credential)));
+    public Optional<String> defaultBaseUrl(String providerName) {
+        return Optional.of(DEFAULT_BASE_URL);
     }
 
-    /** Sends through the host's {@code http} builder, which reads a failed call's {@code Retry-After} header. */
+    /**
+     * Sends through the host's HTTP builder, which reads a failed call's {@code Retry-After} header. {@code timeout()}
+     * sets the read and the connect timeout: OpenAiChatModel overrides any timeout set on the HTTP client builder with
+     * its own defaults (60 s read) unless timeout() is given.
+     */
     @Override
-    public ChatModel chatModel(LlmCredential credential, String modelName, HttpClientBuilder http) {
-        String baseUrl = baseUrl(credential);
-        // timeout() sets the read and the connect timeout: OpenAiChatModel overrides any timeout set on the HTTP
-        // client builder with its own defaults (60 s read) unless timeout() is given.
-        return OpenAiChatModel.builder()
-                .httpClientBuilder(http)
-                .baseUrl(baseUrl)
-                .apiKey(credential.apiKey())
-                .modelName(modelName)
-                .timeout(requestTimeout)
-                .maxRetries(0)
-                .build();
-    }
-
-    @Override
-    public Optional<StreamingChatModel> streamingChatModel(LlmCredential credential, String modelName) {
-        return streamingChatModel(credential, modelName, httpClientBuilder(baseUrl(credential)));
-    }
-
-    @Override
-    public Optional<StreamingChatModel> streamingChatModel(LlmCredential credential, String modelName,
-                                                           HttpClientBuilder http) {
-        String baseUrl = baseUrl(credential);
-        return Optional.of(OpenAiStreamingChatModel.builder()
-                .httpClientBuilder(http)
-                .baseUrl(baseUrl)
-                .apiKey(credential.apiKey())
-                .modelName(modelName)
-                .timeout(requestTimeout)
-                .build());
+    public ModelClient model(ModelSetup setup) {
+        if (setup.streaming()) {
+            return ModelClient.of(OpenAiStreamingChatModel.builder().httpClientBuilder(setup.http())
+                    .baseUrl(setup.baseUrl()).apiKey(setup.apiKey()).modelName(setup.modelName())
+                    .timeout(setup.requestTimeout()).build());
+        }
+        return ModelClient.of(OpenAiChatModel.builder().httpClientBuilder(setup.http())
+                .baseUrl(setup.baseUrl()).apiKey(setup.apiKey()).modelName(setup.modelName())
+                .timeout(setup.requestTimeout()).maxRetries(0).build());
     }
 
     @Override
@@ -225,10 +177,6 @@ public final class OpenAiProvider implements LlmProvider {
             builder.version(HttpClient.Version.HTTP_1_1);
         }
         return builder;
-    }
-
-    private static JdkHttpClientBuilder httpClientBuilder(String baseUrl) {
-        return JdkHttpClient.builder().httpClientBuilder(jdkClient(baseUrl));
     }
 
     private static String stripTrailingSlashes(String url) {
