@@ -8,10 +8,13 @@ import dev.cortana.api.llm.ModelSetup;
 import dev.cortana.host.config.Config;
 import dev.cortana.host.testing.FakeOpenAi;
 import dev.cortana.host.testing.FakeOpenAi.Reply;
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -70,6 +73,28 @@ class ModelSetupTest {
         });
         // The host's client was made for the resolved URL, so a default cleartext server gets no h2c upgrade.
         assertThat(server.lastRequest().header("Upgrade")).isNull();
+    }
+
+    @Test
+    void theProvidersHookAdjustsEveryRequestBeforeItIsSent() {
+        server.enqueue(Reply.text("noted"));
+        LlmProvider plain = localServer(Optional.of(server.baseUrl()));
+        LlmProvider adjusting = new LlmProvider() {
+            @Override public String id() { return "local"; }
+            @Override public Optional<String> defaultBaseUrl(String providerName) { return plain.defaultBaseUrl(providerName); }
+            @Override public ModelClient model(ModelSetup setup) { return plain.model(setup); }
+            @Override public ChatRequest prepare(ChatRequest request, String modelName) {
+                List<ChatMessage> messages = new ArrayList<>(request.messages());
+                messages.add(0, SystemMessage.from("prepared for " + modelName));
+                return ChatRequest.builder().messages(messages).parameters(request.parameters()).build();
+            }
+        };
+
+        assertThat(ask(adjusting, Map.of("LOCAL_API_KEY", "local-key-0000000001"))).isEqualTo("noted");
+
+        assertThat(server.lastRequest().body().path("messages").get(0).path("content").asText())
+                .isEqualTo("prepared for llama3");
+        assertThat(server.lastRequest().lastUserMessage()).isEqualTo("hi");
     }
 
     @Test
