@@ -266,8 +266,11 @@ public final class ModelRouter implements AutoCloseable {
         Route route = resolve(providerName + "/-");
         ModelListings.Listing listing = listings.list(providerName, route.provider,
                 route.credentials.stream().findFirst());
-        boolean live = listing.live();
-        return listing.models().stream().map(m -> catalog.merge(providerName, m.name(),
+        // Nothing listed and no catalog in the plugin: the bundled file is the one catalog of the known models.
+        boolean fromFile = listing.models().isEmpty();
+        boolean live = listing.live() && !fromFile;
+        List<ModelInfo> offered = fromFile ? catalog.bundled(providerName) : listing.models();
+        return offered.stream().map(m -> catalog.merge(providerName, m.name(),
                 Optional.of(m).filter(x -> live), Optional.of(m).filter(x -> !live)).orElse(m)).toList();
     }
 

@@ -2,7 +2,9 @@ package dev.cortana.host.llm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cortana.api.llm.LlmCredential;
 import dev.cortana.api.llm.LlmProvider;
+import dev.cortana.api.llm.ModelInfo;
 import dev.cortana.api.llm.ModelClient;
 import dev.cortana.api.llm.ModelSetup;
 import dev.cortana.host.config.Config;
@@ -95,6 +97,21 @@ class ModelSetupTest {
         assertThat(server.lastRequest().body().path("messages").get(0).path("content").asText())
                 .isEqualTo("prepared for llama3");
         assertThat(server.lastRequest().lastUserMessage()).isEqualTo("hi");
+    }
+
+    @Test
+    void aProviderWithoutItsOwnCatalogOffersTheBundledCatalogsModels() {
+        LlmProvider gemini = new LlmProvider() {
+            @Override public String id() { return "gemini"; }
+            @Override public Optional<String> defaultBaseUrl(String providerName) { return Optional.of(server.baseUrl()); }
+            @Override public ModelClient model(ModelSetup setup) { throw new AssertionError("no call expected"); }
+            @Override public List<ModelInfo> listModels(LlmCredential credential) throws Exception {
+                throw new java.io.IOException("offline");
+            }
+        };
+        router = new ModelRouter(() -> List.of(gemini), () -> 1L, Config.of(Map.of("GEMINI_API_KEY", "gem-key-000001")));
+
+        assertThat(router.models("gemini")).contains(new ModelInfo("gemini", "gemini-2.5-pro", 1_048_576, 65_536));
     }
 
     @Test

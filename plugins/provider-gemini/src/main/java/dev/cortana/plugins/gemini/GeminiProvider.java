@@ -26,6 +26,9 @@ import org.pf4j.Extension;
 /**
  * Google's Gemini models over the Gemini API ({@code GEMINI_API_KEY}, optionally {@code GEMINI_API_BASE}).
  *
+ * <p>Known models and their limits come from the host's bundled catalog ({@code model-catalog.yml}), the one copy;
+ * the live listing reports Gemini's own limits.
+ *
  * <p>Gemini answers every exhausted quota with 429 {@code RESOURCE_EXHAUSTED}; the {@code quotaId} in the body tells
  * a per-minute limit (rest for the {@code retryDelay} it gives) from a daily quota (rest much longer), so this
  * provider refines the host's classification instead of letting each become a long quota cooldown.
@@ -37,14 +40,6 @@ public final class GeminiProvider implements LlmProvider {
     public static final String DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com/v1beta";
     static final Duration LIST_MODELS_TIMEOUT = Duration.ofSeconds(10);
     private static final Pattern RETRY_DELAY = Pattern.compile("\"retryDelay\"\\s*:\\s*\"(\\d+(?:\\.\\d+)?)s\"");
-
-    /** Limits from Google's Gemini models page. */
-    private static final List<ModelInfo> CATALOG = List.of(
-            new ModelInfo(ID, "gemini-2.5-pro", 1_048_576, 65_536),
-            new ModelInfo(ID, "gemini-2.5-flash", 1_048_576, 65_536),
-            new ModelInfo(ID, "gemini-2.5-flash-lite", 1_048_576, 65_536),
-            new ModelInfo(ID, "gemini-2.0-flash", 1_048_576, 8_192),
-            new ModelInfo(ID, "gemini-2.0-flash-lite", 1_048_576, 8_192));
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -76,11 +71,6 @@ public final class GeminiProvider implements LlmProvider {
         return ModelClient.of(GoogleAiGeminiChatModel.builder().httpClientBuilder(setup.http())
                 .baseUrl(setup.baseUrl()).apiKey(setup.apiKey()).modelName(setup.modelName())
                 .timeout(setup.requestTimeout()).maxRetries(0).build());
-    }
-
-    @Override
-    public List<ModelInfo> catalog() {
-        return CATALOG;
     }
 
     /** {@code GET {base}/models}: Gemini reports each model's input and output token limits itself. */

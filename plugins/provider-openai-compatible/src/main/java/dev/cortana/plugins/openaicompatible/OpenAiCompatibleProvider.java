@@ -51,15 +51,6 @@ public final class OpenAiCompatibleProvider implements LlmProvider {
     /** Names served by their own plugins (or not LLMs at all): never claimed here. */
     private static final Set<String> NOT_OURS = Set.of("openai", "anthropic", "gemini", "google", "llm");
 
-    /** Limits from the providers' model pages. */
-    private static final List<ModelInfo> CATALOG = List.of(
-            new ModelInfo("deepseek", "deepseek-chat", 128_000, 8_192),
-            new ModelInfo("deepseek", "deepseek-reasoner", 128_000, 65_536),
-            new ModelInfo("groq", "llama-3.3-70b-versatile", 131_072, 32_768),
-            new ModelInfo("groq", "llama-3.1-8b-instant", 131_072, 131_072),
-            new ModelInfo("mistral", "mistral-large-latest", 131_072, 0),
-            new ModelInfo("mistral", "mistral-small-latest", 131_072, 0));
-
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final PluginSettings settings;
@@ -110,12 +101,7 @@ public final class OpenAiCompatibleProvider implements LlmProvider {
                 .timeout(setup.requestTimeout()).maxRetries(0).build());
     }
 
-    @Override
-    public List<ModelInfo> catalog() {
-        return CATALOG;
-    }
-
-    /** {@code GET {base}/models}, which each of these servers offers; limits from the catalog where known. */
+    /** {@code GET {base}/models}, which each of these servers offers; the host adds the bundled catalog's limits. */
     @Override
     public List<ModelInfo> listModels(LlmCredential credential) throws Exception {
         String base = baseUrl(credential);
@@ -133,11 +119,8 @@ public final class OpenAiCompatibleProvider implements LlmProvider {
         for (JsonNode entry : JSON.readTree(response.body()).path("data")) {
             String id = entry.path("id").asText("");
             if (!id.isBlank()) {
-                int context = entry.path("context_length").asInt(0); // OpenRouter and Groq report it
-                ModelInfo known = CATALOG.stream().filter(m -> m.provider().equals(credential.provider())
-                        && m.name().equals(id)).findFirst().orElse(null);
-                models.add(new ModelInfo(credential.provider(), id, context > 0 ? context
-                        : known == null ? 0 : known.contextWindow(), known == null ? 0 : known.maxOutputTokens()));
+                // OpenRouter and Groq report the context; other limits come from the host's bundled catalog.
+                models.add(new ModelInfo(credential.provider(), id, entry.path("context_length").asInt(0), 0));
             }
         }
         models.sort(Comparator.comparing(ModelInfo::name));

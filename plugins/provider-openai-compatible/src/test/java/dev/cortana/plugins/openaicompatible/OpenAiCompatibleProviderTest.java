@@ -85,13 +85,21 @@ class OpenAiCompatibleProviderTest {
     }
 
     @Test
-    void listedModelsCarryTheCatalogsLimits() throws Exception {
+    void listedModelsCarryTheBundledCatalogsLimits() {
         server.models("deepseek-chat", "deepseek-coder");
-        LlmCredential deepseek = new LlmCredential("deepseek", "sk-deepseek-000000000001", Optional.of(server.baseUrl()));
+        Map<String, String> env = Map.of("DEEPSEEK_API_KEY", "sk-deepseek-000000000001", "DEEPSEEK_API_BASE",
+                server.baseUrl());
+        List<LlmProvider> providers = List.of(provider(env));
+        try (ModelRouter router = new ModelRouter(() -> providers, () -> 1L, Config.of(env))) {
+            assertThat(router.models("deepseek")).containsExactly(
+                    new ModelInfo("deepseek", "deepseek-chat", 128_000, 8_192),
+                    new ModelInfo("deepseek", "deepseek-coder", 0, 0));
+        }
+    }
 
-        assertThat(provider(Map.of()).listModels(deepseek)).containsExactly(
-                new ModelInfo("deepseek", "deepseek-chat", 128_000, 8_192),
-                new ModelInfo("deepseek", "deepseek-coder", 0, 0));
+    @Test
+    void carriesNoCatalogOfItsOwn() {
+        assertThat(provider(Map.of()).catalog()).as("the host's model-catalog.yml is the one copy").isEmpty();
     }
 
     @Test
