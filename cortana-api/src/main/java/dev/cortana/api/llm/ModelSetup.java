@@ -16,9 +16,11 @@ import java.util.Objects;
  * @param http           the host's HTTP client builder; pass it to {@code httpClientBuilder(...)}: it bounds answers
  *                       and reads a failed call's {@code Retry-After}, and talks HTTP/1.1 to cleartext servers
  * @param streaming      whether the host asks for a {@link ModelClient.Streaming} client
+ * @param limits         what the host knows of the model (context window, most output tokens; 0 when unknown), from
+ *                       {@code MODEL_LIMITS}, the live listing and its bundled catalog: a provider keeps no copy
  */
 public record ModelSetup(LlmCredential credential, String modelName, String baseUrl, Duration requestTimeout,
-                         HttpClientBuilder http, boolean streaming) {
+                         HttpClientBuilder http, boolean streaming, ModelInfo limits) {
 
     public ModelSetup {
         Objects.requireNonNull(credential, "credential");
@@ -26,6 +28,7 @@ public record ModelSetup(LlmCredential credential, String modelName, String base
         Objects.requireNonNull(baseUrl, "baseUrl");
         Objects.requireNonNull(requestTimeout, "requestTimeout");
         Objects.requireNonNull(http, "http");
+        Objects.requireNonNull(limits, "limits");
     }
 
     /** The key itself, for the builder's {@code apiKey(...)}. */

@@ -176,7 +176,10 @@ public final class ModelRouter implements AutoCloseable {
         // resolve() refused a missing base for providers that build from the setup; the older factory methods read
         // the credential's own base URL and get an empty one here.
         String baseUrl = baseUrl(provider, credential).orElse("");
-        return new ModelSetup(credential, model, baseUrl, requestTimeout, ModelHttpClient.builder(baseUrl), streaming);
+        ModelInfo limits = modelInfo(credential.provider() + "/" + model)
+                .orElse(new ModelInfo(credential.provider(), model, 0, 0));
+        return new ModelSetup(credential, model, baseUrl, requestTimeout, ModelHttpClient.builder(baseUrl), streaming,
+                limits);
     }
 
     private static ChatResponse withNotice(ChatResponse response, String notice) {

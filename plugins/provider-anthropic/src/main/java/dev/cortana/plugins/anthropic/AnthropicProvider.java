@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.pf4j.Extension;
 
 /**
@@ -39,17 +38,6 @@ public final class AnthropicProvider implements LlmProvider {
     /** The Messages API requires an answer limit; LangChain4j's default (1024) cuts ordinary answers short. */
     static final int DEFAULT_MAX_TOKENS = 8192;
     static final Duration LIST_MODELS_TIMEOUT = Duration.ofSeconds(10);
-    private static final Pattern DATED = Pattern.compile("-\\d{8}$");
-
-    /** Limits from Anthropic's models overview: 200k context; output limits per model. */
-    private static final List<ModelInfo> CATALOG = List.of(
-            new ModelInfo(ID, "claude-opus-4-1", 200_000, 32_000),
-            new ModelInfo(ID, "claude-opus-4-0", 200_000, 32_000),
-            new ModelInfo(ID, "claude-sonnet-4-5", 200_000, 64_000),
-            new ModelInfo(ID, "claude-sonnet-4-0", 200_000, 64_000),
-            new ModelInfo(ID, "claude-haiku-4-5", 200_000, 64_000),
-            new ModelInfo(ID, "claude-3-7-sonnet-latest", 200_000, 64_000),
-            new ModelInfo(ID, "claude-3-5-haiku-latest", 200_000, 8_192));
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -85,19 +73,14 @@ public final class AnthropicProvider implements LlmProvider {
         if (setup.streaming()) {
             return ModelClient.of(AnthropicStreamingChatModel.builder().httpClientBuilder(setup.http())
                     .baseUrl(setup.baseUrl()).apiKey(setup.apiKey()).version(API_VERSION).modelName(setup.modelName())
-                    .maxTokens(answerLimit(setup.modelName())).timeout(setup.requestTimeout()).build());
+                    .maxTokens(answerLimit(setup)).timeout(setup.requestTimeout()).build());
         }
         return ModelClient.of(AnthropicChatModel.builder().httpClientBuilder(setup.http())
                 .baseUrl(setup.baseUrl()).apiKey(setup.apiKey()).version(API_VERSION).modelName(setup.modelName())
-                .maxTokens(answerLimit(setup.modelName())).timeout(setup.requestTimeout()).maxRetries(0).build());
+                .maxTokens(answerLimit(setup)).timeout(setup.requestTimeout()).maxRetries(0).build());
     }
 
-    @Override
-    public List<ModelInfo> catalog() {
-        return CATALOG;
-    }
-
-    /** {@code GET {base}/models}; limits from the catalog by alias (a dated id shares its alias's limits). */
+    /** {@code GET {base}/models}; the host adds limits from its bundled catalog (a dated id shares its alias's). */
     @Override
     public List<ModelInfo> listModels(LlmCredential credential) throws Exception {
         String base = baseUrl(credential);
@@ -114,27 +97,16 @@ public final class AnthropicProvider implements LlmProvider {
         for (JsonNode entry : JSON.readTree(response.body()).path("data")) {
             String id = entry.path("id").asText("");
             if (!id.isBlank()) {
-                models.add(describe(id));
+                models.add(new ModelInfo(ID, id, 0, 0)); // limits: the host's bundled catalog, by alias
             }
         }
         models.sort(Comparator.comparing(ModelInfo::name));
         return models;
     }
 
-    /** The catalog's limits for an id, its alias ({@code claude-sonnet-4-20250514} → {@code claude-sonnet-4-0}). */
-    static ModelInfo describe(String id) {
-        String undated = DATED.matcher(id).replaceFirst("");
-        for (ModelInfo known : CATALOG) {
-            String alias = known.name().replaceFirst("-(0|latest)$", "");
-            if (known.name().equals(id) || alias.equals(undated)) {
-                return new ModelInfo(ID, id, known.contextWindow(), known.maxOutputTokens());
-            }
-        }
-        return new ModelInfo(ID, id, 0, 0);
-    }
-
-    private int answerLimit(String modelName) {
-        int known = describe(modelName).maxOutputTokens();
+    /** {@code ANTHROPIC_MAX_TOKENS}, capped at the model's own output limit where the host knows it. */
+    private int answerLimit(ModelSetup setup) {
+        int known = setup.limits().maxOutputTokens();
         return known > 0 ? Math.min(known, maxTokens) : maxTokens;
     }
 

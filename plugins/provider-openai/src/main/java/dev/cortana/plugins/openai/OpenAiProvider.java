@@ -16,12 +16,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.pf4j.Extension;
@@ -44,38 +41,10 @@ public final class OpenAiProvider implements LlmProvider {
 
     /** Bare names OpenAI serves: gpt-4o, chatgpt-4o-latest, o1, o3-mini, o4-mini, fine-tunes (ft:gpt-4o-mini:…). */
     private static final Pattern OWNED_MODEL = Pattern.compile("(gpt-|chatgpt-|ft:).*|o\\d+(-.*)?");
-    /** A dated snapshot such as gpt-4o-2024-08-06: same limits as its alias unless listed on its own. */
-    private static final Pattern SNAPSHOT_SUFFIX = Pattern.compile("-\\d{4}-\\d{2}-\\d{2}$");
     /** Families in OpenAI's /models listing that the chat-completions endpoint does not serve. */
     private static final Pattern NOT_CHAT = Pattern.compile(
             "(text-embedding-|whisper-|tts-|dall-e-|omni-moderation-|text-moderation-|gpt-image-|davinci-|babbage-)"
                     + ".*|.*-(transcribe|tts|realtime)(-.*)?");
-
-    /** Limits from OpenAI's model pages: context window (input + output) and most output tokens. */
-    private static final Map<String, ModelInfo> CATALOG = catalogOf(
-            model("gpt-5", 400_000, 128_000),
-            model("gpt-5-mini", 400_000, 128_000),
-            model("gpt-5-nano", 400_000, 128_000),
-            model("gpt-5-chat-latest", 128_000, 16_384),
-            model("gpt-4.1", 1_047_576, 32_768),
-            model("gpt-4.1-mini", 1_047_576, 32_768),
-            model("gpt-4.1-nano", 1_047_576, 32_768),
-            model("gpt-4o", 128_000, 16_384),
-            model("gpt-4o-mini", 128_000, 16_384),
-            model("chatgpt-4o-latest", 128_000, 16_384),
-            model("o4-mini", 200_000, 100_000),
-            model("o3", 200_000, 100_000),
-            model("o3-pro", 200_000, 100_000),
-            model("o3-mini", 200_000, 100_000),
-            model("o1", 200_000, 100_000),
-            model("o1-mini", 128_000, 65_536),
-            model("gpt-4-turbo", 128_000, 4_096),
-            model("gpt-4", 8_192, 8_192),
-            model("gpt-3.5-turbo", 16_385, 4_096));
-
-    /** Snapshots whose limits differ from their alias. */
-    private static final Map<String, ModelInfo> SNAPSHOT_EXCEPTIONS = catalogOf(
-            model("gpt-4o-2024-05-13", 128_000, 4_096));
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -115,13 +84,8 @@ public final class OpenAiProvider implements LlmProvider {
                 .timeout(setup.requestTimeout()).maxRetries(0).build());
     }
 
-    @Override
-    public List<ModelInfo> catalog() {
-        return List.copyOf(CATALOG.values());
-    }
-
     /**
-     * {@code GET {base}/models}, with limits from the catalog where the id is known (0 otherwise). Embedding,
+     * {@code GET {base}/models}; OpenAI reports no limits, so the host adds its bundled catalog's. Embedding,
      * speech, image and moderation models are left out: they cannot answer a chat. A refused listing throws
      * {@link HttpException} with the status, so the host can read it as it reads a failed chat call.
      */
@@ -144,22 +108,11 @@ public final class OpenAiProvider implements LlmProvider {
         for (JsonNode entry : JSON.readTree(response.body()).path("data")) {
             String id = entry.path("id").asText("");
             if (!id.isBlank() && !NOT_CHAT.matcher(id.toLowerCase(Locale.ROOT)).matches()) {
-                models.add(describe(id));
+                models.add(new ModelInfo(ID, id, 0, 0)); // limits: the host's bundled catalog
             }
         }
         models.sort(Comparator.comparing(ModelInfo::name));
         return models;
-    }
-
-    /** The catalog's entry for an id or its dated snapshot, else limits of 0 (unknown). */
-    static ModelInfo describe(String id) {
-        ModelInfo known = SNAPSHOT_EXCEPTIONS.getOrDefault(id, CATALOG.get(id));
-        if (known == null) {
-            known = CATALOG.get(SNAPSHOT_SUFFIX.matcher(id).replaceFirst(""));
-        }
-        return known == null
-                ? new ModelInfo(ID, id, 0, 0)
-                : new ModelInfo(ID, id, known.contextWindow(), known.maxOutputTokens());
     }
 
     private static String baseUrl(LlmCredential credential) {
@@ -194,17 +147,5 @@ public final class OpenAiProvider implements LlmProvider {
             text = text.replace(apiKey, "[redacted]");
         }
         return text.length() > 600 ? text.substring(0, 600) + "…" : text;
-    }
-
-    private static ModelInfo model(String name, int contextWindow, int maxOutputTokens) {
-        return new ModelInfo(ID, name, contextWindow, maxOutputTokens);
-    }
-
-    private static Map<String, ModelInfo> catalogOf(ModelInfo... models) {
-        Map<String, ModelInfo> byName = new LinkedHashMap<>();
-        for (ModelInfo model : models) {
-            byName.put(model.name(), model);
-        }
-        return Collections.unmodifiableMap(byName);
     }
 }

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cortana.api.llm.LlmCredential;
+import dev.cortana.api.llm.LlmProvider;
+import dev.cortana.host.config.Config;
+import dev.cortana.host.llm.ModelRouter;
 import dev.cortana.api.llm.ModelClient;
 import dev.cortana.api.llm.ModelInfo;
 import dev.cortana.api.llm.ModelSetup;
@@ -26,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -128,7 +132,10 @@ class OpenAiProviderTest {
         openAi.models("gpt-4o", "gpt-4o-2024-08-06", "gpt-4o-2024-05-13", "o4-mini", "text-embedding-3-small",
                 "whisper-1", "gpt-4o-mini-transcribe", "my-local-llm");
 
-        List<ModelInfo> models = provider.listModels(credential);
+        List<ModelInfo> models;
+        try (ModelRouter router = router()) {
+            models = router.models("openai"); // the provider lists, the host's bundled catalog adds the limits
+        }
 
         assertThat(models).containsExactly(
                 new ModelInfo("openai", "gpt-4o", 128_000, 16_384),
@@ -161,7 +168,7 @@ class OpenAiProviderTest {
     void aCallTakesNoLongerThanTheRequestTimeoutTheHostResolved() {
         openAi.enqueue(Reply.hang());
         ModelSetup oneSecond = new ModelSetup(credential, "gpt-4o", openAi.baseUrl(), Duration.ofSeconds(1),
-                ModelHttpClient.builder(openAi.baseUrl()), false);
+                ModelHttpClient.builder(openAi.baseUrl()), false, new ModelInfo("openai", "gpt-4o", 128_000, 16_384));
 
         assertThatThrownBy(() -> ((ModelClient.Blocking) provider.model(oneSecond)).model().chat("Hi"))
                 .isInstanceOf(TimeoutException.class);
@@ -188,18 +195,13 @@ class OpenAiProviderTest {
     }
 
     @Test
-    void catalogCarriesOpenAisPublishedLimits() {
-        assertThat(provider.catalog())
-                .contains(new ModelInfo("openai", "gpt-4o", 128_000, 16_384),
-                        new ModelInfo("openai", "gpt-4o-mini", 128_000, 16_384),
-                        new ModelInfo("openai", "gpt-4.1", 1_047_576, 32_768),
-                        new ModelInfo("openai", "o3", 200_000, 100_000),
-                        new ModelInfo("openai", "o4-mini", 200_000, 100_000))
-                .allSatisfy(model -> {
-                    assertThat(model.provider()).isEqualTo("openai");
-                    assertThat(model.maxOutputTokens()).isPositive().isLessThanOrEqualTo(model.contextWindow());
-                    assertThat(provider.ownsModel(model.name())).isTrue();
-                });
+    void theHostsBundledCatalogIsTheOnlyCopyOfOpenAisLimits() {
+        assertThat(provider.catalog()).isEmpty();
+        try (ModelRouter router = router()) {
+            assertThat(router.modelInfo("openai/gpt-4o")).contains(new ModelInfo("openai", "gpt-4o", 128_000, 16_384));
+            assertThat(router.modelInfo("gpt-4.1")).contains(new ModelInfo("openai", "gpt-4.1", 1_047_576, 32_768));
+            assertThat(router.modelInfo("openai/o4-mini")).contains(new ModelInfo("openai", "o4-mini", 200_000, 100_000));
+        }
     }
 
     @Test
@@ -213,7 +215,8 @@ class OpenAiProviderTest {
     /** What the host hands the provider for {@code credential}: its base URL or OpenAI's, 120 s, the host's HTTP. */
     private static ModelSetup setup(LlmCredential credential, String model, boolean streaming) {
         String base = credential.baseUrl().orElse(OpenAiProvider.DEFAULT_BASE_URL);
-        return new ModelSetup(credential, model, base, Duration.ofSeconds(120), ModelHttpClient.builder(base), streaming);
+        return new ModelSetup(credential, model, base, Duration.ofSeconds(120), ModelHttpClient.builder(base), streaming,
+                new ModelInfo("openai", model, 0, 0));
     }
 
     private static ChatModel chatModel(OpenAiProvider provider, LlmCredential credential, String model) {
@@ -222,5 +225,11 @@ class OpenAiProviderTest {
 
     private StreamingChatModel streamingModel(LlmCredential credential, String model) {
         return ((ModelClient.Streaming) provider.model(setup(credential, model, true))).model();
+    }
+
+    private ModelRouter router() {
+        List<LlmProvider> providers = List.of(provider);
+        return new ModelRouter(() -> providers, () -> 1L, Config.of(Map.of("OPENAI_API_KEY", KEY,
+                "OPENAI_API_BASE", openAi.baseUrl())));
     }
 }
