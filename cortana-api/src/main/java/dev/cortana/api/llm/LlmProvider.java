@@ -113,7 +113,19 @@ public interface LlmProvider extends ExtensionPoint {
         return List.of();
     }
 
-    /** The provider's live model listing, where it has one; the host caches it. */
+    /**
+     * The provider's live model listing, where it has one; the host calls this and caches the answer. {@code setup}
+     * is resolved as for a client (base URL, the host's HTTP builder), with a short listing timeout and no model
+     * name. Use LangChain4j's {@code ModelCatalog} for the protocol where it has one
+     * ({@code OpenAiModelCatalog.builder().httpClientBuilder(setup.http()).baseUrl(setup.baseUrl())...}). Report
+     * names; limits the provider does not report come from the host's bundled catalog. The default calls
+     * {@link #listModels(LlmCredential)}.
+     */
+    default List<ModelInfo> listModels(ModelSetup setup) throws Exception {
+        return listModels(setup.credential());
+    }
+
+    /** The older listing, given only the key; see {@link #listModels(ModelSetup)}. */
     default List<ModelInfo> listModels(LlmCredential credential) throws Exception {
         return catalog();
     }

@@ -268,7 +268,7 @@ public final class ModelRouter implements AutoCloseable {
     public List<ModelInfo> models(String providerName) {
         Route route = resolve(providerName + "/-");
         ModelListings.Listing listing = listings.list(providerName, route.provider,
-                route.credentials.stream().findFirst());
+                route.credentials.stream().findFirst().map(key -> listingSetup(route.provider, key)));
         // Nothing listed and no catalog in the plugin: the bundled file is the one catalog of the known models.
         boolean fromFile = listing.models().isEmpty();
         boolean live = listing.live() && !fromFile;
@@ -288,7 +288,7 @@ public final class ModelRouter implements AutoCloseable {
         }
         Route route = resolve(modelName);
         ModelListings.Listing listing = listings.list(route.providerName, route.provider,
-                route.credentials.stream().findFirst());
+                route.credentials.stream().findFirst().map(key -> listingSetup(route.provider, key)));
         if (listing.live() && listing.models().stream().noneMatch(m -> m.name().equals(route.model))) {
             return Optional.of("The " + route.providerName + " server does not list a model named \"" + route.model
                     + "\". See /settings models " + route.providerName + " for the names it offers.");
@@ -341,6 +341,16 @@ public final class ModelRouter implements AutoCloseable {
                     + "http://localhost:8000/v1), then restart Cortana.");
         }
         return new Route(provider, providerName, name.model(), keys);
+    }
+
+    /** A listing is a small GET made while a user waits on {@code /settings}: fail fast. */
+    static final java.time.Duration LIST_MODELS_TIMEOUT = java.time.Duration.ofSeconds(10);
+
+    /** The setup for a model listing: as for a client, with the listing's timeout and no model. */
+    private static ModelSetup listingSetup(LlmProvider provider, LlmCredential credential) {
+        String baseUrl = baseUrl(provider, credential).orElse("");
+        return new ModelSetup(credential, "", baseUrl, LIST_MODELS_TIMEOUT, ModelHttpClient.builder(baseUrl), false,
+                new ModelInfo(credential.provider(), "", 0, 0));
     }
 
     /** Whether {@code provider} implements {@link LlmProvider#model(ModelSetup)} (not only the older factories). */

@@ -1,20 +1,14 @@
 package dev.cortana.plugins.openai;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cortana.api.llm.LlmCredential;
 import dev.cortana.api.llm.LlmProvider;
 import dev.cortana.api.llm.ModelClient;
 import dev.cortana.api.llm.ModelSetup;
 import dev.cortana.api.llm.ModelInfo;
 import dev.langchain4j.exception.HttpException;
+import dev.langchain4j.model.catalog.ModelDescription;
 import dev.langchain4j.model.openai.OpenAiChatModel;
+import dev.langchain4j.model.openai.OpenAiModelCatalog;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -36,8 +30,6 @@ public final class OpenAiProvider implements LlmProvider {
 
     public static final String ID = "openai";
     public static final String DEFAULT_BASE_URL = "https://api.openai.com/v1";
-    /** Listing models is a small GET made while a user waits on {@code /settings}: fail fast. */
-    static final Duration LIST_MODELS_TIMEOUT = Duration.ofSeconds(10);
 
     /** Bare names OpenAI serves: gpt-4o, chatgpt-4o-latest, o1, o3-mini, o4-mini, fine-tunes (ft:gpt-4o-mini:…). */
     private static final Pattern OWNED_MODEL = Pattern.compile("(gpt-|chatgpt-|ft:).*|o\\d+(-.*)?");
@@ -46,7 +38,6 @@ public final class OpenAiProvider implements LlmProvider {
             "(text-embedding-|whisper-|tts-|dall-e-|omni-moderation-|text-moderation-|gpt-image-|davinci-|babbage-)"
                     + ".*|.*-(transcribe|tts|realtime)(-.*)?");
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** For PF4J: the host hands every client what it needs in a {@link ModelSetup}. */
     public OpenAiProvider() {
@@ -85,59 +76,36 @@ public final class OpenAiProvider implements LlmProvider {
     }
 
     /**
-     * {@code GET {base}/models}; OpenAI reports no limits, so the host adds its bundled catalog's. Embedding,
-     * speech, image and moderation models are left out: they cannot answer a chat. A refused listing throws
-     * {@link HttpException} with the status, so the host can read it as it reads a failed chat call.
+     * {@code GET {base}/models} through LangChain4j's {@link OpenAiModelCatalog} and the host's HTTP builder; OpenAI
+     * reports no limits, so the host adds its bundled catalog's. Embedding, speech, image and moderation models are
+     * left out: they cannot answer a chat. A refused listing throws {@link HttpException} with the status, so the host
+     * can read it as it reads a failed chat call.
      */
     @Override
-    public List<ModelInfo> listModels(LlmCredential credential) throws Exception {
-        String baseUrl = baseUrl(credential);
-        HttpClient client = jdkClient(baseUrl).connectTimeout(LIST_MODELS_TIMEOUT).build();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(stripTrailingSlashes(baseUrl) + "/models"))
-                .timeout(LIST_MODELS_TIMEOUT)
-                .header("Authorization", "Bearer " + credential.apiKey())
-                .header("Accept", "application/json")
-                .GET()
-                .build();
-        HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() / 100 != 2) {
-            throw new HttpException(response.statusCode(), redact("listing models at " + baseUrl
-                    + " failed with HTTP " + response.statusCode() + ": " + response.body(), credential.apiKey()));
+    public List<ModelInfo> listModels(ModelSetup setup) {
+        List<ModelDescription> listed;
+        try {
+            listed = OpenAiModelCatalog.builder().httpClientBuilder(setup.http()).baseUrl(setup.baseUrl())
+                    .apiKey(setup.apiKey()).connectTimeout(setup.requestTimeout()).readTimeout(setup.requestTimeout())
+                    .build().listModels();
+        } catch (RuntimeException e) {
+            for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                if (t instanceof HttpException http) {
+                    throw new HttpException(http.statusCode(), redact("listing models at " + setup.baseUrl()
+                            + " failed with HTTP " + http.statusCode() + ": " + http.getMessage(), setup.apiKey()));
+                }
+            }
+            throw e;
         }
         List<ModelInfo> models = new ArrayList<>();
-        for (JsonNode entry : JSON.readTree(response.body()).path("data")) {
-            String id = entry.path("id").asText("");
-            if (!id.isBlank() && !NOT_CHAT.matcher(id.toLowerCase(Locale.ROOT)).matches()) {
-                models.add(new ModelInfo(ID, id, 0, 0)); // limits: the host's bundled catalog
+        for (ModelDescription model : listed) {
+            String id = model.name();
+            if (id != null && !id.isBlank() && !NOT_CHAT.matcher(id.toLowerCase(Locale.ROOT)).matches()) {
+                models.add(new ModelInfo(ID, id, 0, 0));
             }
         }
         models.sort(Comparator.comparing(ModelInfo::name));
         return models;
-    }
-
-    private static String baseUrl(LlmCredential credential) {
-        return credential.baseUrl().orElse(DEFAULT_BASE_URL);
-    }
-
-    /**
-     * Cleartext URLs (a local vLLM, Ollama, LM Studio or proxy) get HTTP/1.1: the JDK client otherwise tries an
-     * h2c upgrade on them, which several such servers answer by dropping the body or never answering. Over TLS,
-     * HTTP/2 is negotiated safely.
-     */
-    private static HttpClient.Builder jdkClient(String baseUrl) {
-        HttpClient.Builder builder = HttpClient.newBuilder();
-        if (baseUrl.regionMatches(true, 0, "http://", 0, 7)) {
-            builder.version(HttpClient.Version.HTTP_1_1);
-        }
-        return builder;
-    }
-
-    private static String stripTrailingSlashes(String url) {
-        String result = url;
-        while (result.endsWith("/")) {
-            result = result.substring(0, result.length() - 1);
-        }
-        return result;
     }
 
     /** An error body may echo the key (OpenAI masks it; a proxy might not): never let it reach a message. */

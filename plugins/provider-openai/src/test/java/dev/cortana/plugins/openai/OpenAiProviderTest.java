@@ -153,7 +153,7 @@ class OpenAiProviderTest {
     void listingWithARejectedKeyFailsWithTheStatusAndWithoutTheKey() {
         openAi.rejectKey(KEY);
 
-        assertThatThrownBy(() -> provider.listModels(credential))
+        assertThatThrownBy(() -> provider.listModels(setup(credential, "", false)))
                 .isInstanceOfSatisfying(HttpException.class, e -> assertThat(e.statusCode()).isEqualTo(401))
                 .hasMessageContaining("invalid_api_key")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain(KEY));
