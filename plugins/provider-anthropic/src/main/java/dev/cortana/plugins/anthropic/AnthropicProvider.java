@@ -1,22 +1,15 @@
 package dev.cortana.plugins.anthropic;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cortana.api.CortanaContext;
 import dev.cortana.api.PluginSettings;
-import dev.cortana.api.llm.LlmCredential;
 import dev.cortana.api.llm.LlmProvider;
 import dev.cortana.api.llm.ModelClient;
 import dev.cortana.api.llm.ModelSetup;
 import dev.cortana.api.llm.ModelInfo;
-import dev.langchain4j.exception.HttpException;
 import dev.langchain4j.model.anthropic.AnthropicChatModel;
+import dev.langchain4j.model.anthropic.AnthropicModelCatalog;
+import dev.langchain4j.model.catalog.ModelDescription;
 import dev.langchain4j.model.anthropic.AnthropicStreamingChatModel;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -37,9 +30,7 @@ public final class AnthropicProvider implements LlmProvider {
     static final String API_VERSION = "2023-06-01";
     /** The Messages API requires an answer limit; LangChain4j's default (1024) cuts ordinary answers short. */
     static final int DEFAULT_MAX_TOKENS = 8192;
-    static final Duration LIST_MODELS_TIMEOUT = Duration.ofSeconds(10);
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final int maxTokens;
 
@@ -80,24 +71,18 @@ public final class AnthropicProvider implements LlmProvider {
                 .maxTokens(answerLimit(setup)).timeout(setup.requestTimeout()).maxRetries(0).build());
     }
 
-    /** {@code GET {base}/models}; the host adds limits from its bundled catalog (a dated id shares its alias's). */
+    /**
+     * {@code GET {base}/models} through LangChain4j's {@link AnthropicModelCatalog} and the host's HTTP builder; the
+     * host adds limits from its bundled catalog (a dated id shares its alias's).
+     */
     @Override
-    public List<ModelInfo> listModels(LlmCredential credential) throws Exception {
-        String base = baseUrl(credential);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base.replaceAll("/+$", "") + "/models?limit=100"))
-                .timeout(LIST_MODELS_TIMEOUT).header("x-api-key", credential.apiKey())
-                .header("anthropic-version", API_VERSION).GET().build();
-        HttpResponse<String> response = jdkClient(base).connectTimeout(LIST_MODELS_TIMEOUT).build()
-                .send(request, HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() / 100 != 2) {
-            throw new HttpException(response.statusCode(), "listing models at " + base + " failed with HTTP "
-                    + response.statusCode());
-        }
+    public List<ModelInfo> listModels(ModelSetup setup) {
         List<ModelInfo> models = new ArrayList<>();
-        for (JsonNode entry : JSON.readTree(response.body()).path("data")) {
-            String id = entry.path("id").asText("");
-            if (!id.isBlank()) {
-                models.add(new ModelInfo(ID, id, 0, 0)); // limits: the host's bundled catalog, by alias
+        for (ModelDescription model : AnthropicModelCatalog.builder().httpClientBuilder(setup.http())
+                .baseUrl(setup.baseUrl()).apiKey(setup.apiKey()).version(API_VERSION).timeout(setup.requestTimeout())
+                .build().listModels()) {
+            if (model.name() != null && !model.name().isBlank()) {
+                models.add(new ModelInfo(ID, model.name(), 0, 0));
             }
         }
         models.sort(Comparator.comparing(ModelInfo::name));
@@ -108,17 +93,5 @@ public final class AnthropicProvider implements LlmProvider {
     private int answerLimit(ModelSetup setup) {
         int known = setup.limits().maxOutputTokens();
         return known > 0 ? Math.min(known, maxTokens) : maxTokens;
-    }
-
-    private static String baseUrl(LlmCredential credential) {
-        return credential.baseUrl().orElse(DEFAULT_BASE_URL);
-    }
-
-    private static HttpClient.Builder jdkClient(String baseUrl) {
-        HttpClient.Builder builder = HttpClient.newBuilder();
-        if (baseUrl.regionMatches(true, 0, "http://", 0, 7)) {
-            builder.version(HttpClient.Version.HTTP_1_1);
-        }
-        return builder;
     }
 }
