@@ -1,19 +1,15 @@
 package dev.cortana.plugins.gemini;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cortana.api.llm.LlmCredential;
 import dev.cortana.api.llm.LlmFailure;
 import dev.cortana.api.llm.LlmProvider;
 import dev.cortana.api.llm.ModelClient;
 import dev.cortana.api.llm.ModelSetup;
 import dev.cortana.api.llm.ModelInfo;
 import dev.langchain4j.exception.HttpException;
+import dev.langchain4j.model.catalog.ModelDescription;
+import dev.langchain4j.model.catalog.ModelType;
 import dev.langchain4j.model.googleai.GoogleAiGeminiChatModel;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import dev.langchain4j.model.googleai.GoogleAiGeminiModelCatalog;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -38,10 +34,7 @@ public final class GeminiProvider implements LlmProvider {
 
     public static final String ID = "gemini";
     public static final String DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com/v1beta";
-    static final Duration LIST_MODELS_TIMEOUT = Duration.ofSeconds(10);
     private static final Pattern RETRY_DELAY = Pattern.compile("\"retryDelay\"\\s*:\\s*\"(\\d+(?:\\.\\d+)?)s\"");
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** For PF4J: base URL and timeout come in each {@link ModelSetup}. */
     public GeminiProvider() {
@@ -73,30 +66,20 @@ public final class GeminiProvider implements LlmProvider {
                 .timeout(setup.requestTimeout()).maxRetries(0).build());
     }
 
-    /** {@code GET {base}/models}: Gemini reports each model's input and output token limits itself. */
+    /**
+     * {@code GET {base}/models} through LangChain4j's {@link GoogleAiGeminiModelCatalog} and the host's HTTP builder:
+     * Gemini reports each model's input and output token limits itself (the input limit is the context window the
+     * conversation may fill). Models that cannot chat are left out.
+     */
     @Override
-    public List<ModelInfo> listModels(LlmCredential credential) throws Exception {
-        String base = credential.baseUrl().orElse(DEFAULT_BASE_URL);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base.replaceAll("/+$", "") + "/models?pageSize=1000"))
-                .timeout(LIST_MODELS_TIMEOUT).header("x-goog-api-key", credential.apiKey()).GET().build();
-        HttpResponse<String> response = jdkClient(base).connectTimeout(LIST_MODELS_TIMEOUT).build()
-                .send(request, HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() / 100 != 2) {
-            throw new HttpException(response.statusCode(), "listing models at " + base + " failed with HTTP "
-                    + response.statusCode());
-        }
+    public List<ModelInfo> listModels(ModelSetup setup) {
         List<ModelInfo> models = new ArrayList<>();
-        for (JsonNode entry : JSON.readTree(response.body()).path("models")) {
-            boolean chats = false;
-            for (JsonNode method : entry.path("supportedGenerationMethods")) {
-                chats |= method.asText().equals("generateContent");
-            }
-            String name = entry.path("name").asText("").replaceFirst("^models/", "");
-            if (chats && !name.isBlank()) {
-                int input = entry.path("inputTokenLimit").asInt(0);
-                int output = entry.path("outputTokenLimit").asInt(0);
-                // The conversation may fill inputTokenLimit, as the catalog's context windows (Google's "input limit").
-                models.add(new ModelInfo(ID, name, input, output));
+        for (ModelDescription model : GoogleAiGeminiModelCatalog.builder().httpClientBuilder(setup.http())
+                .baseUrl(setup.baseUrl()).apiKey(setup.apiKey()).timeout(setup.requestTimeout()).build().listModels()) {
+            String name = model.name() == null ? "" : model.name().replaceFirst("^models/", "");
+            if (!name.isBlank() && (model.type() == null || model.type() == ModelType.CHAT)) {
+                models.add(new ModelInfo(ID, name, model.maxInputTokens() == null ? 0 : model.maxInputTokens(),
+                        model.maxOutputTokens() == null ? 0 : model.maxOutputTokens()));
             }
         }
         models.sort(Comparator.comparing(ModelInfo::name));
@@ -123,13 +106,5 @@ public final class GeminiProvider implements LlmProvider {
         return matcher.find()
                 ? Optional.of(Duration.ofMillis((long) Math.ceil(Double.parseDouble(matcher.group(1)) * 1000)))
                 : Optional.empty();
-    }
-
-    private static HttpClient.Builder jdkClient(String baseUrl) {
-        HttpClient.Builder builder = HttpClient.newBuilder();
-        if (baseUrl.regionMatches(true, 0, "http://", 0, 7)) {
-            builder.version(HttpClient.Version.HTTP_1_1);
-        }
-        return builder;
     }
 }
