@@ -10,13 +10,10 @@ import dev.cortana.api.llm.ModelClient;
 import dev.cortana.api.llm.ModelSetup;
 import dev.cortana.api.llm.ModelInfo;
 import dev.langchain4j.exception.HttpException;
+import dev.langchain4j.http.client.HttpMethod;
+import dev.langchain4j.http.client.SuccessfulHttpResponse;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -35,7 +32,6 @@ import org.pf4j.Extension;
 public final class OpenAiCompatibleProvider implements LlmProvider {
 
     public static final String ID = "openai-compatible";
-    static final Duration LIST_MODELS_TIMEOUT = Duration.ofSeconds(10);
 
     /** Documented base URLs of the providers' OpenAI-compatible endpoints. */
     static final Map<String, String> DEFAULT_BASES = Map.of(
@@ -103,24 +99,26 @@ public final class OpenAiCompatibleProvider implements LlmProvider {
 
     /** {@code GET {base}/models}, which each of these servers offers; the host adds the bundled catalog's limits. */
     @Override
-    public List<ModelInfo> listModels(LlmCredential credential) throws Exception {
-        String base = baseUrl(credential);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base.replaceAll("/+$", "") + "/models"))
-                .timeout(LIST_MODELS_TIMEOUT).header("Authorization", "Bearer " + credential.apiKey())
-                .header("Accept", "application/json").GET().build();
-        HttpResponse<String> response = jdkClient(base).connectTimeout(LIST_MODELS_TIMEOUT).build()
-                .send(request, HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() / 100 != 2) {
-            String body = response.body().replace(credential.apiKey(), "[redacted]");
-            throw new HttpException(response.statusCode(), "listing models at " + base + " failed with HTTP "
-                    + response.statusCode() + ": " + (body.length() > 400 ? body.substring(0, 400) + "…" : body));
+    public List<ModelInfo> listModels(ModelSetup setup) throws Exception {
+        SuccessfulHttpResponse response;
+        try {
+            // Through the host's HTTP builder (bounded body, HTTP/1.1 to cleartext servers); it throws on a refusal.
+            response = setup.http().connectTimeout(setup.requestTimeout()).readTimeout(setup.requestTimeout()).build()
+                    .execute(dev.langchain4j.http.client.HttpRequest.builder().method(HttpMethod.GET)
+                            .url(setup.baseUrl().replaceAll("/+$", "") + "/models")
+                            .addHeader("Authorization", "Bearer " + setup.apiKey())
+                            .addHeader("Accept", "application/json").build());
+        } catch (HttpException e) {
+            String body = String.valueOf(e.getMessage()).replace(setup.apiKey(), "[redacted]");
+            throw new HttpException(e.statusCode(), "listing models at " + setup.baseUrl() + " failed with HTTP "
+                    + e.statusCode() + ": " + (body.length() > 400 ? body.substring(0, 400) + "…" : body));
         }
         List<ModelInfo> models = new ArrayList<>();
         for (JsonNode entry : JSON.readTree(response.body()).path("data")) {
             String id = entry.path("id").asText("");
             if (!id.isBlank()) {
                 // OpenRouter and Groq report the context; other limits come from the host's bundled catalog.
-                models.add(new ModelInfo(credential.provider(), id, entry.path("context_length").asInt(0), 0));
+                models.add(new ModelInfo(setup.credential().provider(), id, entry.path("context_length").asInt(0), 0));
             }
         }
         models.sort(Comparator.comparing(ModelInfo::name));
@@ -132,14 +130,5 @@ public final class OpenAiCompatibleProvider implements LlmProvider {
                 .orElseThrow(() -> new IllegalStateException("No server is known for provider \"" + credential.provider()
                         + "\": set " + credential.provider().toUpperCase(Locale.ROOT) + "_API_BASE to its "
                         + "OpenAI-compatible URL (for example http://localhost:8000/v1)."));
-    }
-
-    /** Cleartext local servers get HTTP/1.1: several answer the JDK's h2c upgrade by never answering. */
-    private static HttpClient.Builder jdkClient(String baseUrl) {
-        HttpClient.Builder builder = HttpClient.newBuilder();
-        if (baseUrl.regionMatches(true, 0, "http://", 0, 7)) {
-            builder.version(HttpClient.Version.HTTP_1_1);
-        }
-        return builder;
     }
 }
