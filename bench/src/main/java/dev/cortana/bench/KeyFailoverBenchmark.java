@@ -2,18 +2,16 @@ package dev.cortana.bench;
 
 import dev.cortana.api.llm.LlmCredential;
 import dev.cortana.api.llm.LlmProvider;
+import dev.cortana.api.llm.ModelClient;
+import dev.cortana.api.llm.ModelSetup;
 import dev.cortana.host.config.Config;
 import dev.cortana.host.llm.ModelRouter;
 import dev.cortana.host.llm.rotation.RotationSettings;
 import dev.cortana.host.testing.FakeOpenAi;
 import dev.cortana.host.testing.FakeOpenAi.Reply;
 import dev.langchain4j.data.message.UserMessage;
-import dev.langchain4j.http.client.HttpClientBuilder;
-import dev.langchain4j.http.client.jdk.JdkHttpClient;
-import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.openai.OpenAiChatModel;
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -131,18 +129,12 @@ public final class KeyFailoverBenchmark {
             return "openai";
         }
 
+        /** As the provider plugins do: one model(ModelSetup), through the host's header-reading client and timeout. */
         @Override
-        public ChatModel chatModel(LlmCredential credential, String modelName) {
-            return chatModel(credential, modelName, JdkHttpClient.builder()
-                    .httpClientBuilder(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)));
-        }
-
-        /** As the provider plugins do: through the host's header-reading client, so its cost is measured too. */
-        @Override
-        public ChatModel chatModel(LlmCredential credential, String modelName, HttpClientBuilder http) {
-            return OpenAiChatModel.builder().httpClientBuilder(http)
-                    .baseUrl(credential.baseUrl().orElseThrow()).apiKey(credential.apiKey()).modelName(modelName)
-                    .maxRetries(0).build();
+        public ModelClient model(ModelSetup setup) {
+            return ModelClient.of(OpenAiChatModel.builder().httpClientBuilder(setup.http())
+                    .baseUrl(setup.baseUrl()).apiKey(setup.apiKey()).modelName(setup.modelName())
+                    .timeout(setup.requestTimeout()).maxRetries(0).build());
         }
     }
 }

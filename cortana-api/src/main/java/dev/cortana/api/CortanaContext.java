@@ -50,4 +50,41 @@ public interface CortanaContext {
 
     /** Asks the master user to allow an action and waits for the answer. */
     Approvals approvals();
+
+    /** The host's configured HTTP client (timeouts, User-Agent, size cap, secret-free errors); see {@link HostHttp}. */
+    default HostHttp http() {
+        throw new UnsupportedOperationException("This host offers no HTTP client to plugins");
+    }
+
+    /**
+     * The language model, for a plugin's own questions (memory extraction, summaries), routed and counted like a
+     * user's message; see {@link dev.cortana.api.llm.ModelAccess} for what a call costs.
+     */
+    default dev.cortana.api.llm.ModelAccess model() {
+        throw new UnsupportedOperationException("This host offers no model access to plugins");
+    }
+
+    /**
+     * The rotating pool of the plugin's own API keys named {@code name}, {@code name_1}, {@code name_2}, ...
+     * ({@code apiKeys("EXA_API_KEY")}); the same pool on every call. See {@link ApiKeyPool}.
+     */
+    default ApiKeyPool apiKeys(String name) {
+        throw new UnsupportedOperationException("This host offers no key pools to plugins");
+    }
+
+    /**
+     * Tells the host that this plugin's tools changed (an MCP server came up or went down): the host asks the
+     * plugin's {@link dev.cortana.api.tools.ToolProvider}s again before the next message, instead of using the tools
+     * it read when the plugin started. Cheap; call it from any thread.
+     *
+     * <pre>{@code
+     * void onServerConnected(McpClient client) {
+     *     this.tools = McpTools.of(client);
+     *     context.toolsChanged();
+     * }
+     * }</pre>
+     */
+    default void toolsChanged() {
+        // a host that does not cache tools has nothing to re-read
+    }
 }

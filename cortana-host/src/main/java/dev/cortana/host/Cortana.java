@@ -7,6 +7,7 @@ import dev.cortana.host.agent.Agent;
 import dev.cortana.host.channel.MasterConnection;
 import dev.cortana.host.channel.MasterDeliveries;
 import dev.cortana.host.channel.discord.AttachmentInbox;
+import dev.cortana.host.commands.CommandRegistry;
 import dev.cortana.host.commands.CommandRouter;
 import dev.cortana.host.commands.CompactCommand;
 import dev.cortana.host.commands.HelpCommand;
@@ -21,6 +22,11 @@ import dev.cortana.host.config.ConversationSettings;
 import dev.cortana.host.conversation.TokenCounter;
 import dev.cortana.host.memory.ActiveMemory;
 import dev.cortana.host.llm.ModelRouter;
+import dev.cortana.host.llm.SecretRedactor;
+import dev.cortana.host.config.Secrets;
+import dev.cortana.host.services.HostHttpClient;
+import dev.cortana.host.services.PluginPlatform;
+import dev.cortana.host.tools.ToolChanges;
 import dev.cortana.host.commands.SettingsCommand;
 import dev.cortana.host.llm.rotation.RotationSettings;
 import dev.cortana.host.plugins.Contribution;
@@ -68,33 +74,29 @@ public final class Cortana implements AutoCloseable {
     private final CortanaConfig config;
     private final Database database;
     private final PluginHost plugins;
-    private final ToolRunner toolRunner;
-    private final ScheduledExecutorService scheduler;
     private final MasterConnection notifier;
     private final ModelRouter models;
     private final Agent agent;
     private final CommandRouter commands;
     private final UserSettingsStore userSettings;
-    private final ExecutorService memoryThreads;
-    private final SkillCatalog skills;
+    /** Everything started, stopped in reverse order by {@link #close()} (or by a start-up that failed). */
+    private final ShutdownSequence running;
+    private final ToolRegistry tools;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private Cortana(CortanaConfig config, Database database, PluginHost plugins, ToolRunner toolRunner,
-                    ScheduledExecutorService scheduler, MasterConnection notifier, ModelRouter models, Agent agent,
-                    CommandRouter commands, UserSettingsStore userSettings, ExecutorService memoryThreads,
-                    SkillCatalog skills) {
+    private Cortana(CortanaConfig config, Database database, PluginHost plugins, MasterConnection notifier,
+                    ModelRouter models, Agent agent, CommandRouter commands, UserSettingsStore userSettings,
+                    ShutdownSequence running, ToolRegistry tools) {
         this.config = config;
         this.database = database;
         this.plugins = plugins;
-        this.toolRunner = toolRunner;
-        this.scheduler = scheduler;
         this.notifier = notifier;
         this.models = models;
         this.agent = agent;
         this.commands = commands;
         this.userSettings = userSettings;
-        this.memoryThreads = memoryThreads;
-        this.skills = skills;
+        this.running = running;
+        this.tools = tools;
     }
 
     /** Starts everything but the channels. Throws with a clear message when the database or workspace is unusable. */
@@ -109,21 +111,34 @@ public final class Cortana implements AutoCloseable {
         HostWorkspace workspace = raw.get("SKILLS_DIR").filter(v -> !v.isBlank())
                 .map(dir -> opened.withSkillsDir(Path.of(dir))).orElse(opened); // plugins read it from the workspace
         Database database = Database.open(config.databaseUrl(), workspace.root());
+        // From here on, each part is registered as soon as it runs: a failure further down stops what started.
+        ShutdownSequence running = new ShutdownSequence();
+        running.add("the database", database, database::close);
         try {
             UserSettingsStore userSettings = new UserSettingsStore(database.dataSource());
             ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, daemonThreads("scheduler"));
+            running.add("the scheduler", scheduler, scheduler::shutdownNow);
             MasterConnection notifier = new MasterConnection();
-            HostServices services = new HostServices(database.dataSource(), workspace, raw, clock,
-                    () -> zoneOf(userSettings, config.consoleUserId(), config.timeZone()), notifier, notifier, scheduler);
-            PluginHost plugins = new PluginHost(config.pluginsDir(), VERSION, services, pluginTimeout);
-            plugins.start();
-            plugins.watch();
-
-            ToolRegistry tools = new ToolRegistry(plugins);
-            ToolRunner toolRunner = new ToolRunner(config.toolTimeout());
+            // Plugins provide the models and may ask them: the host is made first, started once the router exists.
+            PluginHost plugins = new PluginHost(config.pluginsDir(), VERSION, pluginTimeout);
+            running.add("the plugins", plugins, plugins::close);
             ModelRouter models = new ModelRouter(
                     () -> plugins.extensions(LlmProvider.class).stream().map(Contribution::extension).toList(),
                     plugins::generation, raw, rotation, clock);
+            running.add("the model router", models, models::close);
+            ToolChanges toolChanges = new ToolChanges();
+            PluginPlatform platform = new PluginPlatform(new HostHttpClient(VERSION, secretsOf(raw)), models,
+                    () -> modelOf(userSettings, config.masterUserId().orElse(config.consoleUserId()), config.modelName()),
+                    raw.get("LLM_BACKGROUND_MODEL"), toolChanges, clock);
+            HostServices services = new HostServices(database.dataSource(), workspace, raw, clock,
+                    () -> zoneOf(userSettings, config.consoleUserId(), config.timeZone()), notifier, notifier, scheduler,
+                    Optional.of(platform));
+            plugins.start(services);
+            plugins.watch();
+
+            ToolRegistry tools = new ToolRegistry(plugins, toolChanges);
+            ToolRunner toolRunner = new ToolRunner(config.toolTimeout());
+            running.add("the tool runner", toolRunner, toolRunner::close);
             ConversationSettings conversationSettings = ConversationSettings.from(raw);
             TokenCounter tokenCounter = new TokenCounter();
             ConversationCache conversations = ConversationCache.open(new ConversationFiles(
@@ -136,6 +151,8 @@ public final class Cortana implements AutoCloseable {
             // Restored messages without saved counts (older files) are counted off the start-up path, before the first turn.
             scheduler.execute(() -> conversations.countTokens(tokenCounter, config.modelName()));
             ExecutorService memoryThreads = Executors.newCachedThreadPool(daemonThreads("memory"));
+            // Stopped before the model router and the plugins: a memory write in flight may still need either.
+            running.add("the memory writes", memoryThreads, () -> stopMemoryThreads(memoryThreads));
             ActiveMemory memory = new ActiveMemory(
                     () -> plugins.extensions(MemoryProvider.class).stream().map(Contribution::extension).toList(),
                     raw.get("MEMORY_PROVIDER"), memoryThreads, Duration.ofSeconds(10));
@@ -144,6 +161,7 @@ public final class Cortana implements AutoCloseable {
             SkillCatalog skills = new SkillCatalog(CortanaConfig.bool(raw, "ENABLE_SKILLS", true),
                     workspace.skillsDir(),
                     workspace.root().resolve("users"), () -> plugins.extensions(SkillSource.class));
+            running.add("the skill catalog", skills, skills::close);
             SystemPrompt prompt = new SystemPrompt(workspace, clock,
                     userId -> zoneOf(userSettings, userId, config.timeZone()), 20_000,
                     userId -> skills.promptSection(userId, workspace.root()));
@@ -151,30 +169,19 @@ public final class Cortana implements AutoCloseable {
                     tools, toolRunner, conversations, prompt, config.maxToolRounds(), compactor, memory,
                     () -> database.availability().notice()); // while the database is away, each reply says so once
 
-            CommandRouter[] router = new CommandRouter[1];
-            List<Command> hostCommands = List.of(
-                    new HelpCommand(() -> router[0]),
-                    new PluginsCommand(plugins, pluginId -> tools.toolNamesByPlugin().getOrDefault(pluginId, List.of())),
-                    new ResetCommand(conversations),
-                    new CompactCommand(agent),
-                    new SkillsCommand(skills, workspace.root()),
-                    new SettingsCommand(models, userSettings, config.modelName(), config.timeZone(),
+            // The command list is built first; /help reads it, so no command needs the router that runs it.
+            CommandRegistry commandList = new CommandRegistry(() -> plugins.extensions(CommandProvider.class));
+            commandList.register(new HelpCommand(commandList::all))
+                    .register(new PluginsCommand(plugins, pluginId -> tools.toolNamesByPlugin().getOrDefault(pluginId, List.of())))
+                    .register(new ResetCommand(conversations))
+                    .register(new CompactCommand(agent))
+                    .register(new SkillsCommand(skills, workspace.root()))
+                    .register(new SettingsCommand(models, userSettings, config.modelName(), config.timeZone(),
                             () -> PluginsCommand.statusLines(plugins)));
-            router[0] = new CommandRouter(() -> {
-                List<Command> all = new ArrayList<>(hostCommands);
-                for (Contribution<CommandProvider> provider : plugins.extensions(CommandProvider.class)) {
-                    try {
-                        all.addAll(provider.extension().commands());
-                    } catch (RuntimeException | LinkageError e) {
-                        log.warn("Commands of plugin {} skipped: {}", provider.pluginId(), e.toString());
-                    }
-                }
-                return all;
-            });
-            return new Cortana(config, database, plugins, toolRunner, scheduler, notifier, models, agent, router[0],
-                    userSettings, memoryThreads, skills);
-        } catch (RuntimeException e) {
-            database.close();
+            CommandRouter commands = new CommandRouter(commandList::all);
+            return new Cortana(config, database, plugins, notifier, models, agent, commands, userSettings, running, tools);
+        } catch (RuntimeException | Error e) {
+            running.close(); // plugins stopped, threads ended, the embedded PostgreSQL shut down: nothing left running
             throw e;
         }
     }
@@ -190,6 +197,12 @@ public final class Cortana implements AutoCloseable {
             }
             return fallback;
         }
+    }
+
+    /** Every secret-looking value of the configuration, for the plugins' HTTP client to keep out of its messages. */
+    private static SecretRedactor secretsOf(Config raw) {
+        return SecretRedactor.of(raw.all().entrySet().stream().filter(e -> Secrets.looksSecret(e.getKey()))
+                .map(java.util.Map.Entry::getValue).toList());
     }
 
     private static ZoneId zoneOf(UserSettingsStore settings, String userId, ZoneId fallback) {
@@ -231,8 +244,7 @@ public final class Cortana implements AutoCloseable {
 
     /** Where Discord saves the files the master attaches, and which types tools take as files. */
     public AttachmentInbox attachmentInbox() {
-        return new AttachmentInbox(config.workspaceDir().toAbsolutePath().resolve("users"),
-                new ToolRegistry(plugins)::acceptedFileTypes);
+        return new AttachmentInbox(config.workspaceDir().toAbsolutePath().resolve("users"), tools::acceptedFileTypes);
     }
 
     public Database database() {
@@ -248,26 +260,17 @@ public final class Cortana implements AutoCloseable {
         return models.unavailableReason(config.modelName());
     }
 
+    /** Stops everything {@link #start} started, the last started first (memory writes finish before plugins stop). */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return; // the Discord channel's shutdown hook and Main may both close
         }
-        stopMemoryThreads();
-        try {
-            plugins.close();
-        } catch (RuntimeException e) {
-            log.warn("Stopping plugins failed: {}", e.toString());
-        }
-        scheduler.shutdownNow();
-        toolRunner.close();
-        models.close();
-        skills.close();
-        database.close();
+        running.close();
     }
 
     /** Lets memory writes in flight (what a turn taught) finish before their plugin stops, but not hold up the exit. */
-    private void stopMemoryThreads() {
+    private static void stopMemoryThreads(ExecutorService memoryThreads) {
         memoryThreads.shutdown();
         try {
             if (!memoryThreads.awaitTermination(5, TimeUnit.SECONDS)) {

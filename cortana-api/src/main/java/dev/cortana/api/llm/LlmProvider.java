@@ -3,15 +3,17 @@ package dev.cortana.api.llm;
 import dev.langchain4j.http.client.HttpClientBuilder;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.langchain4j.model.chat.request.ChatRequest;
 import java.util.List;
 import java.util.Optional;
 import org.pf4j.ExtensionPoint;
 
 /**
  * A family of language models reached with API keys: OpenAI, Anthropic, Gemini, or any server speaking one of
- * their protocols. The provider only builds clients; choosing a key, rotating on failure, cooling keys down and
- * counting usage is the host's job, shared by every provider. Build clients with their own retries off
- * ({@code maxRetries(0)}) so the host decides.
+ * their protocols. The provider only builds clients from what the host resolved ({@link ModelSetup}: key, base URL,
+ * request timeout, the host's HTTP client builder, streaming or not); choosing a key, rotating on failure, cooling keys
+ * down, counting usage, reading {@code LLM_REQUEST_TIMEOUT} and {@code <PROVIDER>_API_BASE} is the host's job, shared
+ * by every provider. Build clients with their own retries off ({@code maxRetries(0)}) so the host decides.
  *
  * <p>The host discovers credentials from the environment ({@code <PROVIDER>_API_KEY}, {@code <PROVIDER>_API_KEY_<N>},
  * {@code <PROVIDER>_API_BASE}) and hands them to the provider that {@link #serves(String) serves} the prefix.
@@ -20,10 +22,16 @@ import org.pf4j.ExtensionPoint;
  * @Extension
  * public final class OpenAiProvider implements LlmProvider {
  *     public String id() { return "openai"; }
- *     public boolean ownsModel(String model) { return model.startsWith("gpt-") || model.startsWith("o"); }
- *     public ChatModel chatModel(LlmCredential key, String model) {
- *         return OpenAiChatModel.builder().apiKey(key.apiKey()).baseUrl(key.baseUrl().orElse(null))
- *             .modelName(model).maxRetries(0).build();
+ *     public boolean ownsModel(String model) { return model.startsWith("gpt-"); }
+ *     public Optional<String> defaultBaseUrl(String provider) { return Optional.of("https://api.openai.com/v1"); }
+ *     public ModelClient model(ModelSetup setup) {
+ *         return setup.streaming()
+ *                 ? ModelClient.of(OpenAiStreamingChatModel.builder().httpClientBuilder(setup.http())
+ *                         .baseUrl(setup.baseUrl()).apiKey(setup.apiKey()).modelName(setup.modelName())
+ *                         .timeout(setup.requestTimeout()).build())
+ *                 : ModelClient.of(OpenAiChatModel.builder().httpClientBuilder(setup.http())
+ *                         .baseUrl(setup.baseUrl()).apiKey(setup.apiKey()).modelName(setup.modelName())
+ *                         .timeout(setup.requestTimeout()).maxRetries(0).build());
  *     }
  * }
  * }</pre>
@@ -43,36 +51,55 @@ public interface LlmProvider extends ExtensionPoint {
         return false;
     }
 
-    /** A client for one credential and one model. Called once per (key, model); the host caches the result. */
-    ChatModel chatModel(LlmCredential credential, String modelName);
-
-    /** A streaming client, where the provider has one. */
-    default Optional<StreamingChatModel> streamingChatModel(LlmCredential credential, String modelName) {
+    /**
+     * Where {@code providerName}'s server is when {@code <PROVIDER>_API_BASE} is not set; empty when there is no
+     * default (the host then tells the user to set it).
+     */
+    default Optional<String> defaultBaseUrl(String providerName) {
         return Optional.empty();
     }
 
     /**
-     * A client that sends its HTTP through {@code http}, the builder the host hands over: it reads the response
-     * headers of a failed call (a 429's {@code Retry-After}), which LangChain4j's own exceptions drop. The host calls
-     * this method; override it to let the host honour {@code Retry-After}. The default ignores {@code http} and calls
-     * {@link #chatModel(LlmCredential, String)}, so older providers keep working.
-     *
-     * <pre>{@code
-     * public ChatModel chatModel(LlmCredential key, String model, HttpClientBuilder http) {
-     *     return OpenAiChatModel.builder().httpClientBuilder(http).apiKey(key.apiKey()).modelName(model)
-     *         .maxRetries(0).build();
-     * }
-     * }</pre>
+     * The one factory the host calls: a client for one credential and one model, streaming when
+     * {@link ModelSetup#streaming()}. Called once per (key, model, streaming); the host caches the result. The default
+     * calls the older factory methods below, so providers written before it keep working.
      */
+    default ModelClient model(ModelSetup setup) {
+        if (setup.streaming()) {
+            return streamingChatModel(setup.credential(), setup.modelName(), setup.http())
+                    .map(ModelClient::of).orElseGet(ModelClient::noStreaming);
+        }
+        return ModelClient.of(chatModel(setup.credential(), setup.modelName(), setup.http()));
+    }
+
+    /**
+     * Adjusts each request just before it is sent to {@code modelName} (Anthropic cache breakpoints, a provider's
+     * own parameters). The default sends it as it is. Called on every call: keep it cheap.
+     */
+    default ChatRequest prepare(ChatRequest request, String modelName) {
+        return request;
+    }
+
+    /** @deprecated implement {@link #model(ModelSetup)}; the host no longer calls this. */
+    @Deprecated(forRemoval = true)
+    default ChatModel chatModel(LlmCredential credential, String modelName) {
+        throw new UnsupportedOperationException(id() + " builds its clients with model(ModelSetup)");
+    }
+
+    /** @deprecated implement {@link #model(ModelSetup)}; the host no longer calls this. */
+    @Deprecated(forRemoval = true)
+    default Optional<StreamingChatModel> streamingChatModel(LlmCredential credential, String modelName) {
+        return Optional.empty();
+    }
+
+    /** @deprecated implement {@link #model(ModelSetup)}, which {@link #model(ModelSetup) by default} calls this. */
+    @Deprecated(forRemoval = true)
     default ChatModel chatModel(LlmCredential credential, String modelName, HttpClientBuilder http) {
         return chatModel(credential, modelName);
     }
 
-    /**
-     * A streaming client sending its HTTP through the host's {@code http} builder; see
-     * {@link #chatModel(LlmCredential, String, HttpClientBuilder)}. The default calls
-     * {@link #streamingChatModel(LlmCredential, String)}.
-     */
+    /** @deprecated implement {@link #model(ModelSetup)}, which {@link #model(ModelSetup) by default} calls this. */
+    @Deprecated(forRemoval = true)
     default Optional<StreamingChatModel> streamingChatModel(LlmCredential credential, String modelName,
                                                             HttpClientBuilder http) {
         return streamingChatModel(credential, modelName);
@@ -86,7 +113,19 @@ public interface LlmProvider extends ExtensionPoint {
         return List.of();
     }
 
-    /** The provider's live model listing, where it has one; the host caches it. */
+    /**
+     * The provider's live model listing, where it has one; the host calls this and caches the answer. {@code setup}
+     * is resolved as for a client (base URL, the host's HTTP builder), with a short listing timeout and no model
+     * name. Use LangChain4j's {@code ModelCatalog} for the protocol where it has one
+     * ({@code OpenAiModelCatalog.builder().httpClientBuilder(setup.http()).baseUrl(setup.baseUrl())...}). Report
+     * names; limits the provider does not report come from the host's bundled catalog. The default calls
+     * {@link #listModels(LlmCredential)}.
+     */
+    default List<ModelInfo> listModels(ModelSetup setup) throws Exception {
+        return listModels(setup.credential());
+    }
+
+    /** The older listing, given only the key; see {@link #listModels(ModelSetup)}. */
     default List<ModelInfo> listModels(LlmCredential credential) throws Exception {
         return catalog();
     }

@@ -130,6 +130,14 @@ public record CortanaConfig(
         }
     }
 
+    /**
+     * How long one model call may take ({@code LLM_REQUEST_TIMEOUT}, seconds, default 120): read here once for every
+     * provider plugin, which gets it in its {@link dev.cortana.api.llm.ModelSetup}.
+     */
+    public static java.time.Duration requestTimeout(Config config) {
+        return java.time.Duration.ofSeconds(SettingsCheck.requestTimeout(config));
+    }
+
     /** A whole number from {@code min} to {@code max}, else the one-line {@link ConfigException}. */
     static int wholeNumber(Config config, String key, int defaultValue, int min, int max, String expected) {
         Optional<String> value = config.get(key);

@@ -29,6 +29,9 @@ public final class ModelCatalog {
     public static final String OVERRIDE_SETTING = "MODEL_LIMITS";
     private static final Pattern ENTRY = Pattern.compile("([^/=\\s]+)/([^=\\s]+)\\s*=\\s*(\\d{1,9})(?:\\s*:\\s*(\\d{1,9}))?");
 
+    /** A snapshot's date suffix: {@code -2024-08-06} (OpenAI) or {@code -20250514} (Anthropic). */
+    private static final Pattern DATED = Pattern.compile("-(\\d{4}-\\d{2}-\\d{2}|\\d{8})$");
+
     private final Map<String, ModelInfo> bundled;
     private final Map<String, ModelInfo> overrides;
 
@@ -55,7 +58,7 @@ public final class ModelCatalog {
                                      Optional<ModelInfo> pluginCatalog) {
         String key = provider + "/" + model;
         List<Optional<ModelInfo>> layers = List.of(Optional.ofNullable(overrides.get(key)), listed,
-                Optional.ofNullable(bundled.get(key)), pluginCatalog);
+                bundledEntry(provider, model), pluginCatalog);
         int context = 0;
         int output = 0;
         for (Optional<ModelInfo> layer : layers) {
@@ -66,6 +69,29 @@ public final class ModelCatalog {
         }
         return context > 0 || output > 0 ? Optional.of(new ModelInfo(provider, model, context, output))
                 : Optional.empty();
+    }
+
+    /**
+     * The bundled file's entry for a model or, for a dated snapshot the file does not list, its alias's: OpenAI's
+     * {@code gpt-4o-2024-08-06} → {@code gpt-4o}; Anthropic's {@code claude-sonnet-4-20250514} →
+     * {@code claude-sonnet-4-0} (or {@code -latest}). A snapshot whose limits differ is listed in the file itself.
+     */
+    Optional<ModelInfo> bundledEntry(String provider, String model) {
+        ModelInfo exact = bundled.get(provider + "/" + model);
+        if (exact != null) {
+            return Optional.of(exact);
+        }
+        String undated = DATED.matcher(model).replaceFirst("");
+        if (undated.equals(model)) {
+            return Optional.empty();
+        }
+        for (String alias : List.of(undated, undated + "-0", undated + "-latest")) {
+            ModelInfo known = bundled.get(provider + "/" + alias);
+            if (known != null) {
+                return Optional.of(new ModelInfo(provider, model, known.contextWindow(), known.maxOutputTokens()));
+            }
+        }
+        return Optional.empty();
     }
 
     /** The bundled file's models of {@code provider}. */

@@ -1,7 +1,7 @@
 package dev.cortana.host.llm;
 
-import dev.cortana.api.llm.LlmCredential;
 import dev.cortana.api.llm.LlmProvider;
+import dev.cortana.api.llm.ModelSetup;
 import dev.cortana.api.llm.ModelInfo;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,15 +35,15 @@ final class ModelListings {
         this.redactor = redactor;
     }
 
-    Listing list(String providerName, LlmProvider provider, Optional<LlmCredential> credential) {
+    Listing list(String providerName, LlmProvider provider, Optional<ModelSetup> setup) {
         Listing cached = cache.get(providerName);
         Instant now = clock.instant();
         if (cached != null && cached.fetchedAt().plus(TTL).isAfter(now)) {
             return cached;
         }
-        if (credential.isPresent()) {
+        if (setup.isPresent()) {
             try {
-                List<ModelInfo> live = provider.listModels(credential.get()).stream()
+                List<ModelInfo> live = provider.listModels(setup.get()).stream()
                         .map(m -> new ModelInfo(providerName, m.name(), m.contextWindow(), m.maxOutputTokens())).toList();
                 Listing listing = new Listing(refine(live, catalog(provider, providerName)), true, now);
                 cache.put(providerName, listing);

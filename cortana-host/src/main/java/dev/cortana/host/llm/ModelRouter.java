@@ -4,6 +4,8 @@ import dev.cortana.api.llm.LlmCredential;
 import dev.cortana.api.llm.LlmFailure;
 import dev.cortana.api.llm.ModelInfo;
 import dev.cortana.api.llm.LlmProvider;
+import dev.cortana.api.llm.ModelClient;
+import dev.cortana.api.llm.ModelSetup;
 import dev.cortana.host.config.Config;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
@@ -58,6 +60,7 @@ public final class ModelRouter implements AutoCloseable {
     private final ModelListings listings;
     private final ModelCatalog catalog;
     private final KeyFailover failover;
+    private final java.time.Duration requestTimeout;
     private final Map<String, Optional<StreamingChatModel>> streamingClients = new ConcurrentHashMap<>();
     private volatile long clientsGeneration = -1;
 
@@ -81,6 +84,7 @@ public final class ModelRouter implements AutoCloseable {
         this.listings = new ModelListings(clock, redactor);
         this.catalog = ModelCatalog.load(config);
         this.failover = new KeyFailover(settings, clock, redactor);
+        this.requestTimeout = dev.cortana.host.config.CortanaConfig.requestTimeout(config);
     }
 
     /** Why {@code modelName} cannot be used right now, in words for the user; empty when it can. */
@@ -127,7 +131,8 @@ public final class ModelRouter implements AutoCloseable {
 
     private ChatResponse chatWithKeys(Route route, ChatRequest request, Instant deadline) {
         return failover.chat(route.provider, route.providerName, route.model, pool(route),
-                (credential, until) -> failover.call(client(route.provider, credential, route.model), request, until),
+                (credential, until) -> failover.call(client(route.provider, credential, route.model),
+                        route.provider.prepare(request, route.model), until),
                 deadline);
     }
 
@@ -143,9 +148,10 @@ public final class ModelRouter implements AutoCloseable {
         return failover.chat(route.provider, route.providerName, route.model, pool(route), (credential, until) -> {
             Optional<StreamingChatModel> streaming = streamingClient(route.provider, credential, route.model);
             if (streaming.isPresent()) {
-                return failover.stream(streaming.get(), request, onText, until);
+                return failover.stream(streaming.get(), route.provider.prepare(request, route.model), onText, until);
             }
-            ChatResponse whole = failover.call(client(route.provider, credential, route.model), request, until);
+            ChatResponse whole = failover.call(client(route.provider, credential, route.model),
+                    route.provider.prepare(request, route.model), until);
             if (whole.aiMessage() != null && whole.aiMessage().text() != null) {
                 onText.accept(whole.aiMessage().text());
             }
@@ -155,8 +161,25 @@ public final class ModelRouter implements AutoCloseable {
 
     private Optional<StreamingChatModel> streamingClient(LlmProvider provider, LlmCredential credential, String model) {
         dropStaleClients();
-        return streamingClients.computeIfAbsent(credential.fingerprint() + "|" + model,
-                k -> provider.streamingChatModel(credential, model, ModelHttpClient.builder(credential)));
+        return streamingClients.computeIfAbsent(credential.fingerprint() + "|" + model, k -> {
+            ModelClient built = provider.model(setup(provider, credential, model, true));
+            return built instanceof ModelClient.Streaming streaming ? Optional.of(streaming.model()) : Optional.empty();
+        });
+    }
+
+    /**
+     * What a provider needs for one client, resolved here once for every provider: the base URL (the key's
+     * {@code <PROVIDER>_API_BASE}, else the provider's default), {@code LLM_REQUEST_TIMEOUT}, and an HTTP client
+     * builder made for that URL (HTTP/1.1 to a cleartext server, a default one included, such as a local Ollama).
+     */
+    private ModelSetup setup(LlmProvider provider, LlmCredential credential, String model, boolean streaming) {
+        // resolve() refused a missing base for providers that build from the setup; the older factory methods read
+        // the credential's own base URL and get an empty one here.
+        String baseUrl = baseUrl(provider, credential).orElse("");
+        ModelInfo limits = modelInfo(credential.provider() + "/" + model)
+                .orElse(new ModelInfo(credential.provider(), model, 0, 0));
+        return new ModelSetup(credential, model, baseUrl, requestTimeout, ModelHttpClient.builder(baseUrl), streaming,
+                limits);
     }
 
     private static ChatResponse withNotice(ChatResponse response, String notice) {
@@ -245,9 +268,12 @@ public final class ModelRouter implements AutoCloseable {
     public List<ModelInfo> models(String providerName) {
         Route route = resolve(providerName + "/-");
         ModelListings.Listing listing = listings.list(providerName, route.provider,
-                route.credentials.stream().findFirst());
-        boolean live = listing.live();
-        return listing.models().stream().map(m -> catalog.merge(providerName, m.name(),
+                route.credentials.stream().findFirst().map(key -> listingSetup(route.provider, key)));
+        // Nothing listed and no catalog in the plugin: the bundled file is the one catalog of the known models.
+        boolean fromFile = listing.models().isEmpty();
+        boolean live = listing.live() && !fromFile;
+        List<ModelInfo> offered = fromFile ? catalog.bundled(providerName) : listing.models();
+        return offered.stream().map(m -> catalog.merge(providerName, m.name(),
                 Optional.of(m).filter(x -> live), Optional.of(m).filter(x -> !live)).orElse(m)).toList();
     }
 
@@ -262,7 +288,7 @@ public final class ModelRouter implements AutoCloseable {
         }
         Route route = resolve(modelName);
         ModelListings.Listing listing = listings.list(route.providerName, route.provider,
-                route.credentials.stream().findFirst());
+                route.credentials.stream().findFirst().map(key -> listingSetup(route.provider, key)));
         if (listing.live() && listing.models().stream().noneMatch(m -> m.name().equals(route.model))) {
             return Optional.of("The " + route.providerName + " server does not list a model named \"" + route.model
                     + "\". See /settings models " + route.providerName + " for the names it offers.");
@@ -272,8 +298,13 @@ public final class ModelRouter implements AutoCloseable {
 
     private ChatModel client(LlmProvider provider, LlmCredential credential, String model) {
         dropStaleClients();
-        return clients.computeIfAbsent(credential.fingerprint() + "|" + model, k -> provider.chatModel(credential, model,
-                ModelHttpClient.builder(credential)));
+        return clients.computeIfAbsent(credential.fingerprint() + "|" + model, k -> {
+            ModelClient built = provider.model(setup(provider, credential, model, false));
+            if (built instanceof ModelClient.Blocking blocking) {
+                return blocking.model();
+            }
+            throw new IllegalStateException("Provider " + provider.id() + " returned " + built + " for a whole answer");
+        });
     }
 
     /** Clients of a plugin generation that was unloaded must not be used again. */
@@ -304,7 +335,43 @@ public final class ModelRouter implements AutoCloseable {
         if (keys.isEmpty()) {
             throw new LlmUnavailableException(noKeyMessage(providerName));
         }
+        if (baseUrl(provider, keys.get(0)).isEmpty() && buildsFromSetup(provider)) {
+            throw new LlmUnavailableException("No server is known for provider \"" + providerName + "\": set "
+                    + providerName.toUpperCase(Locale.ROOT) + "_API_BASE to its URL (for example "
+                    + "http://localhost:8000/v1), then restart Cortana.");
+        }
         return new Route(provider, providerName, name.model(), keys);
+    }
+
+    /** A listing is a small GET made while a user waits on {@code /settings}: fail fast. */
+    static final java.time.Duration LIST_MODELS_TIMEOUT = java.time.Duration.ofSeconds(10);
+
+    /** The setup for a model listing: as for a client, with the listing's timeout and no model. */
+    private static ModelSetup listingSetup(LlmProvider provider, LlmCredential credential) {
+        String baseUrl = baseUrl(provider, credential).orElse("");
+        return new ModelSetup(credential, "", baseUrl, LIST_MODELS_TIMEOUT, ModelHttpClient.builder(baseUrl), false,
+                new ModelInfo(credential.provider(), "", 0, 0));
+    }
+
+    /** Whether {@code provider} implements {@link LlmProvider#model(ModelSetup)} (not only the older factories). */
+    private static boolean buildsFromSetup(LlmProvider provider) {
+        return BUILDS_FROM_SETUP.get(provider.getClass());
+    }
+
+    private static final ClassValue<Boolean> BUILDS_FROM_SETUP = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            try {
+                return type.getMethod("model", ModelSetup.class).getDeclaringClass() != LlmProvider.class;
+            } catch (NoSuchMethodException e) {
+                return false;
+            }
+        }
+    };
+
+    /** The key's {@code <PROVIDER>_API_BASE}, else the provider's default for that provider name. */
+    private static Optional<String> baseUrl(LlmProvider provider, LlmCredential credential) {
+        return credential.baseUrl().or(() -> provider.defaultBaseUrl(credential.provider()));
     }
 
     private String inferProvider(List<LlmProvider> available, String model) {
@@ -340,6 +407,16 @@ public final class ModelRouter implements AutoCloseable {
     private KeyPool pool(Route route) {
         return pools.computeIfAbsent(route.providerName, name -> new KeyPool(name, route.credentials,
                 settings.tolerance(), settings.enabled() ? new CooldownPolicy() : CooldownPolicy.none(), restored,
+                () -> ledger.ifPresent(UsageLedger::changed)));
+    }
+
+    /**
+     * The pool of a plugin's own service keys ({@code EXA_API_KEY_1}, {@code _2}), made on first use under
+     * {@code poolId}: selected, rested and saved in the usage ledger exactly like LLM keys.
+     */
+    public KeyPool servicePool(String poolId, String provider, List<LlmCredential> keys) {
+        return pools.computeIfAbsent(poolId, id -> new KeyPool(provider, keys, settings.tolerance(),
+                settings.enabled() ? new CooldownPolicy() : CooldownPolicy.none(), restored,
                 () -> ledger.ifPresent(UsageLedger::changed)));
     }
 

@@ -1,6 +1,11 @@
 package dev.cortana.host.plugins;
 
+import dev.cortana.api.ApiKeyPool;
 import dev.cortana.api.CortanaContext;
+import dev.cortana.api.HostHttp;
+import dev.cortana.api.llm.ModelAccess;
+import dev.cortana.host.services.PluginPlatform;
+import java.util.Map;
 import dev.cortana.api.Approvals;
 import dev.cortana.api.Notifier;
 import dev.cortana.api.PluginScheduler;
@@ -35,6 +40,7 @@ public final class HostPluginContext implements CortanaContext, AutoCloseable {
     private final HostServices services;
     private final ScopedSettings settings;
     private final TrackingScheduler scheduler;
+    private final Map<String, ApiKeyPool> keyPools = new ConcurrentHashMap<>();
 
     /** A context for a plugin that declares no settings: it reads its own YAML section only. */
     public HostPluginContext(String pluginId, HostServices services) {
@@ -65,6 +71,24 @@ public final class HostPluginContext implements CortanaContext, AutoCloseable {
     @Override public Notifier notifier() { return services.notifier(); }
     @Override public Approvals approvals() { return services.approvals(); }
     @Override public PluginScheduler scheduler() { return scheduler; }
+    @Override public HostHttp http() { return platform().http(); }
+    @Override public ModelAccess model() { return platform().model(pluginId); }
+
+    @Override
+    public ApiKeyPool apiKeys(String name) {
+        PluginPlatform platform = platform();
+        return keyPools.computeIfAbsent(name, n -> platform.keyPool(pluginId, n, settings));
+    }
+
+    @Override
+    public void toolsChanged() {
+        services.platform().ifPresent(platform -> platform.toolsChanged(pluginId));
+    }
+
+    private PluginPlatform platform() {
+        return services.platform().orElseThrow(() -> new UnsupportedOperationException(
+                "Plugin " + pluginId + " asked for a host service these test services do not offer"));
+    }
 
     /** Cancels everything the plugin scheduled and refuses new tasks: the plugin is stopping. */
     @Override

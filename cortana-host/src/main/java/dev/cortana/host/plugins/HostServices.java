@@ -4,8 +4,10 @@ import dev.cortana.api.Approvals;
 import dev.cortana.api.Notifier;
 import dev.cortana.api.Workspace;
 import dev.cortana.host.config.Config;
+import dev.cortana.host.services.PluginPlatform;
 import java.time.Clock;
 import java.time.ZoneId;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
@@ -22,5 +24,12 @@ public record HostServices(
         Supplier<ZoneId> userZone,
         Notifier notifier,
         Approvals approvals,
-        ScheduledExecutorService scheduler) {
+        ScheduledExecutorService scheduler,
+        Optional<PluginPlatform> platform) {
+
+    /** Without the platform services (HTTP, model, key pools): plugin tests that need none of them. */
+    public HostServices(DataSource dataSource, Workspace workspace, Config config, Clock clock, Supplier<ZoneId> userZone,
+                        Notifier notifier, Approvals approvals, ScheduledExecutorService scheduler) {
+        this(dataSource, workspace, config, clock, userZone, notifier, approvals, scheduler, Optional.empty());
+    }
 }

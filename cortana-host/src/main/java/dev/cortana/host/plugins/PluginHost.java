@@ -58,7 +58,7 @@ public final class PluginHost implements AutoCloseable {
 
     private final Path pluginsDir;
     private final String hostVersion;
-    private final HostServices services;
+    private HostServices services; // given at construction or at start(services); guarded by lock
     private final PluginTimeLimit timeLimit;
     private final ContextExtensionFactory extensionFactory = new ContextExtensionFactory();
     private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
@@ -89,9 +89,18 @@ public final class PluginHost implements AutoCloseable {
      *                    the watcher and shutdown go on without it
      */
     public PluginHost(Path pluginsDir, String hostVersion, HostServices services, Duration callTimeout) {
+        this(pluginsDir, hostVersion, callTimeout);
+        this.services = services;
+    }
+
+    /**
+     * A host whose services are handed over at {@link #start(HostServices)}: for wiring where those services read the
+     * plugins' extensions (the model router reads the provider plugins; plugins ask the model). Until then it has no
+     * plugins and {@link #extensions} is empty.
+     */
+    public PluginHost(Path pluginsDir, String hostVersion, Duration callTimeout) {
         this.pluginsDir = pluginsDir.toAbsolutePath().normalize();
         this.hostVersion = hostVersion;
-        this.services = services;
         this.timeLimit = new PluginTimeLimit(callTimeout);
         this.folder = new PluginFolderScan(this.pluginsDir);
     }
@@ -107,9 +116,20 @@ public final class PluginHost implements AutoCloseable {
      * @throws UncheckedIOException when the folder cannot be created or listed
      */
     public void start() {
+        start(null);
+    }
+
+    /** {@link #start()} with the services plugins get; null keeps the ones given at construction. */
+    public void start(HostServices servicesForPlugins) {
         long before = generation();
         lock.lock();
         try {
+            if (servicesForPlugins != null && !started) {
+                services = servicesForPlugins;
+            }
+            if (services == null) {
+                throw new IllegalStateException("The plugin host was started without the services plugins get");
+            }
             if (closed) {
                 throw new IllegalStateException("The plugin host is closed");
             }

@@ -18,6 +18,7 @@ import dev.langchain4j.invocation.InvocationContext;
 import dev.langchain4j.service.tool.DefaultToolExecutor;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Collects the tools of every started plugin. The snapshot is rebuilt only when the plugin set changes
- * ({@link PluginHost#generation()}), so a message pays nothing for discovery.
+ * ({@link PluginHost#generation()}) or a plugin said its tools changed ({@link ToolChanges}; then only that plugin's
+ * providers are asked again), so a message pays nothing for discovery.
  */
 public final class ToolRegistry {
 
@@ -37,27 +39,42 @@ public final class ToolRegistry {
 
     private final Supplier<List<Contribution<ToolProvider>>> providers;
     private final Supplier<Long> generation;
-    private volatile Snapshot snapshot = new Snapshot(-1, ToolSet.empty());
+    private final ToolChanges changes;
+    private volatile Snapshot snapshot = new Snapshot(-1, -1, ToolSet.empty(), Map.of());
 
     public ToolRegistry(PluginHost plugins) {
-        this(() -> plugins.extensions(ToolProvider.class), plugins::generation);
+        this(plugins, new ToolChanges());
+    }
+
+    /** @param changes where plugins' {@code toolsChanged()} calls arrive */
+    public ToolRegistry(PluginHost plugins, ToolChanges changes) {
+        this(() -> plugins.extensions(ToolProvider.class), plugins::generation, changes);
     }
 
     public ToolRegistry(Supplier<List<Contribution<ToolProvider>>> providers, Supplier<Long> generation) {
+        this(providers, generation, new ToolChanges());
+    }
+
+    public ToolRegistry(Supplier<List<Contribution<ToolProvider>>> providers, Supplier<Long> generation,
+                        ToolChanges changes) {
         this.providers = providers;
         this.generation = generation;
+        this.changes = changes;
     }
 
     /** The tools to offer for the next message. */
     public ToolSet current() {
         long now = generation.get();
+        long changed = changes.total();
         Snapshot seen = snapshot;
-        if (seen.generation == now) {
+        if (seen.generation == now && seen.changes == changed) {
             return seen.tools;
         }
         synchronized (this) {
-            if (snapshot.generation != now) {
-                snapshot = new Snapshot(now, collect());
+            if (snapshot.generation != now || snapshot.changes != changed) {
+                // Same plugins, some said their tools changed: keep the others' tools as read.
+                Map<ToolProvider, ProviderTools> reusable = snapshot.generation == now ? snapshot.byProvider : Map.of();
+                snapshot = collect(now, changed, reusable);
             }
             return snapshot.tools;
         }
@@ -89,18 +106,27 @@ public final class ToolRegistry {
         return types;
     }
 
-    private ToolSet collect() {
+    private Snapshot collect(long generation, long changed, Map<ToolProvider, ProviderTools> reusable) {
         Map<String, RegisteredTool> byName = new LinkedHashMap<>();
+        Map<ToolProvider, ProviderTools> byProvider = new IdentityHashMap<>();
         for (Contribution<ToolProvider> contribution : providers.get()) {
             String pluginId = contribution.pluginId();
             try {
-                List<RegisteredTool> tools = new ArrayList<>();
-                for (Object object : contribution.extension().tools()) {
-                    tools.addAll(annotated(pluginId, object));
+                long epoch = changes.of(pluginId); // read before the tools: a change during the read is seen next time
+                ProviderTools known = reusable.get(contribution.extension());
+                List<RegisteredTool> tools;
+                if (known != null && known.epoch == epoch) {
+                    tools = known.tools;
+                } else {
+                    tools = new ArrayList<>();
+                    for (Object object : contribution.extension().tools()) {
+                        tools.addAll(annotated(pluginId, object));
+                    }
+                    for (AgentTool tool : contribution.extension().dynamicTools()) {
+                        tools.add(dynamic(pluginId, tool));
+                    }
                 }
-                for (AgentTool tool : contribution.extension().dynamicTools()) {
-                    tools.add(dynamic(pluginId, tool));
-                }
+                byProvider.put(contribution.extension(), new ProviderTools(epoch, tools));
                 for (RegisteredTool tool : tools) {
                     RegisteredTool previous = byName.putIfAbsent(tool.name(), tool);
                     if (previous != null) {
@@ -113,7 +139,7 @@ public final class ToolRegistry {
             }
         }
         log.debug("Tool set rebuilt: {}", byName.keySet());
-        return new ToolSet(new ArrayList<>(byName.values()));
+        return new Snapshot(generation, changed, new ToolSet(new ArrayList<>(byName.values())), byProvider);
     }
 
     private static List<RegisteredTool> annotated(String pluginId, Object object) {
@@ -154,6 +180,10 @@ public final class ToolRegistry {
         });
     }
 
-    private record Snapshot(long generation, ToolSet tools) {
+    private record Snapshot(long generation, long changes, ToolSet tools, Map<ToolProvider, ProviderTools> byProvider) {
+    }
+
+    /** One provider's tools as read when its plugin's change counter was {@code epoch}. */
+    private record ProviderTools(long epoch, List<RegisteredTool> tools) {
     }
 }

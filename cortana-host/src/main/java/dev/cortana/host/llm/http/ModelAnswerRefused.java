@@ -12,18 +12,26 @@ import java.util.Optional;
  */
 public final class ModelAnswerRefused extends IOException {
 
-    private ModelAnswerRefused(String message) {
+    private final boolean tooLarge;
+
+    private ModelAnswerRefused(String message, boolean tooLarge) {
         super(message);
+        this.tooLarge = tooLarge;
+    }
+
+    /** Whether the body passed the size cap (else it passed the time limit). */
+    public boolean tooLarge() {
+        return tooLarge;
     }
 
     static ModelAnswerRefused tooLarge(long maxBytes) {
         return new ModelAnswerRefused("The model's answer was larger than " + maxBytes / (1024 * 1024)
-                + " MB, so it was dropped; nothing was kept. Ask again, perhaps for a shorter answer.");
+                + " MB, so it was dropped; nothing was kept. Ask again, perhaps for a shorter answer.", true);
     }
 
     static ModelAnswerRefused tooSlow(Duration limit) {
         return new ModelAnswerRefused("The model's answer took longer than " + limit.toSeconds()
-                + " s (LLM_REQUEST_TIMEOUT) to arrive, so it was dropped; nothing was kept. Ask again.");
+                + " s (LLM_REQUEST_TIMEOUT) to arrive, so it was dropped; nothing was kept. Ask again.", false);
     }
 
     /** The refusal somewhere in {@code error}'s causes, if the failure was one. */

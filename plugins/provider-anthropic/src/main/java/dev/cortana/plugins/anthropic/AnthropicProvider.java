@@ -1,35 +1,26 @@
 package dev.cortana.plugins.anthropic;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cortana.api.CortanaContext;
 import dev.cortana.api.PluginSettings;
-import dev.cortana.api.llm.LlmCredential;
 import dev.cortana.api.llm.LlmProvider;
+import dev.cortana.api.llm.ModelClient;
+import dev.cortana.api.llm.ModelSetup;
 import dev.cortana.api.llm.ModelInfo;
-import dev.langchain4j.exception.HttpException;
-import dev.langchain4j.http.client.HttpClientBuilder;
-import dev.langchain4j.http.client.jdk.JdkHttpClient;
 import dev.langchain4j.model.anthropic.AnthropicChatModel;
+import dev.langchain4j.model.anthropic.AnthropicModelCatalog;
+import dev.langchain4j.model.catalog.ModelDescription;
 import dev.langchain4j.model.anthropic.AnthropicStreamingChatModel;
-import dev.langchain4j.model.chat.ChatModel;
-import dev.langchain4j.model.chat.StreamingChatModel;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.pf4j.Extension;
 
 /**
  * Anthropic's Claude models over the Messages API ({@code ANTHROPIC_API_KEY}, optionally {@code ANTHROPIC_API_BASE}).
- * Clients are built with retries off (the host rotates keys) and the JDK HTTP client passed explicitly, because
- * LangChain4j's ServiceLoader lookup does not see the host's client from inside a plugin class loader.
+ * Clients are built with retries off (the host rotates keys) from what the host resolved ({@link ModelSetup}), with
+ * the host's HTTP client builder passed explicitly, because LangChain4j's ServiceLoader lookup does not see the host's
+ * client from inside a plugin class loader.
  */
 @Extension
 public final class AnthropicProvider implements LlmProvider {
@@ -39,32 +30,16 @@ public final class AnthropicProvider implements LlmProvider {
     static final String API_VERSION = "2023-06-01";
     /** The Messages API requires an answer limit; LangChain4j's default (1024) cuts ordinary answers short. */
     static final int DEFAULT_MAX_TOKENS = 8192;
-    static final Duration LIST_MODELS_TIMEOUT = Duration.ofSeconds(10);
-    private static final Pattern DATED = Pattern.compile("-\\d{8}$");
 
-    /** Limits from Anthropic's models overview: 200k context; output limits per model. */
-    private static final List<ModelInfo> CATALOG = List.of(
-            new ModelInfo(ID, "claude-opus-4-1", 200_000, 32_000),
-            new ModelInfo(ID, "claude-opus-4-0", 200_000, 32_000),
-            new ModelInfo(ID, "claude-sonnet-4-5", 200_000, 64_000),
-            new ModelInfo(ID, "claude-sonnet-4-0", 200_000, 64_000),
-            new ModelInfo(ID, "claude-haiku-4-5", 200_000, 64_000),
-            new ModelInfo(ID, "claude-3-7-sonnet-latest", 200_000, 64_000),
-            new ModelInfo(ID, "claude-3-5-haiku-latest", 200_000, 8_192));
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    private final Duration requestTimeout;
     private final int maxTokens;
 
-    /** What the host calls: reads {@code LLM_REQUEST_TIMEOUT} (seconds) and {@code ANTHROPIC_MAX_TOKENS}. */
+    /** What the host calls: reads {@code ANTHROPIC_MAX_TOKENS}; base URL and timeout come in each {@link ModelSetup}. */
     public AnthropicProvider(CortanaContext context) {
         this(context.settings());
     }
 
     AnthropicProvider(PluginSettings settings) {
-        // LLM_REQUEST_TIMEOUT: the host checks the same bounds at start-up; read the same way so both agree.
-        this.requestTimeout = settings.getSeconds("LLM_REQUEST_TIMEOUT", 120, 1, 3600);
         this.maxTokens = settings.getInt("ANTHROPIC_MAX_TOKENS", DEFAULT_MAX_TOKENS, 1, Integer.MAX_VALUE);
     }
 
@@ -79,89 +54,44 @@ public final class AnthropicProvider implements LlmProvider {
     }
 
     @Override
-    public ChatModel chatModel(LlmCredential credential, String modelName) {
-        return chatModel(credential, modelName, JdkHttpClient.builder().httpClientBuilder(jdkClient(baseUrl(credential))));
+    public Optional<String> defaultBaseUrl(String providerName) {
+        return Optional.of(DEFAULT_BASE_URL);
     }
 
-    /** Sends through the host's {@code http} builder, which reads a failed call's {@code Retry-After} header. */
+    /** Sends through the host's HTTP builder, which reads a failed call's {@code Retry-After} header. */
     @Override
-    public ChatModel chatModel(LlmCredential credential, String modelName, HttpClientBuilder http) {
-        String base = baseUrl(credential);
-        return AnthropicChatModel.builder().httpClientBuilder(http)
-                .baseUrl(base).apiKey(credential.apiKey()).version(API_VERSION).modelName(modelName)
-                .maxTokens(answerLimit(modelName)).timeout(requestTimeout).maxRetries(0).build();
-    }
-
-    @Override
-    public Optional<StreamingChatModel> streamingChatModel(LlmCredential credential, String modelName) {
-        return streamingChatModel(credential, modelName, JdkHttpClient.builder().httpClientBuilder(jdkClient(baseUrl(credential))));
-    }
-
-    @Override
-    public Optional<StreamingChatModel> streamingChatModel(LlmCredential credential, String modelName,
-                                                           HttpClientBuilder http) {
-        String base = baseUrl(credential);
-        return Optional.of(AnthropicStreamingChatModel.builder()
-                .httpClientBuilder(http)
-                .baseUrl(base).apiKey(credential.apiKey()).version(API_VERSION).modelName(modelName)
-                .maxTokens(answerLimit(modelName)).timeout(requestTimeout).build());
-    }
-
-    @Override
-    public List<ModelInfo> catalog() {
-        return CATALOG;
-    }
-
-    /** {@code GET {base}/models}; limits from the catalog by alias (a dated id shares its alias's limits). */
-    @Override
-    public List<ModelInfo> listModels(LlmCredential credential) throws Exception {
-        String base = baseUrl(credential);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base.replaceAll("/+$", "") + "/models?limit=100"))
-                .timeout(LIST_MODELS_TIMEOUT).header("x-api-key", credential.apiKey())
-                .header("anthropic-version", API_VERSION).GET().build();
-        HttpResponse<String> response = jdkClient(base).connectTimeout(LIST_MODELS_TIMEOUT).build()
-                .send(request, HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() / 100 != 2) {
-            throw new HttpException(response.statusCode(), "listing models at " + base + " failed with HTTP "
-                    + response.statusCode());
+    public ModelClient model(ModelSetup setup) {
+        if (setup.streaming()) {
+            return ModelClient.of(AnthropicStreamingChatModel.builder().httpClientBuilder(setup.http())
+                    .baseUrl(setup.baseUrl()).apiKey(setup.apiKey()).version(API_VERSION).modelName(setup.modelName())
+                    .maxTokens(answerLimit(setup)).timeout(setup.requestTimeout()).build());
         }
+        return ModelClient.of(AnthropicChatModel.builder().httpClientBuilder(setup.http())
+                .baseUrl(setup.baseUrl()).apiKey(setup.apiKey()).version(API_VERSION).modelName(setup.modelName())
+                .maxTokens(answerLimit(setup)).timeout(setup.requestTimeout()).maxRetries(0).build());
+    }
+
+    /**
+     * {@code GET {base}/models} through LangChain4j's {@link AnthropicModelCatalog} and the host's HTTP builder; the
+     * host adds limits from its bundled catalog (a dated id shares its alias's).
+     */
+    @Override
+    public List<ModelInfo> listModels(ModelSetup setup) {
         List<ModelInfo> models = new ArrayList<>();
-        for (JsonNode entry : JSON.readTree(response.body()).path("data")) {
-            String id = entry.path("id").asText("");
-            if (!id.isBlank()) {
-                models.add(describe(id));
+        for (ModelDescription model : AnthropicModelCatalog.builder().httpClientBuilder(setup.http())
+                .baseUrl(setup.baseUrl()).apiKey(setup.apiKey()).version(API_VERSION).timeout(setup.requestTimeout())
+                .build().listModels()) {
+            if (model.name() != null && !model.name().isBlank()) {
+                models.add(new ModelInfo(ID, model.name(), 0, 0));
             }
         }
         models.sort(Comparator.comparing(ModelInfo::name));
         return models;
     }
 
-    /** The catalog's limits for an id, its alias ({@code claude-sonnet-4-20250514} → {@code claude-sonnet-4-0}). */
-    static ModelInfo describe(String id) {
-        String undated = DATED.matcher(id).replaceFirst("");
-        for (ModelInfo known : CATALOG) {
-            String alias = known.name().replaceFirst("-(0|latest)$", "");
-            if (known.name().equals(id) || alias.equals(undated)) {
-                return new ModelInfo(ID, id, known.contextWindow(), known.maxOutputTokens());
-            }
-        }
-        return new ModelInfo(ID, id, 0, 0);
-    }
-
-    private int answerLimit(String modelName) {
-        int known = describe(modelName).maxOutputTokens();
+    /** {@code ANTHROPIC_MAX_TOKENS}, capped at the model's own output limit where the host knows it. */
+    private int answerLimit(ModelSetup setup) {
+        int known = setup.limits().maxOutputTokens();
         return known > 0 ? Math.min(known, maxTokens) : maxTokens;
-    }
-
-    private static String baseUrl(LlmCredential credential) {
-        return credential.baseUrl().orElse(DEFAULT_BASE_URL);
-    }
-
-    private static HttpClient.Builder jdkClient(String baseUrl) {
-        HttpClient.Builder builder = HttpClient.newBuilder();
-        if (baseUrl.regionMatches(true, 0, "http://", 0, 7)) {
-            builder.version(HttpClient.Version.HTTP_1_1);
-        }
-        return builder;
     }
 }

@@ -123,7 +123,7 @@ class AnthropicProviderTest {
     void listedModelsCarryLimitsOfTheirAlias() throws Exception {
         anthropic.models("claude-sonnet-4-20250514", "claude-3-5-haiku-20241022", "claude-next");
 
-        assertThat(provider.listModels(new LlmCredential("anthropic", KEY_A, Optional.of(anthropic.baseUrl()))))
+        assertThat(router.models("anthropic")).as("the host's bundled catalog gives each its alias's limits")
                 .containsExactly(new ModelInfo("anthropic", "claude-3-5-haiku-20241022", 200_000, 8_192),
                         new ModelInfo("anthropic", "claude-next", 0, 0),
                         new ModelInfo("anthropic", "claude-sonnet-4-20250514", 200_000, 64_000));

@@ -1,22 +1,15 @@
 package dev.cortana.plugins.gemini;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cortana.api.CortanaContext;
-import dev.cortana.api.PluginSettings;
-import dev.cortana.api.llm.LlmCredential;
 import dev.cortana.api.llm.LlmFailure;
 import dev.cortana.api.llm.LlmProvider;
+import dev.cortana.api.llm.ModelClient;
+import dev.cortana.api.llm.ModelSetup;
 import dev.cortana.api.llm.ModelInfo;
 import dev.langchain4j.exception.HttpException;
-import dev.langchain4j.http.client.HttpClientBuilder;
-import dev.langchain4j.http.client.jdk.JdkHttpClient;
-import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.catalog.ModelDescription;
+import dev.langchain4j.model.catalog.ModelType;
 import dev.langchain4j.model.googleai.GoogleAiGeminiChatModel;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import dev.langchain4j.model.googleai.GoogleAiGeminiModelCatalog;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -29,6 +22,9 @@ import org.pf4j.Extension;
 /**
  * Google's Gemini models over the Gemini API ({@code GEMINI_API_KEY}, optionally {@code GEMINI_API_BASE}).
  *
+ * <p>Known models and their limits come from the host's bundled catalog ({@code model-catalog.yml}), the one copy;
+ * the live listing reports Gemini's own limits.
+ *
  * <p>Gemini answers every exhausted quota with 429 {@code RESOURCE_EXHAUSTED}; the {@code quotaId} in the body tells
  * a per-minute limit (rest for the {@code retryDelay} it gives) from a daily quota (rest much longer), so this
  * provider refines the host's classification instead of letting each become a long quota cooldown.
@@ -38,29 +34,10 @@ public final class GeminiProvider implements LlmProvider {
 
     public static final String ID = "gemini";
     public static final String DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com/v1beta";
-    static final Duration LIST_MODELS_TIMEOUT = Duration.ofSeconds(10);
     private static final Pattern RETRY_DELAY = Pattern.compile("\"retryDelay\"\\s*:\\s*\"(\\d+(?:\\.\\d+)?)s\"");
 
-    /** Limits from Google's Gemini models page. */
-    private static final List<ModelInfo> CATALOG = List.of(
-            new ModelInfo(ID, "gemini-2.5-pro", 1_048_576, 65_536),
-            new ModelInfo(ID, "gemini-2.5-flash", 1_048_576, 65_536),
-            new ModelInfo(ID, "gemini-2.5-flash-lite", 1_048_576, 65_536),
-            new ModelInfo(ID, "gemini-2.0-flash", 1_048_576, 8_192),
-            new ModelInfo(ID, "gemini-2.0-flash-lite", 1_048_576, 8_192));
-
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    private final Duration requestTimeout;
-
-    /** What the host calls: reads {@code LLM_REQUEST_TIMEOUT} (seconds, default 120). */
-    public GeminiProvider(CortanaContext context) {
-        this(context.settings());
-    }
-
-    GeminiProvider(PluginSettings settings) {
-        // The host checks the same bounds at start-up; read the same way here so both say the same thing.
-        this.requestTimeout = settings.getSeconds("LLM_REQUEST_TIMEOUT", 120, 1, 3600);
+    /** For PF4J: base URL and timeout come in each {@link ModelSetup}. */
+    public GeminiProvider() {
     }
 
     @Override
@@ -74,50 +51,35 @@ public final class GeminiProvider implements LlmProvider {
     }
 
     @Override
-    public ChatModel chatModel(LlmCredential credential, String modelName) {
-        String base = credential.baseUrl().orElse(DEFAULT_BASE_URL);
-        return chatModel(credential, modelName, JdkHttpClient.builder().httpClientBuilder(jdkClient(base)));
+    public Optional<String> defaultBaseUrl(String providerName) {
+        return Optional.of(DEFAULT_BASE_URL);
     }
 
-    /** Sends through the host's {@code http} builder, which reads a failed call's {@code Retry-After} header. */
+    /** Whole answers only (no streaming client here); through the host's HTTP builder, which reads {@code Retry-After}. */
     @Override
-    public ChatModel chatModel(LlmCredential credential, String modelName, HttpClientBuilder http) {
-        String base = credential.baseUrl().orElse(DEFAULT_BASE_URL);
-        return GoogleAiGeminiChatModel.builder()
-                .httpClientBuilder(http)
-                .baseUrl(base).apiKey(credential.apiKey()).modelName(modelName).timeout(requestTimeout).maxRetries(0)
-                .build();
-    }
-
-    @Override
-    public List<ModelInfo> catalog() {
-        return CATALOG;
-    }
-
-    /** {@code GET {base}/models}: Gemini reports each model's input and output token limits itself. */
-    @Override
-    public List<ModelInfo> listModels(LlmCredential credential) throws Exception {
-        String base = credential.baseUrl().orElse(DEFAULT_BASE_URL);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base.replaceAll("/+$", "") + "/models?pageSize=1000"))
-                .timeout(LIST_MODELS_TIMEOUT).header("x-goog-api-key", credential.apiKey()).GET().build();
-        HttpResponse<String> response = jdkClient(base).connectTimeout(LIST_MODELS_TIMEOUT).build()
-                .send(request, HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() / 100 != 2) {
-            throw new HttpException(response.statusCode(), "listing models at " + base + " failed with HTTP "
-                    + response.statusCode());
+    public ModelClient model(ModelSetup setup) {
+        if (setup.streaming()) {
+            return ModelClient.noStreaming();
         }
+        return ModelClient.of(GoogleAiGeminiChatModel.builder().httpClientBuilder(setup.http())
+                .baseUrl(setup.baseUrl()).apiKey(setup.apiKey()).modelName(setup.modelName())
+                .timeout(setup.requestTimeout()).maxRetries(0).build());
+    }
+
+    /**
+     * {@code GET {base}/models} through LangChain4j's {@link GoogleAiGeminiModelCatalog} and the host's HTTP builder:
+     * Gemini reports each model's input and output token limits itself (the input limit is the context window the
+     * conversation may fill). Models that cannot chat are left out.
+     */
+    @Override
+    public List<ModelInfo> listModels(ModelSetup setup) {
         List<ModelInfo> models = new ArrayList<>();
-        for (JsonNode entry : JSON.readTree(response.body()).path("models")) {
-            boolean chats = false;
-            for (JsonNode method : entry.path("supportedGenerationMethods")) {
-                chats |= method.asText().equals("generateContent");
-            }
-            String name = entry.path("name").asText("").replaceFirst("^models/", "");
-            if (chats && !name.isBlank()) {
-                int input = entry.path("inputTokenLimit").asInt(0);
-                int output = entry.path("outputTokenLimit").asInt(0);
-                // The conversation may fill inputTokenLimit, as the catalog's context windows (Google's "input limit").
-                models.add(new ModelInfo(ID, name, input, output));
+        for (ModelDescription model : GoogleAiGeminiModelCatalog.builder().httpClientBuilder(setup.http())
+                .baseUrl(setup.baseUrl()).apiKey(setup.apiKey()).timeout(setup.requestTimeout()).build().listModels()) {
+            String name = model.name() == null ? "" : model.name().replaceFirst("^models/", "");
+            if (!name.isBlank() && (model.type() == null || model.type() == ModelType.CHAT)) {
+                models.add(new ModelInfo(ID, name, model.maxInputTokens() == null ? 0 : model.maxInputTokens(),
+                        model.maxOutputTokens() == null ? 0 : model.maxOutputTokens()));
             }
         }
         models.sort(Comparator.comparing(ModelInfo::name));
@@ -144,13 +106,5 @@ public final class GeminiProvider implements LlmProvider {
         return matcher.find()
                 ? Optional.of(Duration.ofMillis((long) Math.ceil(Double.parseDouble(matcher.group(1)) * 1000)))
                 : Optional.empty();
-    }
-
-    private static HttpClient.Builder jdkClient(String baseUrl) {
-        HttpClient.Builder builder = HttpClient.newBuilder();
-        if (baseUrl.regionMatches(true, 0, "http://", 0, 7)) {
-            builder.version(HttpClient.Version.HTTP_1_1);
-        }
-        return builder;
     }
 }

@@ -3,10 +3,11 @@ package dev.cortana.plugins.gemini;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.cortana.api.PluginSettings;
 import dev.cortana.api.llm.LlmCredential;
 import dev.cortana.api.llm.LlmProvider;
 import dev.cortana.api.llm.ModelInfo;
+import dev.cortana.api.llm.ModelSetup;
+import dev.cortana.host.llm.http.ModelHttpClient;
 import dev.cortana.host.config.Config;
 import dev.cortana.host.llm.LlmUnavailableException;
 import dev.cortana.host.llm.ModelRouter;
@@ -35,7 +36,7 @@ class GeminiProviderTest {
     private static final String KEY_B = "AIzaTestBravoKey000000000002";
 
     private final FakeGemini gemini = FakeGemini.start();
-    private final GeminiProvider provider = new GeminiProvider((PluginSettings) key -> Optional.empty());
+    private final GeminiProvider provider = new GeminiProvider();
     private final ModelRouter router;
 
     GeminiProviderTest() {
@@ -110,8 +111,10 @@ class GeminiProviderTest {
     @Test
     void theListingReportsGeminisOwnLimits() throws Exception {
         gemini.models("gemini-2.5-flash");
+        LlmCredential key = new LlmCredential("gemini", KEY_A, Optional.of(gemini.baseUrl()));
 
-        assertThat(provider.listModels(new LlmCredential("gemini", KEY_A, Optional.of(gemini.baseUrl()))))
+        assertThat(provider.listModels(new ModelSetup(key, "", gemini.baseUrl(), Duration.ofSeconds(10),
+                ModelHttpClient.builder(gemini.baseUrl()), false, new ModelInfo("gemini", "", 0, 0))))
                 .containsExactly(new ModelInfo("gemini", "gemini-2.5-flash", 1_048_576, 65_536));
     }
 

@@ -6,19 +6,14 @@ import dev.cortana.api.CortanaContext;
 import dev.cortana.api.PluginSettings;
 import dev.cortana.api.llm.LlmCredential;
 import dev.cortana.api.llm.LlmProvider;
+import dev.cortana.api.llm.ModelClient;
+import dev.cortana.api.llm.ModelSetup;
 import dev.cortana.api.llm.ModelInfo;
 import dev.langchain4j.exception.HttpException;
-import dev.langchain4j.http.client.HttpClientBuilder;
-import dev.langchain4j.http.client.jdk.JdkHttpClient;
-import dev.langchain4j.model.chat.ChatModel;
-import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.langchain4j.http.client.HttpMethod;
+import dev.langchain4j.http.client.SuccessfulHttpResponse;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -37,8 +32,6 @@ import org.pf4j.Extension;
 public final class OpenAiCompatibleProvider implements LlmProvider {
 
     public static final String ID = "openai-compatible";
-    static final Duration LIST_MODELS_TIMEOUT = Duration.ofSeconds(10);
-    static final int DEFAULT_REQUEST_TIMEOUT_SECONDS = 120;
 
     /** Documented base URLs of the providers' OpenAI-compatible endpoints. */
     static final Map<String, String> DEFAULT_BASES = Map.of(
@@ -54,29 +47,20 @@ public final class OpenAiCompatibleProvider implements LlmProvider {
     /** Names served by their own plugins (or not LLMs at all): never claimed here. */
     private static final Set<String> NOT_OURS = Set.of("openai", "anthropic", "gemini", "google", "llm");
 
-    /** Limits from the providers' model pages. */
-    private static final List<ModelInfo> CATALOG = List.of(
-            new ModelInfo("deepseek", "deepseek-chat", 128_000, 8_192),
-            new ModelInfo("deepseek", "deepseek-reasoner", 128_000, 65_536),
-            new ModelInfo("groq", "llama-3.3-70b-versatile", 131_072, 32_768),
-            new ModelInfo("groq", "llama-3.1-8b-instant", 131_072, 131_072),
-            new ModelInfo("mistral", "mistral-large-latest", 131_072, 0),
-            new ModelInfo("mistral", "mistral-small-latest", 131_072, 0));
-
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final PluginSettings settings;
-    private final Duration requestTimeout;
 
-    /** What the host calls: reads {@code <PROVIDER>_API_BASE} and {@code LLM_REQUEST_TIMEOUT} from the settings. */
+    /**
+     * What the host calls: reads which {@code <PROVIDER>_API_BASE} are set, to know the names it serves; the base URL
+     * and timeout of each client come in its {@link ModelSetup}.
+     */
     public OpenAiCompatibleProvider(CortanaContext context) {
         this(context.settings());
     }
 
     OpenAiCompatibleProvider(PluginSettings settings) {
         this.settings = settings;
-        // The host checks the same bounds at start-up; read the same way here so both say the same thing.
-        this.requestTimeout = settings.getSeconds("LLM_REQUEST_TIMEOUT", DEFAULT_REQUEST_TIMEOUT_SECONDS, 1, 3600);
     }
 
     @Override
@@ -94,62 +78,47 @@ public final class OpenAiCompatibleProvider implements LlmProvider {
                 || settings.get(providerName.toUpperCase(Locale.ROOT) + "_API_BASE").isPresent();
     }
 
+    /** The documented base URL of a known provider (Ollama's is a local cleartext one: the host talks HTTP/1.1 to it). */
     @Override
-    public ChatModel chatModel(LlmCredential credential, String modelName) {
-        return chatModel(credential, modelName, JdkHttpClient.builder().httpClientBuilder(jdkClient(baseUrl(credential))));
+    public Optional<String> defaultBaseUrl(String providerName) {
+        return Optional.ofNullable(DEFAULT_BASES.get(providerName));
     }
 
-    /** Sends through the host's {@code http} builder, which reads a failed call's {@code Retry-After} header. */
+    /** Sends through the host's HTTP builder, which reads a failed call's {@code Retry-After} header. */
     @Override
-    public ChatModel chatModel(LlmCredential credential, String modelName, HttpClientBuilder http) {
-        String base = baseUrl(credential);
-        return OpenAiChatModel.builder().httpClientBuilder(http)
-                .baseUrl(base).apiKey(credential.apiKey()).modelName(modelName).timeout(requestTimeout).maxRetries(0)
-                .build();
+    public ModelClient model(ModelSetup setup) {
+        if (setup.streaming()) {
+            return ModelClient.of(OpenAiStreamingChatModel.builder().httpClientBuilder(setup.http())
+                    .baseUrl(setup.baseUrl()).apiKey(setup.apiKey()).modelName(setup.modelName())
+                    .timeout(setup.requestTimeout()).build());
+        }
+        return ModelClient.of(OpenAiChatModel.builder().httpClientBuilder(setup.http())
+                .baseUrl(setup.baseUrl()).apiKey(setup.apiKey()).modelName(setup.modelName())
+                .timeout(setup.requestTimeout()).maxRetries(0).build());
     }
 
+    /** {@code GET {base}/models}, which each of these servers offers; the host adds the bundled catalog's limits. */
     @Override
-    public Optional<StreamingChatModel> streamingChatModel(LlmCredential credential, String modelName) {
-        return streamingChatModel(credential, modelName, JdkHttpClient.builder().httpClientBuilder(jdkClient(baseUrl(credential))));
-    }
-
-    @Override
-    public Optional<StreamingChatModel> streamingChatModel(LlmCredential credential, String modelName,
-                                                           HttpClientBuilder http) {
-        String base = baseUrl(credential);
-        return Optional.of(OpenAiStreamingChatModel.builder()
-                .httpClientBuilder(http)
-                .baseUrl(base).apiKey(credential.apiKey()).modelName(modelName).timeout(requestTimeout).build());
-    }
-
-    @Override
-    public List<ModelInfo> catalog() {
-        return CATALOG;
-    }
-
-    /** {@code GET {base}/models}, which each of these servers offers; limits from the catalog where known. */
-    @Override
-    public List<ModelInfo> listModels(LlmCredential credential) throws Exception {
-        String base = baseUrl(credential);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base.replaceAll("/+$", "") + "/models"))
-                .timeout(LIST_MODELS_TIMEOUT).header("Authorization", "Bearer " + credential.apiKey())
-                .header("Accept", "application/json").GET().build();
-        HttpResponse<String> response = jdkClient(base).connectTimeout(LIST_MODELS_TIMEOUT).build()
-                .send(request, HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() / 100 != 2) {
-            String body = response.body().replace(credential.apiKey(), "[redacted]");
-            throw new HttpException(response.statusCode(), "listing models at " + base + " failed with HTTP "
-                    + response.statusCode() + ": " + (body.length() > 400 ? body.substring(0, 400) + "…" : body));
+    public List<ModelInfo> listModels(ModelSetup setup) throws Exception {
+        SuccessfulHttpResponse response;
+        try {
+            // Through the host's HTTP builder (bounded body, HTTP/1.1 to cleartext servers); it throws on a refusal.
+            response = setup.http().connectTimeout(setup.requestTimeout()).readTimeout(setup.requestTimeout()).build()
+                    .execute(dev.langchain4j.http.client.HttpRequest.builder().method(HttpMethod.GET)
+                            .url(setup.baseUrl().replaceAll("/+$", "") + "/models")
+                            .addHeader("Authorization", "Bearer " + setup.apiKey())
+                            .addHeader("Accept", "application/json").build());
+        } catch (HttpException e) {
+            String body = String.valueOf(e.getMessage()).replace(setup.apiKey(), "[redacted]");
+            throw new HttpException(e.statusCode(), "listing models at " + setup.baseUrl() + " failed with HTTP "
+                    + e.statusCode() + ": " + (body.length() > 400 ? body.substring(0, 400) + "…" : body));
         }
         List<ModelInfo> models = new ArrayList<>();
         for (JsonNode entry : JSON.readTree(response.body()).path("data")) {
             String id = entry.path("id").asText("");
             if (!id.isBlank()) {
-                int context = entry.path("context_length").asInt(0); // OpenRouter and Groq report it
-                ModelInfo known = CATALOG.stream().filter(m -> m.provider().equals(credential.provider())
-                        && m.name().equals(id)).findFirst().orElse(null);
-                models.add(new ModelInfo(credential.provider(), id, context > 0 ? context
-                        : known == null ? 0 : known.contextWindow(), known == null ? 0 : known.maxOutputTokens()));
+                // OpenRouter and Groq report the context; other limits come from the host's bundled catalog.
+                models.add(new ModelInfo(setup.credential().provider(), id, entry.path("context_length").asInt(0), 0));
             }
         }
         models.sort(Comparator.comparing(ModelInfo::name));
@@ -161,14 +130,5 @@ public final class OpenAiCompatibleProvider implements LlmProvider {
                 .orElseThrow(() -> new IllegalStateException("No server is known for provider \"" + credential.provider()
                         + "\": set " + credential.provider().toUpperCase(Locale.ROOT) + "_API_BASE to its "
                         + "OpenAI-compatible URL (for example http://localhost:8000/v1)."));
-    }
-
-    /** Cleartext local servers get HTTP/1.1: several answer the JDK's h2c upgrade by never answering. */
-    private static HttpClient.Builder jdkClient(String baseUrl) {
-        HttpClient.Builder builder = HttpClient.newBuilder();
-        if (baseUrl.regionMatches(true, 0, "http://", 0, 7)) {
-            builder.version(HttpClient.Version.HTTP_1_1);
-        }
-        return builder;
     }
 }

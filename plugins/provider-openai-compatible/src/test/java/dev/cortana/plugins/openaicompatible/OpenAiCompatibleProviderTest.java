@@ -1,7 +1,6 @@
 package dev.cortana.plugins.openaicompatible;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cortana.api.PluginSettings;
 import dev.cortana.api.llm.LlmCredential;
@@ -56,11 +55,12 @@ class OpenAiCompatibleProviderTest {
     }
 
     @Test
-    void anUnknownProviderWithoutABaseGetsAClearMessage() {
-        LlmCredential local = new LlmCredential("mylocal", "key-000000000001", Optional.empty());
+    void theHostLearnsEachKnownProvidersBaseAndNoneForAnUnknownOne() {
+        OpenAiCompatibleProvider provider = provider(Map.of());
 
-        assertThatThrownBy(() -> provider(Map.of()).chatModel(local, "llama3"))
-                .hasMessageContaining("set MYLOCAL_API_BASE");
+        assertThat(provider.defaultBaseUrl("ollama")).contains("http://localhost:11434/v1");
+        assertThat(provider.defaultBaseUrl("deepseek")).contains("https://api.deepseek.com/v1");
+        assertThat(provider.defaultBaseUrl("mylocal")).isEmpty();
     }
 
     @Test
@@ -85,13 +85,21 @@ class OpenAiCompatibleProviderTest {
     }
 
     @Test
-    void listedModelsCarryTheCatalogsLimits() throws Exception {
+    void listedModelsCarryTheBundledCatalogsLimits() {
         server.models("deepseek-chat", "deepseek-coder");
-        LlmCredential deepseek = new LlmCredential("deepseek", "sk-deepseek-000000000001", Optional.of(server.baseUrl()));
+        Map<String, String> env = Map.of("DEEPSEEK_API_KEY", "sk-deepseek-000000000001", "DEEPSEEK_API_BASE",
+                server.baseUrl());
+        List<LlmProvider> providers = List.of(provider(env));
+        try (ModelRouter router = new ModelRouter(() -> providers, () -> 1L, Config.of(env))) {
+            assertThat(router.models("deepseek")).containsExactly(
+                    new ModelInfo("deepseek", "deepseek-chat", 128_000, 8_192),
+                    new ModelInfo("deepseek", "deepseek-coder", 0, 0));
+        }
+    }
 
-        assertThat(provider(Map.of()).listModels(deepseek)).containsExactly(
-                new ModelInfo("deepseek", "deepseek-chat", 128_000, 8_192),
-                new ModelInfo("deepseek", "deepseek-coder", 0, 0));
+    @Test
+    void carriesNoCatalogOfItsOwn() {
+        assertThat(provider(Map.of()).catalog()).as("the host's model-catalog.yml is the one copy").isEmpty();
     }
 
     @Test

@@ -1,32 +1,18 @@
 package dev.cortana.plugins.openai;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cortana.api.CortanaContext;
-import dev.cortana.api.PluginSettings;
-import dev.cortana.api.llm.LlmCredential;
 import dev.cortana.api.llm.LlmProvider;
+import dev.cortana.api.llm.ModelClient;
+import dev.cortana.api.llm.ModelSetup;
 import dev.cortana.api.llm.ModelInfo;
 import dev.langchain4j.exception.HttpException;
-import dev.langchain4j.http.client.HttpClientBuilder;
-import dev.langchain4j.http.client.jdk.JdkHttpClient;
-import dev.langchain4j.http.client.jdk.JdkHttpClientBuilder;
-import dev.langchain4j.model.chat.ChatModel;
-import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.langchain4j.model.catalog.ModelDescription;
 import dev.langchain4j.model.openai.OpenAiChatModel;
+import dev.langchain4j.model.openai.OpenAiModelCatalog;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.pf4j.Extension;
@@ -34,84 +20,27 @@ import org.pf4j.Extension;
 /**
  * OpenAI, and any server speaking its chat-completions protocol (set {@code OPENAI_API_BASE}).
  *
- * <p>Clients are built with retries off because the host owns retrying and key rotation, and with the JDK HTTP
- * client passed explicitly: LangChain4j otherwise finds its HTTP client through {@link java.util.ServiceLoader},
- * which inside a PF4J plugin class loader may find none, or the host's copy through the wrong loader.
+ * <p>Clients are built with retries off because the host owns retrying and key rotation, from what the host resolved
+ * ({@link ModelSetup}: base URL, {@code LLM_REQUEST_TIMEOUT}, its HTTP client builder). The builder is passed
+ * explicitly: LangChain4j otherwise finds its HTTP client through {@link java.util.ServiceLoader}, which inside a
+ * PF4J plugin class loader may find none, or the host's copy through the wrong loader.
  */
 @Extension
 public final class OpenAiProvider implements LlmProvider {
 
     public static final String ID = "openai";
     public static final String DEFAULT_BASE_URL = "https://api.openai.com/v1";
-    /** Seconds one model call may take before it fails as a timeout (and the host may retry or rotate). */
-    public static final String REQUEST_TIMEOUT_SETTING = "LLM_REQUEST_TIMEOUT";
-    static final int DEFAULT_REQUEST_TIMEOUT_SECONDS = 120;
-    /** Listing models is a small GET made while a user waits on {@code /settings}: fail fast. */
-    static final Duration LIST_MODELS_TIMEOUT = Duration.ofSeconds(10);
 
     /** Bare names OpenAI serves: gpt-4o, chatgpt-4o-latest, o1, o3-mini, o4-mini, fine-tunes (ft:gpt-4o-mini:…). */
     private static final Pattern OWNED_MODEL = Pattern.compile("(gpt-|chatgpt-|ft:).*|o\\d+(-.*)?");
-    /** A dated snapshot such as gpt-4o-2024-08-06: same limits as its alias unless listed on its own. */
-    private static final Pattern SNAPSHOT_SUFFIX = Pattern.compile("-\\d{4}-\\d{2}-\\d{2}$");
     /** Families in OpenAI's /models listing that the chat-completions endpoint does not serve. */
     private static final Pattern NOT_CHAT = Pattern.compile(
             "(text-embedding-|whisper-|tts-|dall-e-|omni-moderation-|text-moderation-|gpt-image-|davinci-|babbage-)"
                     + ".*|.*-(transcribe|tts|realtime)(-.*)?");
 
-    /** Limits from OpenAI's model pages: context window (input + output) and most output tokens. */
-    private static final Map<String, ModelInfo> CATALOG = catalogOf(
-            model("gpt-5", 400_000, 128_000),
-            model("gpt-5-mini", 400_000, 128_000),
-            model("gpt-5-nano", 400_000, 128_000),
-            model("gpt-5-chat-latest", 128_000, 16_384),
-            model("gpt-4.1", 1_047_576, 32_768),
-            model("gpt-4.1-mini", 1_047_576, 32_768),
-            model("gpt-4.1-nano", 1_047_576, 32_768),
-            model("gpt-4o", 128_000, 16_384),
-            model("gpt-4o-mini", 128_000, 16_384),
-            model("chatgpt-4o-latest", 128_000, 16_384),
-            model("o4-mini", 200_000, 100_000),
-            model("o3", 200_000, 100_000),
-            model("o3-pro", 200_000, 100_000),
-            model("o3-mini", 200_000, 100_000),
-            model("o1", 200_000, 100_000),
-            model("o1-mini", 128_000, 65_536),
-            model("gpt-4-turbo", 128_000, 4_096),
-            model("gpt-4", 8_192, 8_192),
-            model("gpt-3.5-turbo", 16_385, 4_096));
 
-    /** Snapshots whose limits differ from their alias. */
-    private static final Map<String, ModelInfo> SNAPSHOT_EXCEPTIONS = catalogOf(
-            model("gpt-4o-2024-05-13", 128_000, 4_096));
-
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    private final Duration requestTimeout;
-
-    /** For PF4J's default extension factory; uses the default request timeout. */
+    /** For PF4J: the host hands every client what it needs in a {@link ModelSetup}. */
     public OpenAiProvider() {
-        this(Duration.ofSeconds(DEFAULT_REQUEST_TIMEOUT_SECONDS));
-    }
-
-    /** What the host calls: reads {@value #REQUEST_TIMEOUT_SETTING} (seconds, default 120). */
-    public OpenAiProvider(CortanaContext context) {
-        this(requestTimeout(context.settings()));
-    }
-
-    OpenAiProvider(Duration requestTimeout) {
-        if (requestTimeout.isNegative() || requestTimeout.isZero()) {
-            throw new IllegalArgumentException("request timeout must be positive, got " + requestTimeout);
-        }
-        this.requestTimeout = requestTimeout;
-    }
-
-    private static Duration requestTimeout(PluginSettings settings) {
-        // The host checks the same bounds at start-up; read the same way here so both say the same thing.
-        return settings.getSeconds(REQUEST_TIMEOUT_SETTING, DEFAULT_REQUEST_TIMEOUT_SECONDS, 1, 3600);
-    }
-
-    Duration requestTimeout() {
-        return requestTimeout;
     }
 
     @Override
@@ -125,118 +54,58 @@ public final class OpenAiProvider implements LlmProvider {
     }
 
     @Override
-    public ChatModel chatModel(LlmCredential credential, String modelName) {
-        return chatModel(credential, modelName, httpClientBuilder(baseUrl(credential)));
-    }
-
-    /** Sends through the host's {@code http} builder, which reads a failed call's {@code Retry-After} header. */
-    @Override
-    public ChatModel chatModel(LlmCredential credential, String modelName, HttpClientBuilder http) {
-        String baseUrl = baseUrl(credential);
-        // timeout() sets the read and the connect timeout: OpenAiChatModel overrides any timeout set on the HTTP
-        // client builder with its own defaults (60 s read) unless timeout() is given.
-        return OpenAiChatModel.builder()
-                .httpClientBuilder(http)
-                .baseUrl(baseUrl)
-                .apiKey(credential.apiKey())
-                .modelName(modelName)
-                .timeout(requestTimeout)
-                .maxRetries(0)
-                .build();
-    }
-
-    @Override
-    public Optional<StreamingChatModel> streamingChatModel(LlmCredential credential, String modelName) {
-        return streamingChatModel(credential, modelName, httpClientBuilder(baseUrl(credential)));
-    }
-
-    @Override
-    public Optional<StreamingChatModel> streamingChatModel(LlmCredential credential, String modelName,
-                                                           HttpClientBuilder http) {
-        String baseUrl = baseUrl(credential);
-        return Optional.of(OpenAiStreamingChatModel.builder()
-                .httpClientBuilder(http)
-                .baseUrl(baseUrl)
-                .apiKey(credential.apiKey())
-                .modelName(modelName)
-                .timeout(requestTimeout)
-                .build());
-    }
-
-    @Override
-    public List<ModelInfo> catalog() {
-        return List.copyOf(CATALOG.values());
+    public Optional<String> defaultBaseUrl(String providerName) {
+        return Optional.of(DEFAULT_BASE_URL);
     }
 
     /**
-     * {@code GET {base}/models}, with limits from the catalog where the id is known (0 otherwise). Embedding,
-     * speech, image and moderation models are left out: they cannot answer a chat. A refused listing throws
-     * {@link HttpException} with the status, so the host can read it as it reads a failed chat call.
+     * Sends through the host's HTTP builder, which reads a failed call's {@code Retry-After} header. {@code timeout()}
+     * sets the read and the connect timeout: OpenAiChatModel overrides any timeout set on the HTTP client builder with
+     * its own defaults (60 s read) unless timeout() is given.
      */
     @Override
-    public List<ModelInfo> listModels(LlmCredential credential) throws Exception {
-        String baseUrl = baseUrl(credential);
-        HttpClient client = jdkClient(baseUrl).connectTimeout(LIST_MODELS_TIMEOUT).build();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(stripTrailingSlashes(baseUrl) + "/models"))
-                .timeout(LIST_MODELS_TIMEOUT)
-                .header("Authorization", "Bearer " + credential.apiKey())
-                .header("Accept", "application/json")
-                .GET()
-                .build();
-        HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() / 100 != 2) {
-            throw new HttpException(response.statusCode(), redact("listing models at " + baseUrl
-                    + " failed with HTTP " + response.statusCode() + ": " + response.body(), credential.apiKey()));
+    public ModelClient model(ModelSetup setup) {
+        if (setup.streaming()) {
+            return ModelClient.of(OpenAiStreamingChatModel.builder().httpClientBuilder(setup.http())
+                    .baseUrl(setup.baseUrl()).apiKey(setup.apiKey()).modelName(setup.modelName())
+                    .timeout(setup.requestTimeout()).build());
+        }
+        return ModelClient.of(OpenAiChatModel.builder().httpClientBuilder(setup.http())
+                .baseUrl(setup.baseUrl()).apiKey(setup.apiKey()).modelName(setup.modelName())
+                .timeout(setup.requestTimeout()).maxRetries(0).build());
+    }
+
+    /**
+     * {@code GET {base}/models} through LangChain4j's {@link OpenAiModelCatalog} and the host's HTTP builder; OpenAI
+     * reports no limits, so the host adds its bundled catalog's. Embedding, speech, image and moderation models are
+     * left out: they cannot answer a chat. A refused listing throws {@link HttpException} with the status, so the host
+     * can read it as it reads a failed chat call.
+     */
+    @Override
+    public List<ModelInfo> listModels(ModelSetup setup) {
+        List<ModelDescription> listed;
+        try {
+            listed = OpenAiModelCatalog.builder().httpClientBuilder(setup.http()).baseUrl(setup.baseUrl())
+                    .apiKey(setup.apiKey()).connectTimeout(setup.requestTimeout()).readTimeout(setup.requestTimeout())
+                    .build().listModels();
+        } catch (RuntimeException e) {
+            for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                if (t instanceof HttpException http) {
+                    throw new HttpException(http.statusCode(), redact("listing models at " + setup.baseUrl()
+                            + " failed with HTTP " + http.statusCode() + ": " + http.getMessage(), setup.apiKey()));
+                }
+            }
+            throw e;
         }
         List<ModelInfo> models = new ArrayList<>();
-        for (JsonNode entry : JSON.readTree(response.body()).path("data")) {
-            String id = entry.path("id").asText("");
-            if (!id.isBlank() && !NOT_CHAT.matcher(id.toLowerCase(Locale.ROOT)).matches()) {
-                models.add(describe(id));
+        for (ModelDescription model : listed) {
+            String id = model.name();
+            if (id != null && !id.isBlank() && !NOT_CHAT.matcher(id.toLowerCase(Locale.ROOT)).matches()) {
+                models.add(new ModelInfo(ID, id, 0, 0));
             }
         }
         models.sort(Comparator.comparing(ModelInfo::name));
         return models;
-    }
-
-    /** The catalog's entry for an id or its dated snapshot, else limits of 0 (unknown). */
-    static ModelInfo describe(String id) {
-        ModelInfo known = SNAPSHOT_EXCEPTIONS.getOrDefault(id, CATALOG.get(id));
-        if (known == null) {
-            known = CATALOG.get(SNAPSHOT_SUFFIX.matcher(id).replaceFirst(""));
-        }
-        return known == null
-                ? new ModelInfo(ID, id, 0, 0)
-                : new ModelInfo(ID, id, known.contextWindow(), known.maxOutputTokens());
-    }
-
-    private static String baseUrl(LlmCredential credential) {
-        return credential.baseUrl().orElse(DEFAULT_BASE_URL);
-    }
-
-    /**
-     * Cleartext URLs (a local vLLM, Ollama, LM Studio or proxy) get HTTP/1.1: the JDK client otherwise tries an
-     * h2c upgrade on them, which several such servers answer by dropping the body or never answering. Over TLS,
-     * HTTP/2 is negotiated safely.
-     */
-    private static HttpClient.Builder jdkClient(String baseUrl) {
-        HttpClient.Builder builder = HttpClient.newBuilder();
-        if (baseUrl.regionMatches(true, 0, "http://", 0, 7)) {
-            builder.version(HttpClient.Version.HTTP_1_1);
-        }
-        return builder;
-    }
-
-    private static JdkHttpClientBuilder httpClientBuilder(String baseUrl) {
-        return JdkHttpClient.builder().httpClientBuilder(jdkClient(baseUrl));
-    }
-
-    private static String stripTrailingSlashes(String url) {
-        String result = url;
-        while (result.endsWith("/")) {
-            result = result.substring(0, result.length() - 1);
-        }
-        return result;
     }
 
     /** An error body may echo the key (OpenAI masks it; a proxy might not): never let it reach a message. */
@@ -246,17 +115,5 @@ public final class OpenAiProvider implements LlmProvider {
             text = text.replace(apiKey, "[redacted]");
         }
         return text.length() > 600 ? text.substring(0, 600) + "…" : text;
-    }
-
-    private static ModelInfo model(String name, int contextWindow, int maxOutputTokens) {
-        return new ModelInfo(ID, name, contextWindow, maxOutputTokens);
-    }
-
-    private static Map<String, ModelInfo> catalogOf(ModelInfo... models) {
-        Map<String, ModelInfo> byName = new LinkedHashMap<>();
-        for (ModelInfo model : models) {
-            byName.put(model.name(), model);
-        }
-        return Collections.unmodifiableMap(byName);
     }
 }

@@ -3,13 +3,14 @@ package dev.cortana.plugins.openai;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.cortana.api.CortanaContext;
-import dev.cortana.api.Notifier;
-import dev.cortana.api.PluginScheduler;
-import dev.cortana.api.PluginSettings;
-import dev.cortana.api.Workspace;
 import dev.cortana.api.llm.LlmCredential;
+import dev.cortana.api.llm.LlmProvider;
+import dev.cortana.host.config.Config;
+import dev.cortana.host.llm.ModelRouter;
+import dev.cortana.api.llm.ModelClient;
 import dev.cortana.api.llm.ModelInfo;
+import dev.cortana.api.llm.ModelSetup;
+import dev.cortana.host.llm.http.ModelHttpClient;
 import dev.cortana.host.testing.FakeOpenAi;
 import dev.cortana.host.testing.FakeOpenAi.RecordedRequest;
 import dev.cortana.host.testing.FakeOpenAi.Reply;
@@ -18,6 +19,7 @@ import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.exception.HttpException;
 import dev.langchain4j.exception.RateLimitException;
 import dev.langchain4j.exception.TimeoutException;
+import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
@@ -25,15 +27,12 @@ import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -61,7 +60,7 @@ class OpenAiProviderTest {
     void chatsThroughTheBaseUrlWithTheKeyAsBearerToken() {
         openAi.enqueue(Reply.text("Hello from the fake.").withUsage(20, 5));
 
-        ChatResponse response = provider.chatModel(credential, "gpt-4o").chat(ChatRequest.builder()
+        ChatResponse response = chatModel(provider, credential, "gpt-4o").chat(ChatRequest.builder()
                 .messages(UserMessage.from("Hi")).build());
 
         assertThat(response.aiMessage().text()).isEqualTo("Hello from the fake.");
@@ -79,7 +78,7 @@ class OpenAiProviderTest {
     void doesNotRetryARateLimitAndKeepsTheKeyOutOfTheError() {
         openAi.enqueue(Reply.rateLimited(Duration.ofSeconds(20)), Reply.text("a retry would get this"));
 
-        assertThatThrownBy(() -> provider.chatModel(credential, "gpt-4o").chat("Hi"))
+        assertThatThrownBy(() -> chatModel(provider, credential, "gpt-4o").chat("Hi"))
                 .isInstanceOf(RateLimitException.class)
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain(KEY))
                 .rootCause().isInstanceOfSatisfying(HttpException.class, e -> assertThat(e.statusCode()).isEqualTo(429));
@@ -90,7 +89,7 @@ class OpenAiProviderTest {
     @Test
     void streams() throws Exception {
         openAi.enqueue(Reply.text("Adding it.").andToolCall("add_todo", "{\"title\":\"call mom\"}").inChunksOf(2));
-        StreamingChatModel model = provider.streamingChatModel(credential, "gpt-4o-mini").orElseThrow();
+        StreamingChatModel model = streamingModel(credential, "gpt-4o-mini");
         CompletableFuture<ChatResponse> done = new CompletableFuture<>();
         StringBuilder partials = new StringBuilder();
 
@@ -133,7 +132,10 @@ class OpenAiProviderTest {
         openAi.models("gpt-4o", "gpt-4o-2024-08-06", "gpt-4o-2024-05-13", "o4-mini", "text-embedding-3-small",
                 "whisper-1", "gpt-4o-mini-transcribe", "my-local-llm");
 
-        List<ModelInfo> models = provider.listModels(credential);
+        List<ModelInfo> models;
+        try (ModelRouter router = router()) {
+            models = router.models("openai"); // the provider lists, the host's bundled catalog adds the limits
+        }
 
         assertThat(models).containsExactly(
                 new ModelInfo("openai", "gpt-4o", 128_000, 16_384),
@@ -151,7 +153,7 @@ class OpenAiProviderTest {
     void listingWithARejectedKeyFailsWithTheStatusAndWithoutTheKey() {
         openAi.rejectKey(KEY);
 
-        assertThatThrownBy(() -> provider.listModels(credential))
+        assertThatThrownBy(() -> provider.listModels(setup(credential, "", false)))
                 .isInstanceOfSatisfying(HttpException.class, e -> assertThat(e.statusCode()).isEqualTo(401))
                 .hasMessageContaining("invalid_api_key")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain(KEY));
@@ -163,26 +165,22 @@ class OpenAiProviderTest {
     }
 
     @Test
-    void readsTheRequestTimeoutFromSettings() {
-        OpenAiProvider configured = new OpenAiProvider(context(Map.of("LLM_REQUEST_TIMEOUT", "1")));
+    void aCallTakesNoLongerThanTheRequestTimeoutTheHostResolved() {
         openAi.enqueue(Reply.hang());
+        ModelSetup oneSecond = new ModelSetup(credential, "gpt-4o", openAi.baseUrl(), Duration.ofSeconds(1),
+                ModelHttpClient.builder(openAi.baseUrl()), false, new ModelInfo("openai", "gpt-4o", 128_000, 16_384));
 
-        assertThat(configured.requestTimeout()).isEqualTo(Duration.ofSeconds(1));
-        assertThat(new OpenAiProvider(context(Map.of())).requestTimeout()).isEqualTo(Duration.ofSeconds(120));
-        assertThatThrownBy(() -> configured.chatModel(credential, "gpt-4o").chat("Hi"))
+        assertThatThrownBy(() -> ((ModelClient.Blocking) provider.model(oneSecond)).model().chat("Hi"))
                 .isInstanceOf(TimeoutException.class);
-        assertThatThrownBy(() -> new OpenAiProvider(context(Map.of("LLM_REQUEST_TIMEOUT", "0"))))
-                .isInstanceOf(dev.cortana.api.SettingException.class)
-                .hasMessage("LLM_REQUEST_TIMEOUT='0' is not valid: expected a whole number of seconds from 1 to 3600");
     }
 
     @Test
     void defaultsToOpenAiWhenNoBaseUrlIsSet() {
         // Building must not need the network; the default base URL is only used when a call is made.
         LlmCredential plain = new LlmCredential("openai", KEY, Optional.empty());
-        assertThat(provider.chatModel(plain, "gpt-4o")).isNotNull();
-        assertThat(provider.streamingChatModel(plain, "gpt-4o")).isPresent();
-        assertThat(OpenAiProvider.DEFAULT_BASE_URL).isEqualTo("https://api.openai.com/v1");
+        assertThat(provider.defaultBaseUrl("openai")).contains("https://api.openai.com/v1");
+        assertThat(chatModel(provider, plain, "gpt-4o")).isNotNull();
+        assertThat(provider.model(setup(plain, "gpt-4o", true))).isInstanceOf(ModelClient.Streaming.class);
     }
 
     @Test
@@ -197,18 +195,13 @@ class OpenAiProviderTest {
     }
 
     @Test
-    void catalogCarriesOpenAisPublishedLimits() {
-        assertThat(provider.catalog())
-                .contains(new ModelInfo("openai", "gpt-4o", 128_000, 16_384),
-                        new ModelInfo("openai", "gpt-4o-mini", 128_000, 16_384),
-                        new ModelInfo("openai", "gpt-4.1", 1_047_576, 32_768),
-                        new ModelInfo("openai", "o3", 200_000, 100_000),
-                        new ModelInfo("openai", "o4-mini", 200_000, 100_000))
-                .allSatisfy(model -> {
-                    assertThat(model.provider()).isEqualTo("openai");
-                    assertThat(model.maxOutputTokens()).isPositive().isLessThanOrEqualTo(model.contextWindow());
-                    assertThat(provider.ownsModel(model.name())).isTrue();
-                });
+    void theHostsBundledCatalogIsTheOnlyCopyOfOpenAisLimits() {
+        assertThat(provider.catalog()).isEmpty();
+        try (ModelRouter router = router()) {
+            assertThat(router.modelInfo("openai/gpt-4o")).contains(new ModelInfo("openai", "gpt-4o", 128_000, 16_384));
+            assertThat(router.modelInfo("gpt-4.1")).contains(new ModelInfo("openai", "gpt-4.1", 1_047_576, 32_768));
+            assertThat(router.modelInfo("openai/o4-mini")).contains(new ModelInfo("openai", "o4-mini", 200_000, 100_000));
+        }
     }
 
     @Test
@@ -219,53 +212,24 @@ class OpenAiProviderTest {
         assertThat(index).contains(OpenAiProvider.class.getName());
     }
 
-    private static CortanaContext context(Map<String, String> values) {
-        PluginSettings settings = key -> Optional.ofNullable(values.get(key));
-        return new CortanaContext() {
-            @Override
-            public String pluginId() {
-                return "provider-openai";
-            }
+    /** What the host hands the provider for {@code credential}: its base URL or OpenAI's, 120 s, the host's HTTP. */
+    private static ModelSetup setup(LlmCredential credential, String model, boolean streaming) {
+        String base = credential.baseUrl().orElse(OpenAiProvider.DEFAULT_BASE_URL);
+        return new ModelSetup(credential, model, base, Duration.ofSeconds(120), ModelHttpClient.builder(base), streaming,
+                new ModelInfo("openai", model, 0, 0));
+    }
 
-            @Override
-            public PluginSettings settings() {
-                return settings;
-            }
+    private static ChatModel chatModel(OpenAiProvider provider, LlmCredential credential, String model) {
+        return ((ModelClient.Blocking) provider.model(setup(credential, model, false))).model();
+    }
 
-            @Override
-            public DataSource dataSource() {
-                throw new UnsupportedOperationException();
-            }
+    private StreamingChatModel streamingModel(LlmCredential credential, String model) {
+        return ((ModelClient.Streaming) provider.model(setup(credential, model, true))).model();
+    }
 
-            @Override
-            public Workspace workspace() {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public dev.cortana.api.Approvals approvals() {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public Clock clock() {
-                return Clock.systemUTC();
-            }
-
-            @Override
-            public ZoneId userZone() {
-                return ZoneId.of("UTC");
-            }
-
-            @Override
-            public Notifier notifier() {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public PluginScheduler scheduler() {
-                throw new UnsupportedOperationException();
-            }
-        };
+    private ModelRouter router() {
+        List<LlmProvider> providers = List.of(provider);
+        return new ModelRouter(() -> providers, () -> 1L, Config.of(Map.of("OPENAI_API_KEY", KEY,
+                "OPENAI_API_BASE", openAi.baseUrl())));
     }
 }
