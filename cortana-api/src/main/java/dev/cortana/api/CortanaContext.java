@@ -47,4 +47,9 @@ public interface CortanaContext {
 
     /** Asks the master user to allow an action and waits for the answer. */
     Approvals approvals();
+
+    /** Schedules work that survives restarts (reminders, syncs), stored in the database; see {@link dev.cortana.api.jobs.DurableJobs}. */
+    default dev.cortana.api.jobs.DurableJobs jobs() {
+        throw new UnsupportedOperationException("This context has no durable jobs (a test context?)");
+    }
 }

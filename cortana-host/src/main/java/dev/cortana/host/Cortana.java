@@ -21,6 +21,7 @@ import dev.cortana.host.memory.ActiveMemory;
 import dev.cortana.host.llm.ModelRouter;
 import dev.cortana.host.commands.SettingsCommand;
 import dev.cortana.host.llm.rotation.RotationSettings;
+import dev.cortana.host.jobs.JobScheduler;
 import dev.cortana.host.plugins.Contribution;
 import dev.cortana.host.plugins.HostServices;
 import dev.cortana.host.plugins.PluginHost;
@@ -76,6 +77,7 @@ public final class Cortana implements AutoCloseable {
     private final ExecutorService memoryThreads;
     private final SkillCatalog skills;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private JobScheduler jobs; // durable jobs (dev.cortana.host.jobs); set once by start()
 
     private Cortana(CortanaConfig config, Database database, PluginHost plugins, ToolRunner toolRunner,
                     ScheduledExecutorService scheduler, MasterConnection notifier, ModelRouter models, Agent agent,
@@ -105,14 +107,18 @@ public final class Cortana implements AutoCloseable {
         privateElsewhere.addAll(HostWorkspace.programFiles());
         HostWorkspace workspace = HostWorkspace.open(config.workspaceDir()).withPrivatePaths(privateElsewhere);
         Database database = Database.open(config.databaseUrl(), workspace.root());
+        JobScheduler jobs = null;
         try {
             UserSettingsStore userSettings = new UserSettingsStore(database.dataSource());
             ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, daemonThreads("scheduler"));
             MasterConnection notifier = new MasterConnection();
+            jobs = JobScheduler.open(database.dataSource(), workspace.root(), clock);
             HostServices services = new HostServices(database.dataSource(), workspace, raw, clock,
-                    () -> zoneOf(userSettings, config.consoleUserId(), config.timeZone()), notifier, notifier, scheduler);
+                    () -> zoneOf(userSettings, config.consoleUserId(), config.timeZone()), notifier, notifier, scheduler,
+                    jobs);
             PluginHost plugins = new PluginHost(config.pluginsDir(), VERSION, services, pluginTimeout);
             plugins.start();
+            jobs.start(); // after the plugins registered their handlers; runs what fell due while Cortana was down
             plugins.watch(Duration.ofMillis(500));
 
             ToolRegistry tools = new ToolRegistry(plugins);
@@ -165,9 +171,14 @@ public final class Cortana implements AutoCloseable {
                 }
                 return all;
             });
-            return new Cortana(config, database, plugins, toolRunner, scheduler, notifier, models, agent, router[0],
+            Cortana cortana = new Cortana(config, database, plugins, toolRunner, scheduler, notifier, models, agent, router[0],
                     userSettings, memoryThreads, skills);
+            cortana.jobs = jobs;
+            return cortana;
         } catch (RuntimeException e) {
+            if (jobs != null) {
+                jobs.close();
+            }
             database.close();
             throw e;
         }
@@ -242,6 +253,9 @@ public final class Cortana implements AutoCloseable {
             return; // the Discord channel's shutdown hook and Main may both close
         }
         stopMemoryThreads();
+        if (jobs != null) {
+            jobs.close(); // before the plugins: no job starts on a stopping plugin
+        }
         try {
             plugins.close();
         } catch (RuntimeException e) {

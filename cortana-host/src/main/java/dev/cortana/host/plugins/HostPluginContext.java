@@ -34,6 +34,7 @@ public final class HostPluginContext implements CortanaContext, AutoCloseable {
     private final HostServices services;
     private final PluginSettings settings;
     private final TrackingScheduler scheduler;
+    private final dev.cortana.host.jobs.PluginJobs jobs; // null where the host has no job runner (unit tests)
 
     public HostPluginContext(String pluginId, HostServices services) {
         this.pluginId = Objects.requireNonNull(pluginId, "pluginId");
@@ -44,6 +45,7 @@ public final class HostPluginContext implements CortanaContext, AutoCloseable {
             return own != null && !own.isBlank() ? Optional.of(own) : services.config().get(key);
         };
         this.scheduler = new TrackingScheduler(pluginId, services.scheduler());
+        this.jobs = services.jobs() == null ? null : services.jobs().forPlugin(pluginId);
     }
 
     @Override public String pluginId() { return pluginId; }
@@ -56,10 +58,21 @@ public final class HostPluginContext implements CortanaContext, AutoCloseable {
     @Override public Approvals approvals() { return services.approvals(); }
     @Override public PluginScheduler scheduler() { return scheduler; }
 
+    @Override
+    public dev.cortana.api.jobs.DurableJobs jobs() {
+        if (jobs == null) {
+            throw new UnsupportedOperationException("Durable jobs are not available in this host");
+        }
+        return jobs;
+    }
+
     /** Cancels everything the plugin scheduled and refuses new tasks: the plugin is stopping. */
     @Override
     public void close() {
         scheduler.close();
+        if (jobs != null) {
+            jobs.close(); // its jobs wait in the database for the plugin to start again
+        }
     }
 
     /**

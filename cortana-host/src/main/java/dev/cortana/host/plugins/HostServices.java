@@ -22,5 +22,6 @@ public record HostServices(
         Supplier<ZoneId> userZone,
         Notifier notifier,
         Approvals approvals,
-        ScheduledExecutorService scheduler) {
+        ScheduledExecutorService scheduler,
+        dev.cortana.host.jobs.JobScheduler jobs) {
 }

@@ -35,7 +35,7 @@ final class PluginTestServices implements AutoCloseable {
             }
         };
         services = new HostServices(null, null, settings, Clock.fixed(Instant.parse("2025-01-01T10:00:00Z"), ZoneOffset.UTC),
-                () -> userZone, notifications::add, (question, timeout) -> dev.cortana.api.Approvals.Decision.DENIED, scheduler);
+                () -> userZone, notifications::add, (question, timeout) -> dev.cortana.api.Approvals.Decision.DENIED, scheduler, null);
     }
 
     long ticks(String text) {
