@@ -8,7 +8,7 @@ import java.time.Instant;
  *
  * @param jobId         the job's id, as {@link DurableJobs#schedule} returned it
  * @param handlerName   the name the job was scheduled for
- * @param scheduledTime when this run was due
+ * @param scheduledTime when this run was due, to the millisecond
  * @param startedAt     when it started: later than {@code scheduledTime} by {@link #lateness()}
  * @param payloadJson   the JSON the job was scheduled with
  * @param attempt       1 for the first attempt of this run, 2 after one failure, ...

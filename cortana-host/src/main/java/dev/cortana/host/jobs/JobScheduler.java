@@ -228,7 +228,7 @@ public final class JobScheduler implements AutoCloseable {
         if (next.isEmpty()) {
             return (complete, operations) -> operations.remove();
         }
-        Instant nextTime = next.get();
+        Instant nextTime = next.get().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         return (complete, operations) -> {
             operations.reschedule(complete, nextTime, data.nextRun(nextTime));
             wakeups.due(nextTime);

@@ -15,6 +15,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -65,7 +66,7 @@ public final class PluginJobs implements DurableJobs, AutoCloseable {
         NextRun.validate(schedule);
         Instant now = jobs.clock().instant();
         Instant first = NextRun.first(schedule, now).orElseThrow(() -> new IllegalArgumentException(
-                "The schedule " + schedule + " has no run after " + now));
+                "The schedule " + schedule + " has no run after " + now)).truncatedTo(ChronoUnit.MILLIS);
         String jobId = UUID.randomUUID().toString();
         JobData data = JobData.of(pluginId, handlerName, payload, schedule, first);
         jobs.scheduler().schedule(new TaskInstance<>(JobScheduler.TASK, instanceId(jobId), data), first);
