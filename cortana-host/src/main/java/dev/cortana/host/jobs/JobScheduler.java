@@ -3,7 +3,6 @@ package dev.cortana.host.jobs;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.kagkarlsson.scheduler.Scheduler;
-import com.github.kagkarlsson.scheduler.event.AbstractSchedulerListener;
 import com.github.kagkarlsson.scheduler.serializer.JacksonSerializer;
 import com.github.kagkarlsson.scheduler.task.CompletionHandler;
 import com.github.kagkarlsson.scheduler.task.ExecutionContext;
@@ -24,7 +23,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,7 +61,7 @@ public final class JobScheduler implements AutoCloseable {
     private final Set<String> reportedMissing = ConcurrentHashMap.newKeySet();
     private final Scheduler scheduler;
     private final DueWakeups wakeups;
-    private final AtomicLong duePolls = new AtomicLong();
+    private final StatementCounter statements = new StatementCounter();
     private volatile boolean started;
 
     JobScheduler(DataSource dataSource, String instanceName, Clock clock, Duration pollingInterval, Duration lookAhead) {
@@ -75,26 +73,18 @@ public final class JobScheduler implements AutoCloseable {
         CustomTask<JobData> task = Tasks.custom(TASK, JobData.class)
                 .onDeadExecutionRevive()
                 .execute(this::execute);
-        this.scheduler = Scheduler.create(dataSource, task)
+        this.scheduler = Scheduler.create(statements.wrap(dataSource), task)
                 .schedulerName(() -> instanceName)
                 .clock(clock::instant)
                 .serializer(serializer)
                 .threads(4)
-                .pollUsingLockAndFetch(0.5, 1.0) // UPDATE ... FOR UPDATE SKIP LOCKED ... RETURNING
+                .pollUsingLockAndFetch(0.5, 4.0) // UPDATE ... SKIP LOCKED ... RETURNING, up to 16 runs a fetch
                 .pollingInterval(pollingInterval)
                 .heartbeatInterval(Duration.ofSeconds(30))
                 .missedHeartbeatsLimit(4) // another host's crashed runs revive after 2 min
                 .deleteUnresolvedAfter(Duration.ofDays(36_500)) // only one task name exists; never drop rows
                 .shutdownMaxWait(Duration.ofSeconds(5))
                 .enableImmediateExecution()
-                .addSchedulerListener(new AbstractSchedulerListener() {
-                    @Override
-                    public void onSchedulerEvent(SchedulerEventType type) {
-                        if (type == SchedulerEventType.RAN_EXECUTE_DUE) {
-                            duePolls.incrementAndGet();
-                        }
-                    }
-                })
                 .build();
         this.wakeups = new DueWakeups(dataSource, scheduler::triggerCheckForDueExecutions, lookAhead, clock);
     }
@@ -128,7 +118,12 @@ public final class JobScheduler implements AutoCloseable {
 
     /** Polls of the table so far: db-scheduler's fetches of due runs plus the look-ahead queries. For benchmarks. */
     public long databasePolls() {
-        return duePolls.get() + wakeups.queries();
+        return statements.dueFetches() + wakeups.queries();
+    }
+
+    /** db-scheduler's other statements so far: heartbeats, dead-run checks, completing and rescheduling runs. */
+    public long otherStatements() {
+        return statements.others();
     }
 
     @Override
