@@ -50,6 +50,8 @@ public final class JobScheduler implements AutoCloseable {
     static final Duration LOOK_AHEAD = Duration.ofSeconds(10);
     /** How long a job without a handler waits before it is looked at again (registering the handler ends it early). */
     static final Duration HANDLER_RECHECK = Duration.ofMinutes(15);
+    /** The wait before a failed run's first retry; it doubles with each failure, up to an hour. */
+    static final Duration FIRST_RETRY = Duration.ofSeconds(30);
 
     private static final Logger log = LoggerFactory.getLogger(JobScheduler.class);
 
@@ -62,9 +64,16 @@ public final class JobScheduler implements AutoCloseable {
     private final Scheduler scheduler;
     private final DueWakeups wakeups;
     private final StatementCounter statements = new StatementCounter();
+    private final Duration firstRetry;
     private volatile boolean started;
 
     JobScheduler(DataSource dataSource, String instanceName, Clock clock, Duration pollingInterval, Duration lookAhead) {
+        this(dataSource, instanceName, clock, pollingInterval, lookAhead, FIRST_RETRY);
+    }
+
+    JobScheduler(DataSource dataSource, String instanceName, Clock clock, Duration pollingInterval, Duration lookAhead,
+                 Duration firstRetry) {
+        this.firstRetry = firstRetry;
         this.dataSource = dataSource;
         this.instanceName = instanceName;
         this.clock = clock;
@@ -207,9 +216,9 @@ public final class JobScheduler implements AutoCloseable {
             throw e;
         } catch (Throwable e) {
             if (data.attempt() + 1 < DurableJobs.MAX_ATTEMPTS) {
-                Duration backoff = backoff(data.attempt());
-                log.warn("Durable jobs: plugin {} job {} ({}) failed on attempt {}, retried in {} s: {}",
-                        data.pluginId(), jobId, data.handler(), run.attempt(), backoff.toSeconds(), e.toString());
+                Duration backoff = backoff(firstRetry, data.attempt());
+                log.warn("Durable jobs: plugin {} job {} ({}) failed on attempt {}, retried in {} ms: {}",
+                        data.pluginId(), jobId, data.handler(), run.attempt(), backoff.toMillis(), e.toString());
                 Instant retry = clock.instant().plus(backoff);
                 return (complete, operations) -> {
                     operations.reschedule(complete, retry, data.failedAttempt());
@@ -239,9 +248,9 @@ public final class JobScheduler implements AutoCloseable {
         }
     }
 
-    static Duration backoff(int failuresBefore) {
-        long seconds = 30L << Math.min(failuresBefore, 7);
-        return Duration.ofSeconds(Math.min(seconds, 3600));
+    static Duration backoff(Duration first, int failuresBefore) {
+        Duration wait = first.multipliedBy(1L << Math.min(failuresBefore, 20));
+        return wait.compareTo(Duration.ofHours(1)) > 0 ? Duration.ofHours(1) : wait;
     }
 
     private static String key(String pluginId, String handlerName) {

@@ -209,6 +209,30 @@ class DurableJobsTest {
     }
 
     @Test
+    void aFailedRunIsRetriedLaterAsTheSameRunWithTheNextAttemptNumber() {
+        JobScheduler scheduler = new JobScheduler(database.dataSource(), "host-a", Clock.systemUTC(),
+                JobScheduler.POLLING_INTERVAL, JobScheduler.LOOK_AHEAD, Duration.ofSeconds(1));
+        schedulers.add(scheduler);
+        DurableJobs jobs = scheduler.forPlugin("reminders");
+        jobs.handle("flaky", run -> {
+            runs.add(run);
+            if (run.attempt() == 1) {
+                throw new IllegalStateException("the calendar server is down");
+            }
+        });
+        scheduler.start();
+
+        jobs.schedule("flaky", Schedule.at(Instant.now()), "{}");
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> runs.size() == 2);
+        assertThat(runs).extracting(JobRun::attempt).containsExactly(1, 2);
+        assertThat(runs.get(1).idempotencyKey()).isEqualTo(runs.get(0).idempotencyKey());
+        assertThat(Duration.between(runs.get(0).startedAt(), runs.get(1).startedAt()))
+                .isGreaterThanOrEqualTo(Duration.ofMillis(900));
+        await().atMost(Duration.ofSeconds(5)).until(() -> jobs.list().isEmpty());
+    }
+
+    @Test
     void aPayloadThatIsNotJsonOrTooLargeIsRefused() {
         DurableJobs jobs = scheduler("host-a").forPlugin("reminders");
         Schedule soon = Schedule.at(Instant.now().plusSeconds(60));
