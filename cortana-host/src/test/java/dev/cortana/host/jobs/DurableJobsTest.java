@@ -192,6 +192,46 @@ class DurableJobsTest {
     }
 
     @Test
+    void aDailyJobRunsAtEightLocalTimeOnBothSidesOfTheSpringChangeInBerlin() {
+        ZoneId berlin = ZoneId.of("Europe/Berlin");
+        JumpingClock clock = new JumpingClock(Instant.parse("2027-03-27T06:59:58Z")); // 07:59:58 CET
+        JobScheduler scheduler = new JobScheduler(database.dataSource(), "host-a", clock,
+                JobScheduler.POLLING_INTERVAL, JobScheduler.LOOK_AHEAD);
+        schedulers.add(scheduler);
+        DurableJobs jobs = scheduler.forPlugin("digest");
+        jobs.handle("morning", runs::add);
+        scheduler.start();
+
+        jobs.schedule("morning", Schedule.rrule("FREQ=DAILY;BYHOUR=8;BYMINUTE=0", LocalDateTime.of(2027, 3, 1, 8, 0),
+                berlin), "{}");
+        await().atMost(Duration.ofSeconds(20)).until(() -> runs.size() == 1);
+        clock.jumpTo(Instant.parse("2027-03-28T05:59:58Z")); // the next morning, now summer time: 07:59:58 CEST
+        await().atMost(Duration.ofSeconds(30)).until(() -> runs.size() == 2);
+
+        assertThat(runs).extracting(run -> run.scheduledTime().atZone(berlin).toOffsetDateTime().toString())
+                .containsExactly("2027-03-27T08:00+01:00", "2027-03-28T08:00+02:00");
+        assertThat(runs.get(0).lateness()).isLessThan(Duration.ofSeconds(5)); // the second: up to one look-ahead
+                                                                              // after the jump, which no clock does
+    }
+
+    /** Real time, shifted: it runs on (db-scheduler waits by it) and can jump forward to another day. */
+    private static final class JumpingClock extends Clock {
+        private volatile Duration offset;
+
+        JumpingClock(Instant now) {
+            jumpTo(now);
+        }
+
+        void jumpTo(Instant now) {
+            offset = Duration.between(Instant.now(), now);
+        }
+
+        @Override public Instant instant() { return Instant.now().plus(offset); }
+        @Override public ZoneId getZone() { return java.time.ZoneOffset.UTC; }
+        @Override public Clock withZone(ZoneId zone) { throw new UnsupportedOperationException(); }
+    }
+
+    @Test
     void aRunThisHostsKilledProcessHadPickedRunsAtStartUpNotAfterTheHeartbeatTimeout() throws Exception {
         JobScheduler before = scheduler("host-a");
         Job mine = before.forPlugin("reminders").schedule("remind", Schedule.at(Instant.now().minusSeconds(5)), "{}");
