@@ -13,7 +13,7 @@ import java.util.Optional;
  * DurableJobs jobs = context.jobs();
  * jobs.handle("remind", run -> notifier.send(run.payload()));                       // in the plugin's start-up
  * Job job = jobs.schedule("remind", Schedule.at(Instant.parse("2026-12-24T18:00:00Z")), "{\"text\":\"gifts\"}");
- * jobs.schedule("digest", Schedule.rrule("FREQ=DAILY;BYHOUR=8;BYMINUTE=0", today, zone), "{}");
+ * jobs.schedule("digest", Schedule.rrule("FREQ=DAILY", LocalDate.now(zone).atTime(8, 0), zone), "{}");
  * jobs.cancel(job.id());
  * }</pre>
  *
