@@ -87,4 +87,9 @@ public interface CortanaContext {
     default void toolsChanged() {
         // a host that does not cache tools has nothing to re-read
     }
+
+    /** Schedules work that survives restarts (reminders, syncs), stored in the database; see {@link dev.cortana.api.jobs.DurableJobs}. */
+    default dev.cortana.api.jobs.DurableJobs jobs() {
+        throw new UnsupportedOperationException("This context has no durable jobs (a test context?)");
+    }
 }

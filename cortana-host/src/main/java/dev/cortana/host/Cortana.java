@@ -29,6 +29,7 @@ import dev.cortana.host.services.PluginPlatform;
 import dev.cortana.host.tools.ToolChanges;
 import dev.cortana.host.commands.SettingsCommand;
 import dev.cortana.host.llm.rotation.RotationSettings;
+import dev.cortana.host.jobs.JobScheduler;
 import dev.cortana.host.plugins.Contribution;
 import dev.cortana.host.plugins.HostServices;
 import dev.cortana.host.plugins.PluginHost;
@@ -130,10 +131,15 @@ public final class Cortana implements AutoCloseable {
             PluginPlatform platform = new PluginPlatform(new HostHttpClient(VERSION, secretsOf(raw)), models,
                     () -> modelOf(userSettings, config.masterUserId().orElse(config.consoleUserId()), config.modelName()),
                     raw.get("LLM_BACKGROUND_MODEL"), toolChanges, clock);
+            // Opened before the plugins start (they register handlers), stopped before they stop (no job starts on a
+            // stopping plugin), started after them: runs what fell due while Cortana was down.
+            JobScheduler jobs = JobScheduler.open(database.dataSource(), workspace.root(), clock);
+            running.add("the durable jobs", jobs, jobs::close);
             HostServices services = new HostServices(database.dataSource(), workspace, raw, clock,
                     () -> zoneOf(userSettings, config.consoleUserId(), config.timeZone()), notifier, notifier, scheduler,
-                    Optional.of(platform));
+                    Optional.of(platform), jobs);
             plugins.start(services);
+            jobs.start();
             plugins.watch();
 
             ToolRegistry tools = new ToolRegistry(plugins, toolChanges);

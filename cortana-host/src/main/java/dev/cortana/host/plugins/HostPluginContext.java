@@ -41,6 +41,7 @@ public final class HostPluginContext implements CortanaContext, AutoCloseable {
     private final ScopedSettings settings;
     private final TrackingScheduler scheduler;
     private final Map<String, ApiKeyPool> keyPools = new ConcurrentHashMap<>();
+    private final dev.cortana.host.jobs.PluginJobs jobs; // null where the host has no job runner (unit tests)
 
     /** A context for a plugin that declares no settings: it reads its own YAML section only. */
     public HostPluginContext(String pluginId, HostServices services) {
@@ -57,6 +58,7 @@ public final class HostPluginContext implements CortanaContext, AutoCloseable {
         this.services = Objects.requireNonNull(services, "services");
         this.settings = new ScopedSettings(pluginId, declaredSettings, services.config(), llmProvider);
         this.scheduler = new TrackingScheduler(pluginId, services.scheduler());
+        this.jobs = services.jobs() == null ? null : services.jobs().forPlugin(pluginId);
     }
 
     @Override public String pluginId() { return pluginId; }
@@ -90,10 +92,21 @@ public final class HostPluginContext implements CortanaContext, AutoCloseable {
                 "Plugin " + pluginId + " asked for a host service these test services do not offer"));
     }
 
+    @Override
+    public dev.cortana.api.jobs.DurableJobs jobs() {
+        if (jobs == null) {
+            throw new UnsupportedOperationException("Durable jobs are not available in this host");
+        }
+        return jobs;
+    }
+
     /** Cancels everything the plugin scheduled and refuses new tasks: the plugin is stopping. */
     @Override
     public void close() {
         scheduler.close();
+        if (jobs != null) {
+            jobs.close(); // its jobs wait in the database for the plugin to start again
+        }
     }
 
     /**

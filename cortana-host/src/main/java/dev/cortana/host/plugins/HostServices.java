@@ -25,11 +25,19 @@ public record HostServices(
         Notifier notifier,
         Approvals approvals,
         ScheduledExecutorService scheduler,
-        Optional<PluginPlatform> platform) {
+        Optional<PluginPlatform> platform,
+        dev.cortana.host.jobs.JobScheduler jobs) {
 
-    /** Without the platform services (HTTP, model, key pools): plugin tests that need none of them. */
+    /** Without the platform services (HTTP, model, key pools) and durable jobs: plugin tests that need none of them. */
     public HostServices(DataSource dataSource, Workspace workspace, Config config, Clock clock, Supplier<ZoneId> userZone,
                         Notifier notifier, Approvals approvals, ScheduledExecutorService scheduler) {
-        this(dataSource, workspace, config, clock, userZone, notifier, approvals, scheduler, Optional.empty());
+        this(dataSource, workspace, config, clock, userZone, notifier, approvals, scheduler, Optional.empty(), null);
+    }
+
+    /** With the platform services, without durable jobs. */
+    public HostServices(DataSource dataSource, Workspace workspace, Config config, Clock clock, Supplier<ZoneId> userZone,
+                        Notifier notifier, Approvals approvals, ScheduledExecutorService scheduler,
+                        Optional<PluginPlatform> platform) {
+        this(dataSource, workspace, config, clock, userZone, notifier, approvals, scheduler, platform, null);
     }
 }

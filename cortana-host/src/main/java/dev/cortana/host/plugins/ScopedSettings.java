@@ -141,7 +141,39 @@ public final class ScopedSettings implements PluginSettings {
         if (grants().contains(key)) {
             return true;
         }
-        return !isLlmKey(key) && declared.stream().anyMatch(pattern -> matches(pattern, key));
+        return declared.stream().anyMatch(pattern -> matches(pattern, key) && (!isLlmKey(key) || namesItsOwn(pattern, key)));
+    }
+
+    /**
+     * Whether a declaration names the provider of an LLM-looking key by its own prefix ({@code EXA_API_KEY} or
+     * {@code EXA_*} for {@code EXA_API_KEY_2}), for a provider that is neither bundled nor the provider of a model the
+     * user chose ({@code LLM_MODEL_NAME}, {@code LLM_FALLBACK_MODELS}) nor served by a provider plugin of its own
+     * (only the OpenAI-compatible plugin's any-base-URL rule): a web-search plugin's own keys with their own
+     * base URL look like an OpenAI-compatible provider's, and stay the plugin's. A catch-all ({@code *_API_KEY}) never
+     * gets an LLM key.
+     */
+    private boolean namesItsOwn(String pattern, String key) {
+        Matcher m = LLM_KEY.matcher(key);
+        if (!m.matches() || !pattern.startsWith(m.group(1) + "_")) {
+            return false;
+        }
+        String provider = m.group(1).toLowerCase(Locale.ROOT);
+        if (BUNDLED_LLM_PROVIDERS.contains(provider)) {
+            return false;
+        }
+        // A provider plugin of its own (cohere) serves it, not only the OpenAI-compatible one because of a base URL.
+        if (config.get(m.group(1) + "_API_BASE").isEmpty() && servedByAPlugin(provider)) {
+            return false;
+        }
+        for (String setting : List.of("LLM_MODEL_NAME", "LLM_FALLBACK_MODELS")) {
+            for (String model : config.get(setting).orElse("").split(",")) {
+                int slash = model.indexOf('/');
+                if (slash > 0 && model.substring(0, slash).trim().toLowerCase(Locale.ROOT).equals(provider)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private boolean hostOnly(String key) {
@@ -162,6 +194,14 @@ public final class ScopedSettings implements PluginSettings {
             return llmProvider.test(provider);
         } catch (RuntimeException | LinkageError e) {
             return true; // a provider plugin that cannot answer: keep the key from everyone
+        }
+    }
+
+    private boolean servedByAPlugin(String provider) {
+        try {
+            return llmProvider.test(provider);
+        } catch (RuntimeException | LinkageError e) {
+            return true;
         }
     }
 

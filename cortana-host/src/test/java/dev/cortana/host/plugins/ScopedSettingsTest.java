@@ -21,12 +21,18 @@ class ScopedSettingsTest {
             "DEEPSEEK_API_KEY_2", "sk-deepseek-secret-2", "EXA_API_KEY", "exa-secret", "EXAMPLE", "not exa");
 
     private static ScopedSettings declaring(String declaration) {
+        return declaring(declaration, Map.of());
+    }
+
+    private static ScopedSettings declaring(String declaration, Map<String, String> more) {
+        Map<String, String> values = new java.util.HashMap<>(VALUES);
+        values.putAll(more);
         Config config = new Config() {
-            @Override public Optional<String> get(String key) { return Optional.ofNullable(VALUES.get(key)); }
-            @Override public Map<String, String> all() { return VALUES; }
+            @Override public Optional<String> get(String key) { return Optional.ofNullable(values.get(key)); }
+            @Override public Map<String, String> all() { return values; }
             @Override public Map<String, String> pluginSection(String pluginId) { return Map.of(); }
         };
-        return new ScopedSettings("p", ScopedSettings.parseDeclaration(declaration), config, name -> false);
+        return new ScopedSettings("p", ScopedSettings.parseDeclaration(declaration), config, name -> true);
     }
 
     @Test
@@ -46,12 +52,24 @@ class ScopedSettingsTest {
     }
 
     @Test
-    void keysOfAProviderWithABaseUrlOrABundledOneAreLlmKeysButMaxTokensIsASetting() {
-        ScopedSettings settings = declaring("CUSTOM_*, DEEPSEEK_*, ANTHROPIC_MAX_TOKENS");
+    void keysOfABundledProviderOrOfAChosenModelsProviderAreLlmKeysButMaxTokensIsASetting() {
+        ScopedSettings settings = declaring("CUSTOM_*, DEEPSEEK_*, ANTHROPIC_MAX_TOKENS",
+                Map.of("LLM_FALLBACK_MODELS", "openai/gpt-4o-mini, custom/big-model"));
 
         assertThat(settings.get("CUSTOM_API_KEY")).isEmpty();
         assertThat(settings.get("DEEPSEEK_API_KEY_2")).isEmpty();
         assertThat(settings.get("ANTHROPIC_MAX_TOKENS")).contains("2048");
+    }
+
+    @Test
+    void aPluginsOwnKeysWithABaseUrlStayItsOwnWhenItNamesThemButACatchAllGetsNoKey() {
+        // EXA_API_KEY + EXA_API_BASE look like an OpenAI-compatible provider's pair; no model of the user's uses it.
+        Map<String, String> exa = Map.of("EXA_API_BASE", "http://127.0.0.1:7", "EXA_API_KEY_2", "exa-secret-2");
+
+        assertThat(declaring("EXA_*", exa).get("EXA_API_KEY_2")).contains("exa-secret-2");
+        assertThat(declaring("EXA_API_KEY", exa).get("EXA_API_KEY")).contains("exa-secret");
+        assertThat(declaring("*_API_KEY, *_API_KEY_*", exa).get("EXA_API_KEY")).isEmpty();
+        assertThat(declaring("*_API_KEY", exa).get("CUSTOM_API_KEY")).isEmpty();
     }
 
     @Test

@@ -185,7 +185,7 @@ class PluginPlatformTest {
         // Least used first, ties in key order: the test knows which key comes next.
         RotationSettings rotation = new RotationSettings(true, 0, 2, Duration.ofSeconds(20), Optional.of(ledger), List.of());
         Path pluginsDir = Files.createDirectories(dir.resolve("plugins"));
-        TestPluginJars.plugin("platform").source("test.platform.PlatformTools", PLATFORM_TOOLS).writeTo(pluginsDir);
+        TestPluginJars.plugin("platform").settings("EXA_*").source("test.platform.PlatformTools", PLATFORM_TOOLS).writeTo(pluginsDir);
 
         plugins = new PluginHost(pluginsDir, "0.1.0", Duration.ofSeconds(10));
         List<LlmProvider> providers = List.of(new LoopbackOpenAi());

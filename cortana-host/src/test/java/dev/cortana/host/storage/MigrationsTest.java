@@ -46,7 +46,7 @@ class MigrationsTest {
 
             assertThat(columns(db.dataSource(), "user_settings")).containsExactly("user_id", "key", "value", "updated_at");
             assertThat(rows(db.dataSource(), "SELECT version || ' ' || type || ' ' || success FROM flyway_history_cortana "
-                    + "ORDER BY installed_rank")).containsExactly("1 SQL true", "2 SQL true");
+                    + "ORDER BY installed_rank")).containsExactly("1 SQL true", "2 SQL true", "3 SQL true");
         }
     }
 
@@ -60,7 +60,7 @@ class MigrationsTest {
 
             assertThat(new UserSettingsStore(db.dataSource()).get("alice", "model")).contains("gpt-4o");
             assertThat(rows(db.dataSource(), "SELECT version || ' ' || type FROM flyway_history_cortana ORDER BY installed_rank"))
-                    .containsExactly("1 BASELINE", "2 SQL");
+                    .containsExactly("1 BASELINE", "2 SQL", "3 SQL");
         }
     }
 
@@ -70,7 +70,7 @@ class MigrationsTest {
             runTogether(4, () -> Migrations.applyHost(db.dataSource()));
 
             assertThat(rows(db.dataSource(), "SELECT version || ' ' || success FROM flyway_history_cortana ORDER BY installed_rank"))
-                    .containsExactly("1 true", "2 true");
+                    .containsExactly("1 true", "2 true", "3 true");
         }
     }
 
@@ -82,7 +82,7 @@ class MigrationsTest {
             runTogether(4, () -> Migrations.applyHost(db.dataSource()));
 
             assertThat(rows(db.dataSource(), "SELECT version || ' ' || type FROM flyway_history_cortana ORDER BY installed_rank"))
-                    .containsExactly("1 BASELINE", "2 SQL");
+                    .containsExactly("1 BASELINE", "2 SQL", "3 SQL");
         }
     }
 
