@@ -1,8 +1,5 @@
 package dev.cortana.api.llm;
 
-import dev.langchain4j.http.client.HttpClientBuilder;
-import dev.langchain4j.model.chat.ChatModel;
-import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import java.util.List;
 import java.util.Optional;
@@ -61,16 +58,10 @@ public interface LlmProvider extends ExtensionPoint {
 
     /**
      * The one factory the host calls: a client for one credential and one model, streaming when
-     * {@link ModelSetup#streaming()}. Called once per (key, model, streaming); the host caches the result. The default
-     * calls the older factory methods below, so providers written before it keep working.
+     * {@link ModelSetup#streaming()} (return {@link ModelClient#noStreaming()} when the provider does not stream).
+     * Called once per (key, model, streaming); the host caches the result.
      */
-    default ModelClient model(ModelSetup setup) {
-        if (setup.streaming()) {
-            return streamingChatModel(setup.credential(), setup.modelName(), setup.http())
-                    .map(ModelClient::of).orElseGet(ModelClient::noStreaming);
-        }
-        return ModelClient.of(chatModel(setup.credential(), setup.modelName(), setup.http()));
-    }
+    ModelClient model(ModelSetup setup);
 
     /**
      * Adjusts each request just before it is sent to {@code modelName} (Anthropic cache breakpoints, a provider's
@@ -78,31 +69,6 @@ public interface LlmProvider extends ExtensionPoint {
      */
     default ChatRequest prepare(ChatRequest request, String modelName) {
         return request;
-    }
-
-    /** @deprecated implement {@link #model(ModelSetup)}; the host no longer calls this. */
-    @Deprecated(forRemoval = true)
-    default ChatModel chatModel(LlmCredential credential, String modelName) {
-        throw new UnsupportedOperationException(id() + " builds its clients with model(ModelSetup)");
-    }
-
-    /** @deprecated implement {@link #model(ModelSetup)}; the host no longer calls this. */
-    @Deprecated(forRemoval = true)
-    default Optional<StreamingChatModel> streamingChatModel(LlmCredential credential, String modelName) {
-        return Optional.empty();
-    }
-
-    /** @deprecated implement {@link #model(ModelSetup)}, which {@link #model(ModelSetup) by default} calls this. */
-    @Deprecated(forRemoval = true)
-    default ChatModel chatModel(LlmCredential credential, String modelName, HttpClientBuilder http) {
-        return chatModel(credential, modelName);
-    }
-
-    /** @deprecated implement {@link #model(ModelSetup)}, which {@link #model(ModelSetup) by default} calls this. */
-    @Deprecated(forRemoval = true)
-    default Optional<StreamingChatModel> streamingChatModel(LlmCredential credential, String modelName,
-                                                            HttpClientBuilder http) {
-        return streamingChatModel(credential, modelName);
     }
 
     /**

@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param modelName      the model, without the provider prefix ({@code gpt-4o})
  * @param baseUrl        where to send: {@code <PROVIDER>_API_BASE} when set, else the provider's
  *                       {@link LlmProvider#defaultBaseUrl(String) default}; the host refuses the model with a clear
- *                       message when neither exists (empty only for providers still on the deprecated factories)
+ *                       message when neither exists
  * @param requestTimeout how long one call may take ({@code LLM_REQUEST_TIMEOUT}, 120 s by default; checked at start-up)
  * @param http           the host's HTTP client builder; pass it to {@code httpClientBuilder(...)}: it bounds answers
  *                       and reads a failed call's {@code Retry-After}, and talks HTTP/1.1 to cleartext servers

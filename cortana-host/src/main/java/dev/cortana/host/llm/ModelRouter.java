@@ -173,8 +173,7 @@ public final class ModelRouter implements AutoCloseable {
      * builder made for that URL (HTTP/1.1 to a cleartext server, a default one included, such as a local Ollama).
      */
     private ModelSetup setup(LlmProvider provider, LlmCredential credential, String model, boolean streaming) {
-        // resolve() refused a missing base for providers that build from the setup; the older factory methods read
-        // the credential's own base URL and get an empty one here.
+        // resolve() refused a provider with no known server, so the base URL is set here.
         String baseUrl = baseUrl(provider, credential).orElse("");
         ModelInfo limits = modelInfo(credential.provider() + "/" + model)
                 .orElse(new ModelInfo(credential.provider(), model, 0, 0));
@@ -335,7 +334,7 @@ public final class ModelRouter implements AutoCloseable {
         if (keys.isEmpty()) {
             throw new LlmUnavailableException(noKeyMessage(providerName));
         }
-        if (baseUrl(provider, keys.get(0)).isEmpty() && buildsFromSetup(provider)) {
+        if (baseUrl(provider, keys.get(0)).isEmpty()) {
             throw new LlmUnavailableException("No server is known for provider \"" + providerName + "\": set "
                     + providerName.toUpperCase(Locale.ROOT) + "_API_BASE to its URL (for example "
                     + "http://localhost:8000/v1), then restart Cortana.");
@@ -352,22 +351,6 @@ public final class ModelRouter implements AutoCloseable {
         return new ModelSetup(credential, "", baseUrl, LIST_MODELS_TIMEOUT, ModelHttpClient.builder(baseUrl), false,
                 new ModelInfo(credential.provider(), "", 0, 0));
     }
-
-    /** Whether {@code provider} implements {@link LlmProvider#model(ModelSetup)} (not only the older factories). */
-    private static boolean buildsFromSetup(LlmProvider provider) {
-        return BUILDS_FROM_SETUP.get(provider.getClass());
-    }
-
-    private static final ClassValue<Boolean> BUILDS_FROM_SETUP = new ClassValue<>() {
-        @Override
-        protected Boolean computeValue(Class<?> type) {
-            try {
-                return type.getMethod("model", ModelSetup.class).getDeclaringClass() != LlmProvider.class;
-            } catch (NoSuchMethodException e) {
-                return false;
-            }
-        }
-    };
 
     /** The key's {@code <PROVIDER>_API_BASE}, else the provider's default for that provider name. */
     private static Optional<String> baseUrl(LlmProvider provider, LlmCredential credential) {

@@ -2,8 +2,9 @@ package dev.cortana.host.channel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cortana.api.llm.LlmCredential;
 import dev.cortana.api.llm.LlmProvider;
+import dev.cortana.api.llm.ModelClient;
+import dev.cortana.api.llm.ModelSetup;
 import dev.cortana.api.tools.AgentTool;
 import dev.cortana.api.tools.ToolProvider;
 import dev.cortana.api.tools.ToolResult;
@@ -20,7 +21,6 @@ import dev.cortana.host.tools.ToolRegistry;
 import dev.cortana.host.tools.ToolRunner;
 import dev.cortana.host.workspace.HostWorkspace;
 import dev.langchain4j.agent.tool.ToolSpecification;
-import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
@@ -72,9 +72,10 @@ class ConsoleFilesTest {
         LlmProvider provider = new LlmProvider() {
             @Override public String id() { return "openai"; }
             @Override public boolean ownsModel(String model) { return true; }
-            @Override public ChatModel chatModel(LlmCredential credential, String modelName) {
-                return OpenAiChatModel.builder().baseUrl(credential.baseUrl().orElseThrow()).apiKey(credential.apiKey())
-                        .modelName(modelName).maxRetries(0).build();
+            @Override public ModelClient model(ModelSetup setup) {
+                return ModelClient.of(OpenAiChatModel.builder().httpClientBuilder(setup.http()).baseUrl(setup.baseUrl())
+                        .apiKey(setup.apiKey()).modelName(setup.modelName()).timeout(setup.requestTimeout())
+                        .maxRetries(0).build());
             }
         };
         Config config = Config.of(Map.of("OPENAI_API_KEY", "sk-console-files-1", "OPENAI_API_BASE", openAi.baseUrl()));

@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.cortana.api.Delivery;
-import dev.cortana.api.llm.LlmCredential;
 import dev.cortana.api.llm.LlmProvider;
+import dev.cortana.api.llm.ModelClient;
+import dev.cortana.api.llm.ModelSetup;
 import dev.cortana.host.agent.Agent;
 import dev.cortana.host.commands.CommandRouter;
 import dev.cortana.host.config.Config;
@@ -25,7 +26,6 @@ import dev.cortana.host.tools.ToolRunner;
 import dev.cortana.host.workspace.HostWorkspace;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
-import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
@@ -219,9 +219,10 @@ class MasterMessagesTest {
         LlmProvider provider = new LlmProvider() {
             @Override public String id() { return "openai"; }
             @Override public boolean ownsModel(String model) { return true; }
-            @Override public ChatModel chatModel(LlmCredential credential, String modelName) {
-                return OpenAiChatModel.builder().baseUrl(credential.baseUrl().orElseThrow()).apiKey(credential.apiKey())
-                        .modelName(modelName).maxRetries(0).build();
+            @Override public ModelClient model(ModelSetup setup) {
+                return ModelClient.of(OpenAiChatModel.builder().httpClientBuilder(setup.http()).baseUrl(setup.baseUrl())
+                        .apiKey(setup.apiKey()).modelName(setup.modelName()).timeout(setup.requestTimeout())
+                        .maxRetries(0).build());
             }
         };
         Config config = Config.of(Map.of("OPENAI_API_KEY", "sk-master-test-1", "OPENAI_API_BASE", openAi.baseUrl()));

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cortana.api.commands.CommandInvocation;
 import dev.cortana.api.llm.LlmCredential;
 import dev.cortana.api.llm.LlmProvider;
+import dev.cortana.api.llm.ModelClient;
 import dev.cortana.api.llm.ModelInfo;
+import dev.cortana.api.llm.ModelSetup;
 import dev.cortana.host.config.Config;
 import dev.cortana.host.llm.ModelRouter;
 import dev.cortana.host.llm.rotation.RotationSettings;
@@ -14,8 +16,6 @@ import dev.cortana.host.testing.FakeOpenAi;
 import dev.cortana.host.testing.FakeOpenAi.Reply;
 import dev.cortana.host.testing.PostgresExtension;
 import dev.langchain4j.data.message.UserMessage;
-import dev.langchain4j.http.client.jdk.JdkHttpClient;
-import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import java.net.http.HttpClient;
@@ -169,11 +169,10 @@ class SettingsCommandTest {
         }
 
         @Override
-        public ChatModel chatModel(LlmCredential credential, String modelName) {
-            return OpenAiChatModel.builder().httpClientBuilder(JdkHttpClient.builder()
-                            .httpClientBuilder(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)))
-                    .baseUrl(credential.baseUrl().orElseThrow()).apiKey(credential.apiKey()).modelName(modelName)
-                    .maxRetries(0).build();
+        public ModelClient model(ModelSetup setup) {
+            return ModelClient.of(OpenAiChatModel.builder().httpClientBuilder(setup.http()).baseUrl(setup.baseUrl())
+                    .apiKey(setup.apiKey()).modelName(setup.modelName()).timeout(setup.requestTimeout()).maxRetries(0)
+                    .build());
         }
 
         @Override

@@ -1,8 +1,9 @@
 package dev.cortana.host.conversation;
 
-import dev.cortana.api.llm.LlmCredential;
 import dev.cortana.api.llm.LlmProvider;
+import dev.cortana.api.llm.ModelClient;
 import dev.cortana.api.llm.ModelInfo;
+import dev.cortana.api.llm.ModelSetup;
 import dev.cortana.api.memory.MemoryProvider;
 import dev.cortana.api.tools.ToolProvider;
 import dev.cortana.host.agent.Agent;
@@ -18,7 +19,6 @@ import dev.cortana.host.tools.ToolRegistry;
 import dev.cortana.host.tools.ToolRunner;
 import dev.cortana.host.workspace.HostWorkspace;
 import dev.langchain4j.agent.tool.Tool;
-import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -120,9 +120,10 @@ final class AgentWithCache implements AutoCloseable {
         }
 
         @Override
-        public ChatModel chatModel(LlmCredential credential, String modelName) {
-            return OpenAiChatModel.builder().baseUrl(credential.baseUrl().orElseThrow()).apiKey(credential.apiKey())
-                    .modelName(modelName).maxRetries(0).build();
+        public ModelClient model(ModelSetup setup) {
+            return ModelClient.of(OpenAiChatModel.builder().httpClientBuilder(setup.http()).baseUrl(setup.baseUrl())
+                    .apiKey(setup.apiKey()).modelName(setup.modelName()).timeout(setup.requestTimeout()).maxRetries(0)
+                    .build());
         }
 
         @Override

@@ -101,7 +101,7 @@ class PluginSecretsTest {
                 @org.pf4j.Extension
                 public class CohereProvider implements dev.cortana.api.llm.LlmProvider {
                     public String id() { return "cohere"; }
-                    public dev.langchain4j.model.chat.ChatModel chatModel(dev.cortana.api.llm.LlmCredential key, String model) {
+                    public dev.cortana.api.llm.ModelClient model(dev.cortana.api.llm.ModelSetup setup) {
                         throw new UnsupportedOperationException();
                     }
                 }

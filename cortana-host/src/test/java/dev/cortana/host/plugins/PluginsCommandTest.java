@@ -37,7 +37,7 @@ class PluginsCommandTest {
                 @org.pf4j.Extension
                 public class OpenAiProvider implements dev.cortana.api.llm.LlmProvider {
                     public String id() { return "openai"; }
-                    public dev.langchain4j.model.chat.ChatModel chatModel(dev.cortana.api.llm.LlmCredential key, String model) {
+                    public dev.cortana.api.llm.ModelClient model(dev.cortana.api.llm.ModelSetup setup) {
                         throw new UnsupportedOperationException();
                     }
                 }

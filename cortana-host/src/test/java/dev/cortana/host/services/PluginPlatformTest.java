@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpServer;
 import dev.cortana.api.llm.LlmCredential;
 import dev.cortana.api.llm.LlmProvider;
+import dev.cortana.api.llm.ModelClient;
+import dev.cortana.api.llm.ModelSetup;
 import dev.cortana.host.config.Config;
 import dev.cortana.host.llm.ModelRouter;
 import dev.cortana.host.llm.SecretRedactor;
@@ -17,8 +19,6 @@ import dev.cortana.host.testing.TestPluginJars;
 import dev.cortana.host.tools.RegisteredTool;
 import dev.cortana.host.tools.ToolChanges;
 import dev.cortana.host.tools.ToolRegistry;
-import dev.langchain4j.http.client.HttpClientBuilder;
-import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -288,15 +288,10 @@ class PluginPlatformTest {
         @Override public String id() { return "openai"; }
 
         @Override
-        public ChatModel chatModel(LlmCredential credential, String modelName) {
-            throw new UnsupportedOperationException("the host passes its HTTP builder");
-        }
-
-        @Override
-        public ChatModel chatModel(LlmCredential credential, String modelName, HttpClientBuilder http) {
-            return OpenAiChatModel.builder().httpClientBuilder(http).baseUrl(credential.baseUrl().orElseThrow())
-                    .apiKey(credential.apiKey()).modelName(modelName).timeout(Duration.ofSeconds(30)).maxRetries(0)
-                    .build();
+        public ModelClient model(ModelSetup setup) {
+            return ModelClient.of(OpenAiChatModel.builder().httpClientBuilder(setup.http()).baseUrl(setup.baseUrl())
+                    .apiKey(setup.apiKey()).modelName(setup.modelName()).timeout(setup.requestTimeout()).maxRetries(0)
+                    .build());
         }
     }
 }

@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.cortana.api.llm.LlmCredential;
 import dev.cortana.api.llm.LlmProvider;
+import dev.cortana.api.llm.ModelClient;
+import dev.cortana.api.llm.ModelSetup;
 import dev.cortana.host.agent.Agent;
 import dev.cortana.host.config.Config;
 import dev.cortana.host.conversation.ConversationCache;
@@ -23,9 +24,6 @@ import dev.cortana.host.tools.ToolRegistry;
 import dev.cortana.host.tools.ToolRunner;
 import dev.cortana.host.workspace.HostWorkspace;
 import dev.langchain4j.data.message.UserMessage;
-import dev.langchain4j.http.client.HttpClientBuilder;
-import dev.langchain4j.model.chat.ChatModel;
-import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
@@ -220,22 +218,14 @@ class BoundedModelAnswersTest {
         }
 
         @Override
-        public ChatModel chatModel(LlmCredential credential, String modelName) {
-            throw new AssertionError("the host always hands over its HTTP client");
-        }
-
-        @Override
-        public ChatModel chatModel(LlmCredential credential, String modelName, HttpClientBuilder http) {
-            return OpenAiChatModel.builder().httpClientBuilder(http).baseUrl(credential.baseUrl().orElseThrow())
-                    .apiKey(credential.apiKey()).modelName(modelName).timeout(timeout).maxRetries(0).build();
-        }
-
-        @Override
-        public Optional<StreamingChatModel> streamingChatModel(LlmCredential credential, String modelName,
-                                                               HttpClientBuilder http) {
-            return Optional.of(OpenAiStreamingChatModel.builder().httpClientBuilder(http)
-                    .baseUrl(credential.baseUrl().orElseThrow()).apiKey(credential.apiKey()).modelName(modelName)
-                    .timeout(timeout).build());
+        public ModelClient model(ModelSetup setup) {
+            if (setup.streaming()) {
+                return ModelClient.of(OpenAiStreamingChatModel.builder().httpClientBuilder(setup.http())
+                        .baseUrl(setup.baseUrl()).apiKey(setup.apiKey()).modelName(setup.modelName())
+                        .timeout(timeout).build());
+            }
+            return ModelClient.of(OpenAiChatModel.builder().httpClientBuilder(setup.http()).baseUrl(setup.baseUrl())
+                    .apiKey(setup.apiKey()).modelName(setup.modelName()).timeout(timeout).maxRetries(0).build());
         }
     }
 }

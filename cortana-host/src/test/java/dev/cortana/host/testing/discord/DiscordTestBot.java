@@ -1,8 +1,9 @@
 package dev.cortana.host.testing.discord;
 
 import dev.cortana.api.commands.Command;
-import dev.cortana.api.llm.LlmCredential;
 import dev.cortana.api.llm.LlmProvider;
+import dev.cortana.api.llm.ModelClient;
+import dev.cortana.api.llm.ModelSetup;
 import dev.cortana.host.agent.Agent;
 import dev.cortana.api.tools.ToolProvider;
 import dev.cortana.host.channel.discord.AttachmentInbox;
@@ -79,8 +80,13 @@ public final class DiscordTestBot implements AutoCloseable {
             }
 
             @Override
-            public ChatModel chatModel(LlmCredential credential, String modelName) {
-                return new ChatModel() {
+            public Optional<String> defaultBaseUrl(String providerName) {
+                return Optional.of("http://scripted.invalid"); // never dialled: the model below answers in-process
+            }
+
+            @Override
+            public ModelClient model(ModelSetup setup) {
+                return ModelClient.of(new ChatModel() {
                     @Override
                     public ChatResponse doChat(ChatRequest request) {
                         List<ChatMessage> messages = request.messages();
@@ -96,7 +102,7 @@ public final class DiscordTestBot implements AutoCloseable {
                         return ChatResponse.builder().aiMessage(scripted != null ? scripted
                                 : AiMessage.from(answer.apply(said))).build();
                     }
-                };
+                });
             }
         };
         Config config = Config.of(Map.of("SCRIPTED_API_KEY", "sk-scripted-0001"));
