@@ -26,19 +26,7 @@ public record ConversationSettings(Duration ttl, double tokenThreshold, int keep
     }
 
     private static int whole(Config config, String key, int defaultValue, int min, String expected) {
-        Optional<String> value = config.get(key);
-        if (value.isEmpty()) {
-            return defaultValue;
-        }
-        try {
-            int parsed = Integer.parseInt(value.get().trim());
-            if (parsed < min) {
-                throw ConfigException.invalid(key, value.get(), expected);
-            }
-            return parsed;
-        } catch (NumberFormatException e) {
-            throw ConfigException.invalid(key, value.get(), expected);
-        }
+        return CortanaConfig.wholeNumber(config, key, defaultValue, min, Integer.MAX_VALUE, expected);
     }
 
     private static double threshold(Config config) {

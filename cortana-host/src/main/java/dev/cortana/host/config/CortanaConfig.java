@@ -115,19 +115,7 @@ public record CortanaConfig(
     }
 
     static int positiveInt(Config config, String key, int defaultValue, String expected) {
-        Optional<String> value = config.get(key);
-        if (value.isEmpty()) {
-            return defaultValue;
-        }
-        try {
-            int parsed = Integer.parseInt(value.get().trim());
-            if (parsed < 1) {
-                throw ConfigException.invalid(key, value.get(), expected);
-            }
-            return parsed;
-        } catch (NumberFormatException e) {
-            throw ConfigException.invalid(key, value.get(), expected);
-        }
+        return wholeNumber(config, key, defaultValue, 1, Integer.MAX_VALUE, expected);
     }
 
     /**
@@ -139,7 +127,7 @@ public record CortanaConfig(
     }
 
     /** A whole number from {@code min} to {@code max}, else the one-line {@link ConfigException}. */
-    static int wholeNumber(Config config, String key, int defaultValue, int min, int max, String expected) {
+    public static int wholeNumber(Config config, String key, int defaultValue, int min, int max, String expected) {
         Optional<String> value = config.get(key);
         if (value.isEmpty()) {
             return defaultValue;

@@ -58,7 +58,7 @@ public record RotationSettings(boolean enabled, double tolerance, int maxRetries
         boolean enabled = CortanaConfig.bool(config, "ENABLE_ROTATOR", true);
         double tolerance = number(config, "ROTATOR_ROTATION_TOLERANCE", DEFAULT_TOLERANCE, 0, 1_000_000,
                 "a number, 0 or more, such as 2.0");
-        int retries = whole(config, "ROTATOR_MAX_RETRIES", DEFAULT_MAX_RETRIES, 1, 100,
+        int retries = CortanaConfig.wholeNumber(config, "ROTATOR_MAX_RETRIES", DEFAULT_MAX_RETRIES, 1, 100,
                 "a whole number of attempts per key, from 1 to 100");
         double seconds = number(config, "ROTATOR_GLOBAL_TIMEOUT", DEFAULT_GLOBAL_TIMEOUT.toSeconds(), 1, 86_400,
                 "a number of seconds from 1 to 86400, such as 120");
@@ -79,22 +79,6 @@ public record RotationSettings(boolean enabled, double tolerance, int maxRetries
             return Path.of(raw.get().trim());
         } catch (InvalidPathException e) {
             throw ConfigException.invalid("ROTATOR_USAGE_FILE_PATH", raw.get(), "a file path");
-        }
-    }
-
-    private static int whole(Config config, String key, int fallback, int min, int max, String expected) {
-        Optional<String> raw = config.get(key);
-        if (raw.isEmpty()) {
-            return fallback;
-        }
-        try {
-            int value = Integer.parseInt(raw.get().trim());
-            if (value < min || value > max) {
-                throw ConfigException.invalid(key, raw.get(), expected);
-            }
-            return value;
-        } catch (NumberFormatException e) {
-            throw ConfigException.invalid(key, raw.get(), expected);
         }
     }
 
