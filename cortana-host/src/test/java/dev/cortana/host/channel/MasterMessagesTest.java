@@ -13,6 +13,7 @@ import dev.cortana.host.config.Config;
 import dev.cortana.host.conversation.InMemoryConversations;
 import dev.cortana.host.llm.ModelRouter;
 import dev.cortana.host.prompt.SystemPrompt;
+import dev.cortana.host.testing.ChildJvm;
 import dev.cortana.host.testing.FakeOpenAi;
 import dev.cortana.host.testing.FakeOpenAi.Reply;
 import dev.cortana.host.testing.MutableClock;
@@ -30,7 +31,6 @@ import dev.langchain4j.model.openai.OpenAiChatModel;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
@@ -167,7 +167,7 @@ class MasterMessagesTest {
             discord.holdPosts(); // Discord creates the message, but the answer never reaches the killed process
             Process child = startChild(discord);
             try {
-                awaitReady(child);
+                ChildJvm.awaitLine(child, KilledSendChild.READY, Duration.ofSeconds(60));
                 discord.awaitCalls(Call::isMessagePost, 1, WAIT);
             } finally {
                 child.destroyForcibly(); // SIGKILL: nothing is closed, nothing more is written
@@ -246,35 +246,7 @@ class MasterMessagesTest {
     }
 
     private Process startChild(FakeDiscord discord) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), KilledSendChild.class.getName(),
-                discord.apiBaseUrl(), discord.gatewayUrl(), database.postgresUrl(),
-                workspace.resolve("killed").toString())
-                .redirectErrorStream(true)
-                .start();
-    }
-
-    private static void awaitReady(Process child) throws Exception {
-        CompletableFuture<Void> ready = new CompletableFuture<>();
-        StringBuilder output = new StringBuilder();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader lines = new BufferedReader(
-                    new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = lines.readLine()) != null; ) {
-                    if (line.contains(KilledSendChild.READY)) {
-                        ready.complete(null);
-                    } else if (!ready.isDone()) {
-                        output.append(line).append('\n');
-                    }
-                }
-            } catch (IOException e) {
-                // killed
-            }
-            ready.completeExceptionally(new AssertionError("The child exited before it was ready:\n" + output));
-        }, "killed-send-child-output");
-        reader.setDaemon(true);
-        reader.start();
-        ready.get(60, TimeUnit.SECONDS);
+        return ChildJvm.start(KilledSendChild.class, discord.apiBaseUrl(), discord.gatewayUrl(),
+                database.postgresUrl(), workspace.resolve("killed").toString());
     }
 }

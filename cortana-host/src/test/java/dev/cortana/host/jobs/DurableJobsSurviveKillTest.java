@@ -3,12 +3,9 @@ package dev.cortana.host.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.cortana.host.testing.ChildJvm;
 import dev.cortana.host.testing.TestDatabase;
 import dev.cortana.host.testing.TestPostgres;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -16,7 +13,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -81,14 +77,9 @@ class DurableJobsSurviveKillTest {
     }
 
     private Process startChild(String mode) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"),
-                KilledJobsChild.class.getName(), database.postgresUrl(), workspace.toString(), mode)
-                .redirectErrorStream(true)
-                .start();
+        Process child = ChildJvm.start(KilledJobsChild.class, database.postgresUrl(), workspace.toString(), mode);
         children.add(child);
-        awaitReady(child);
+        ChildJvm.awaitLine(child, KilledJobsChild.READY, Duration.ofSeconds(45));
         return child;
     }
 
@@ -108,29 +99,5 @@ class DurableJobsSurviveKillTest {
             }
             throw e;
         }
-    }
-
-    /** Reads the child's output until it says it is ready; keeps draining it afterwards. */
-    private static void awaitReady(Process child) throws Exception {
-        CompletableFuture<Void> ready = new CompletableFuture<>();
-        StringBuilder output = new StringBuilder();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader lines = new BufferedReader(
-                    new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = lines.readLine()) != null; ) {
-                    if (line.contains(KilledJobsChild.READY)) {
-                        ready.complete(null);
-                    } else if (!ready.isDone()) {
-                        output.append(line).append('\n');
-                    }
-                }
-            } catch (IOException e) {
-                // the child was killed
-            }
-            ready.completeExceptionally(new AssertionError("The child exited before it was ready:\n" + output));
-        }, "killed-jobs-child-output");
-        reader.setDaemon(true);
-        reader.start();
-        ready.get(45, TimeUnit.SECONDS);
     }
 }

@@ -3,10 +3,8 @@ package dev.cortana.host.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.BufferedReader;
+import dev.cortana.host.testing.ChildJvm;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -17,7 +15,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -72,7 +69,7 @@ class DatabaseEmbeddedTest {
         copyInitialisedDatabase();
         Process child = startChild(workspace);
         try {
-            awaitReady(child);
+            ChildJvm.awaitLine(child, KilledRunChild.READY, java.time.Duration.ofSeconds(45));
         } catch (Exception e) {
             child.destroyForcibly();
             throw e;
@@ -181,37 +178,9 @@ class DatabaseEmbeddedTest {
     }
 
     private static Process startChild(Path workspace) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"),
-                KilledRunChild.class.getName(), workspace.toString())
-                .redirectErrorStream(true)
-                .start();
+        return ChildJvm.start(KilledRunChild.class, workspace.toString());
     }
 
-    /** Reads the child's output (its log) until it says it is ready; keeps draining it afterwards. */
-    private static void awaitReady(Process child) throws Exception {
-        CompletableFuture<Void> ready = new CompletableFuture<>();
-        StringBuilder output = new StringBuilder();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader lines = new BufferedReader(
-                    new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = lines.readLine()) != null; ) {
-                    if (line.contains(KilledRunChild.READY)) {
-                        ready.complete(null);
-                    } else if (!ready.isDone()) {
-                        output.append(line).append('\n');
-                    }
-                }
-            } catch (IOException e) {
-                // the child was killed
-            }
-            ready.completeExceptionally(new AssertionError("The child exited before it was ready:\n" + output));
-        }, "killed-run-child-output");
-        reader.setDaemon(true);
-        reader.start();
-        ready.get(45, TimeUnit.SECONDS);
-    }
 
     private static long postmasterPid(Path workspace) throws IOException {
         return Long.parseLong(Files.readAllLines(workspace.resolve(".postgres/postmaster.pid")).get(0).strip());
