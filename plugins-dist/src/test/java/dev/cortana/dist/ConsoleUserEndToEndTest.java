@@ -1,5 +1,7 @@
 package dev.cortana.dist;
 
+import static dev.cortana.host.testing.Sql.execute;
+import static dev.cortana.host.testing.Sql.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -17,14 +19,11 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -59,8 +58,8 @@ class ConsoleUserEndToEndTest {
             assertThat(workspace.resolve("ws/.conversation_cache/console.json")).exists();
 
             // The master already has a todo of their own, number 1 (made on Discord with an earlier version).
-            execute(database, "INSERT INTO todos (user_id, number, title) VALUES ('" + MASTER + "', 1, 'made on discord')");
-            execute(database, "INSERT INTO todo_counters (user_id, last_number) VALUES ('" + MASTER + "', 1)");
+            execute(database.dataSource(), "INSERT INTO todos (user_id, number, title) VALUES ('" + MASTER + "', 1, 'made on discord')");
+            execute(database.dataSource(), "INSERT INTO todo_counters (user_id, last_number) VALUES ('" + MASTER + "', 1)");
             env.put("MASTER_USER_ID", MASTER);
             List<String> second = runJar(env, "what's on my list?", "/settings status");
 
@@ -68,9 +67,9 @@ class ConsoleUserEndToEndTest {
             assertThat(second.get(1)).isEqualTo("1. made on discord");
             assertThat(String.join("\n", second)).contains("Europe/Berlin");
             // Discord serves the master under the same id: the rows are there, none is left under "console".
-            assertThat(rows(database, "SELECT user_id || ':' || number || ':' || title FROM todos ORDER BY number"))
+            assertThat(rows(database.dataSource(), "SELECT user_id || ':' || number || ':' || title FROM todos ORDER BY number"))
                     .containsExactly(MASTER + ":1:made on discord", MASTER + ":2:feed the cat");
-            assertThat(rows(database, "SELECT user_id || ':' || value FROM user_settings WHERE key = 'timezone'"))
+            assertThat(rows(database.dataSource(), "SELECT user_id || ':' || value FROM user_settings WHERE key = 'timezone'"))
                     .containsExactly(MASTER + ":Europe/Berlin");
             assertThat(workspace.resolve("ws/.conversation_cache/" + MASTER + ".json")).exists();
             assertThat(workspace.resolve("ws/.conversation_cache/console.json")).doesNotExist();
@@ -126,24 +125,5 @@ class ConsoleUserEndToEndTest {
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).as(Files.readString(workspace.resolve("stderr.txt"))).isZero();
         return out.lines().toList();
-    }
-
-    private static void execute(TestDatabase database, String sql) throws Exception {
-        try (Connection connection = database.dataSource().getConnection();
-             PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.executeUpdate();
-        }
-    }
-
-    private static List<String> rows(TestDatabase database, String sql) throws Exception {
-        List<String> rows = new ArrayList<>();
-        try (Connection connection = database.dataSource().getConnection();
-             PreparedStatement statement = connection.prepareStatement(sql);
-             ResultSet result = statement.executeQuery()) {
-            while (result.next()) {
-                rows.add(result.getString(1));
-            }
-        }
-        return rows;
     }
 }

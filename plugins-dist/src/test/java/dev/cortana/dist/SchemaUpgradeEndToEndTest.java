@@ -1,5 +1,7 @@
 package dev.cortana.dist;
 
+import static dev.cortana.host.testing.Sql.execute;
+import static dev.cortana.host.testing.Sql.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cortana.host.testing.FakeOpenAi;
@@ -10,11 +12,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,8 +34,8 @@ class SchemaUpgradeEndToEndTest {
     void aDatabaseMadeByTheOldSchemaSqlKeepsItsTodosAfterTheUpgrade() throws Exception {
         try (FakeOpenAi openAi = FakeOpenAi.start(); TestDatabase database = TestPostgres.newEmptyDatabase()) {
             openAi.respondWith(new ScriptedModel(LocalDate.now().plusDays(2)));
-            execute(database, legacySchema());
-            execute(database, "INSERT INTO todos (user_id, number, title) VALUES ('console', 1, 'made before the upgrade');"
+            execute(database.dataSource(), legacySchema());
+            execute(database.dataSource(), "INSERT INTO todos (user_id, number, title) VALUES ('console', 1, 'made before the upgrade');"
                     + "INSERT INTO todo_counters (user_id, last_number) VALUES ('console', 4);"
                     + "INSERT INTO user_settings (user_id, key, value) VALUES ('console', 'timezone', 'Europe/Berlin')");
 
@@ -45,11 +43,11 @@ class SchemaUpgradeEndToEndTest {
 
             assertThat(replies.get(0)).isEqualTo("1. made before the upgrade");
             assertThat(String.join("\n", replies)).contains("Europe/Berlin");
-            assertThat(rows(database, "SELECT version || ' ' || type FROM flyway_history_cortana ORDER BY installed_rank"))
+            assertThat(rows(database.dataSource(), "SELECT version || ' ' || type FROM flyway_history_cortana ORDER BY installed_rank"))
                     .startsWith("1 BASELINE", "2 SQL"); // the tables schema.sql made, then the host's newer ones
-            assertThat(rows(database, "SELECT version || ' ' || type FROM flyway_history_todos"))
+            assertThat(rows(database.dataSource(), "SELECT version || ' ' || type FROM flyway_history_todos"))
                     .containsExactly("1 BASELINE");
-            assertThat(rows(database, "SELECT last_number::text FROM todo_counters")).containsExactly("4");
+            assertThat(rows(database.dataSource(), "SELECT last_number::text FROM todo_counters")).containsExactly("4");
         }
     }
 
@@ -88,24 +86,5 @@ class SchemaUpgradeEndToEndTest {
         try (InputStream in = SchemaUpgradeEndToEndTest.class.getResourceAsStream("/legacy/schema-before-migrations.sql")) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-    }
-
-    private static void execute(TestDatabase database, String sql) throws Exception {
-        try (Connection connection = database.dataSource().getConnection();
-             Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
-    }
-
-    private static List<String> rows(TestDatabase database, String sql) throws Exception {
-        List<String> rows = new ArrayList<>();
-        try (Connection connection = database.dataSource().getConnection();
-             Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery(sql)) {
-            while (result.next()) {
-                rows.add(result.getString(1));
-            }
-        }
-        return rows;
     }
 }

@@ -1,5 +1,8 @@
 package dev.cortana.host.plugins;
 
+import static dev.cortana.host.testing.Sql.columns;
+import static dev.cortana.host.testing.Sql.execute;
+import static dev.cortana.host.testing.Sql.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -9,10 +12,7 @@ import dev.cortana.host.testing.TestPluginJars;
 import dev.cortana.host.testing.TestPostgres;
 import dev.langchain4j.agent.tool.ToolSpecifications;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -154,28 +154,5 @@ class PluginMigrationsTest {
             }
         }
         return names;
-    }
-
-    private static List<String> columns(DataSource dataSource, String table) throws SQLException {
-        return rows(dataSource, "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' "
-                + "AND table_name = '" + table + "' ORDER BY ordinal_position");
-    }
-
-    private static List<String> rows(DataSource dataSource, String sql) throws SQLException {
-        List<String> rows = new ArrayList<>();
-        try (Connection connection = dataSource.getConnection();
-             Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery(sql)) {
-            while (result.next()) {
-                rows.add(result.getString(1));
-            }
-        }
-        return rows;
-    }
-
-    private static void execute(DataSource dataSource, String sql) throws SQLException {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
     }
 }

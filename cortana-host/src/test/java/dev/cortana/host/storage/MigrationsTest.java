@@ -1,5 +1,8 @@
 package dev.cortana.host.storage;
 
+import static dev.cortana.host.testing.Sql.columns;
+import static dev.cortana.host.testing.Sql.execute;
+import static dev.cortana.host.testing.Sql.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,10 +16,7 @@ import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -254,29 +254,6 @@ class MigrationsTest {
             }
         } finally {
             pool.shutdownNow();
-        }
-    }
-
-    private static List<String> columns(DataSource dataSource, String table) throws SQLException {
-        return rows(dataSource, "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' "
-                + "AND table_name = '" + table + "' ORDER BY ordinal_position");
-    }
-
-    private static List<String> rows(DataSource dataSource, String sql) throws SQLException {
-        List<String> rows = new ArrayList<>();
-        try (Connection connection = dataSource.getConnection();
-             Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery(sql)) {
-            while (result.next()) {
-                rows.add(result.getString(1));
-            }
-        }
-        return rows;
-    }
-
-    private static void execute(DataSource dataSource, String sql) throws SQLException {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-            statement.execute(sql);
         }
     }
 }

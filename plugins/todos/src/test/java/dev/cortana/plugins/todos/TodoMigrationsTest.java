@@ -1,5 +1,7 @@
 package dev.cortana.plugins.todos;
 
+import static dev.cortana.host.testing.Sql.execute;
+import static dev.cortana.host.testing.Sql.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cortana.host.storage.Migrations;
@@ -7,11 +9,6 @@ import dev.cortana.host.testing.TestDatabase;
 import dev.cortana.host.testing.TestPostgres;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -70,24 +67,6 @@ class TodoMigrationsTest {
         try (InputStream in = TodoMigrationsTest.class.getResourceAsStream("/legacy/schema-before-migrations.sql")) {
             assertThat(in).as("legacy schema.sql on the test class path").isNotNull();
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-    }
-
-    private static List<String> rows(DataSource dataSource, String sql) throws SQLException {
-        List<String> rows = new ArrayList<>();
-        try (Connection connection = dataSource.getConnection();
-             Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery(sql)) {
-            while (result.next()) {
-                rows.add(result.getString(1));
-            }
-        }
-        return rows;
-    }
-
-    private static void execute(DataSource dataSource, String sql) throws SQLException {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-            statement.execute(sql);
         }
     }
 }
