@@ -51,6 +51,36 @@ final class ConsoleSession {
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
+    /**
+     * The built {@code cortana-host.jar} in a JVM of its own, as a user starts it: {@code environment} only, from
+     * {@code workingDir}, the lines piped in; standard error goes to {@code workingDir/stderr.txt} too. Fails if it has
+     * not exited 60 s after its input ended.
+     */
+    static Result runJar(Map<String, String> environment, Path workingDir, String... lines) throws Exception {
+        Path stderr = workingDir.resolve("stderr.txt");
+        ProcessBuilder builder = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", hostJar().toString())
+                .directory(workingDir.toFile())
+                .redirectError(stderr.toFile());
+        builder.environment().clear();
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        try (java.io.OutputStream in = process.getOutputStream()) {
+            in.write((String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("cortana-host.jar did not exit 60 s after its input ended");
+        }
+        return new Result(process.exitValue(), out, java.nio.file.Files.readString(stderr));
+    }
+
+    /** The host JAR this reactor built. */
+    static Path hostJar() {
+        return Path.of("..", "cortana-host", "target", "cortana-host.jar").toAbsolutePath().normalize();
+    }
+
     /** The bundled plugins gathered by this module's build. */
     static Path bundledPlugins() {
         return Path.of("target", "plugins").toAbsolutePath();

@@ -15,8 +15,6 @@ import dev.cortana.host.testing.TestDatabase;
 import dev.cortana.host.testing.TestPostgres;
 import dev.cortana.host.testing.discord.FakeDiscord;
 import dev.cortana.host.testing.discord.FakeDiscord.Call;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
@@ -29,7 +27,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -110,20 +107,8 @@ class ConsoleUserEndToEndTest {
     }
 
     private List<String> runJar(Map<String, String> env, String... lines) throws Exception {
-        Path jar = Path.of("..", "cortana-host", "target", "cortana-host.jar").toAbsolutePath().normalize();
-        ProcessBuilder builder = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString())
-                .directory(workspace.toFile())
-                .redirectError(workspace.resolve("stderr.txt").toFile());
-        builder.environment().clear();
-        builder.environment().putAll(env);
-        Process process = builder.start();
-        try (OutputStream in = process.getOutputStream()) {
-            in.write((String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
-        }
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as(Files.readString(workspace.resolve("stderr.txt"))).isZero();
-        return out.lines().toList();
+        ConsoleSession.Result result = ConsoleSession.runJar(env, workspace, lines);
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        return result.stdout().lines().toList();
     }
 }

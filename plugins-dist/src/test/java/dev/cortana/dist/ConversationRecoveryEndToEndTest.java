@@ -54,7 +54,7 @@ class ConversationRecoveryEndToEndTest {
     private int runs;
 
     private Process start(FakeOpenAi openAi, TestDatabase database) throws Exception {
-        Path jar = Path.of("..", "cortana-host", "target", "cortana-host.jar").toAbsolutePath().normalize();
+        Path jar = ConsoleSession.hostJar();
         runs++;
         ProcessBuilder builder = new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString())

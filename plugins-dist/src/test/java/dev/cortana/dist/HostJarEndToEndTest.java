@@ -23,7 +23,7 @@ class HostJarEndToEndTest {
 
     @Test
     void theHostJarAnswersPipedLinesInOrderAndExitsZeroAtEndOfInput() throws Exception {
-        Path jar = Path.of("..", "cortana-host", "target", "cortana-host.jar").toAbsolutePath().normalize();
+        Path jar = ConsoleSession.hostJar();
         assertThat(jar).exists();
         try (FakeOpenAi openAi = FakeOpenAi.start(); TestDatabase database = TestPostgres.newDatabase()) {
             openAi.respondWith(new ScriptedModel(LocalDate.now().plusDays(3)));

@@ -31,7 +31,7 @@ class StuckPluginJarEndToEndTest {
 
     @Test
     void theJarBecomesReadyAnswersAndExitsZeroWithStuckPluginsInTheFolder() throws Exception {
-        Path jar = Path.of("..", "cortana-host", "target", "cortana-host.jar").toAbsolutePath().normalize();
+        Path jar = ConsoleSession.hostJar();
         assertThat(jar).exists();
         Path plugins = Files.createDirectories(workspace.resolve("plugins"));
         for (Path bundled : Files.newDirectoryStream(ConsoleSession.bundledPlugins(), "*.jar")) {
