@@ -1,12 +1,6 @@
 package dev.cortana.plugins.coding;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cortana.api.Approvals;
-import dev.cortana.api.CortanaContext;
-import dev.cortana.api.Notifier;
-import dev.cortana.api.PluginScheduler;
-import dev.cortana.api.PluginSettings;
-import dev.cortana.api.Workspace;
 import dev.cortana.api.tools.ToolCall;
 import dev.cortana.api.tools.ToolHandler;
 import dev.cortana.bench.Stats;
@@ -14,10 +8,7 @@ import dev.cortana.host.workspace.HostWorkspace;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.ZoneId;
-import java.util.Optional;
-import javax.sql.DataSource;
+import java.util.Map;
 
 /**
  * Issue 6 target: {@code execute_bash} of {@code true} costs at most 15 ms more than spawning {@code bash -c true}
@@ -30,7 +21,9 @@ public final class BashOverheadBenchmark {
     public static void main(String[] args) throws Exception {
         Path dir = Files.createTempDirectory("cortana-bash-bench");
         HostWorkspace workspace = HostWorkspace.open(dir);
-        ToolHandler bash = new CodingToolProvider(context(workspace)).dynamicTools().stream()
+        // The issue-6 measurement, without the sandbox (BashSandboxBenchmark measures it).
+        ToolHandler bash = new CodingToolProvider(BenchContext.of(workspace, Map.of("BASH_SANDBOX", "off")))
+                .dynamicTools().stream()
                 .filter(t -> t.name().equals("execute_bash")).findFirst().orElseThrow().handler();
         ToolCall call = new ToolCall("execute_bash", new ObjectMapper().createObjectNode().put("command", "true"), "bench");
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 300;
@@ -64,22 +57,5 @@ public final class BashOverheadBenchmark {
                 .redirectInput(new File("/dev/null")).start();
         process.getInputStream().readAllBytes();
         process.waitFor();
-    }
-
-    private static CortanaContext context(Workspace workspace) {
-        return new CortanaContext() {
-            @Override public String pluginId() { return "coding"; }
-            @Override public DataSource dataSource() { throw new UnsupportedOperationException(); }
-            @Override public Workspace workspace() { return workspace; }
-            // The issue-6 measurement, without the sandbox (BashSandboxBenchmark measures it).
-            @Override public PluginSettings settings() {
-                return key -> key.equals("BASH_SANDBOX") ? Optional.of("off") : Optional.empty();
-            }
-            @Override public Clock clock() { return Clock.systemUTC(); }
-            @Override public ZoneId userZone() { return ZoneId.of("UTC"); }
-            @Override public Notifier notifier() { throw new UnsupportedOperationException(); }
-            @Override public PluginScheduler scheduler() { throw new UnsupportedOperationException(); }
-            @Override public Approvals approvals() { return (question, timeout) -> Approvals.Decision.DENIED; }
-        };
     }
 }

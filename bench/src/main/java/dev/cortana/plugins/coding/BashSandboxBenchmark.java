@@ -1,12 +1,6 @@
 package dev.cortana.plugins.coding;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cortana.api.Approvals;
-import dev.cortana.api.CortanaContext;
-import dev.cortana.api.Notifier;
-import dev.cortana.api.PluginScheduler;
-import dev.cortana.api.PluginSettings;
-import dev.cortana.api.Workspace;
 import dev.cortana.api.tools.ToolCall;
 import dev.cortana.api.tools.ToolHandler;
 import dev.cortana.bench.Stats;
@@ -14,11 +8,8 @@ import dev.cortana.host.workspace.HostWorkspace;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.ZoneId;
 import java.util.List;
-import java.util.Optional;
-import javax.sql.DataSource;
+import java.util.Map;
 
 /**
  * Issue 9 target: {@code execute_bash} of {@code true} in the bubblewrap sandbox costs at most 10 ms more than a bare
@@ -37,7 +28,7 @@ public final class BashSandboxBenchmark {
             Files.createDirectories(dir.resolve(folder));
         }
         Files.writeString(dir.resolve("key_usage.json"), "{}");
-        CodingToolProvider provider = new CodingToolProvider(context(workspace), System.getenv());
+        CodingToolProvider provider = new CodingToolProvider(BenchContext.of(workspace, Map.of()), System.getenv());
         System.out.println("coding: " + provider.statusNote().orElse("(no note)"));
         if (!provider.statusNote().orElse("").contains("in a bubblewrap sandbox")) {
             throw new IllegalStateException("the sandbox is not in force; nothing to measure");
@@ -89,19 +80,5 @@ public final class BashSandboxBenchmark {
         if (process.waitFor() != 0) {
             throw new IllegalStateException(argv.get(0) + " failed");
         }
-    }
-
-    private static CortanaContext context(Workspace workspace) {
-        return new CortanaContext() {
-            @Override public String pluginId() { return "coding"; }
-            @Override public DataSource dataSource() { throw new UnsupportedOperationException(); }
-            @Override public Workspace workspace() { return workspace; }
-            @Override public PluginSettings settings() { return key -> Optional.empty(); }
-            @Override public Clock clock() { return Clock.systemUTC(); }
-            @Override public ZoneId userZone() { return ZoneId.of("UTC"); }
-            @Override public Notifier notifier() { throw new UnsupportedOperationException(); }
-            @Override public PluginScheduler scheduler() { throw new UnsupportedOperationException(); }
-            @Override public Approvals approvals() { return (question, timeout) -> Approvals.Decision.DENIED; }
-        };
     }
 }

@@ -1,11 +1,6 @@
 package dev.cortana.plugins.coding;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cortana.api.Approvals;
-import dev.cortana.api.CortanaContext;
-import dev.cortana.api.Notifier;
-import dev.cortana.api.PluginScheduler;
-import dev.cortana.api.PluginSettings;
 import dev.cortana.api.Workspace;
 import dev.cortana.api.tools.AgentTool;
 import dev.cortana.api.tools.ToolCall;
@@ -13,13 +8,10 @@ import dev.cortana.bench.Stats;
 import dev.cortana.host.workspace.HostWorkspace;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.concurrent.Callable;
-import javax.sql.DataSource;
 
 /**
  * Issue 9: what the confined file tools cost per call (resolve once, identity checks against every private path, the
@@ -51,7 +43,7 @@ public final class FileToolsBenchmark {
         Files.writeString(notes.resolve("linked.md"), "line\n".repeat(10));
         Files.createLink(notes.resolve("linked-too.md"), notes.resolve("linked.md"));
 
-        List<AgentTool> tools = new CodingToolProvider(context(workspace)).dynamicTools();
+        List<AgentTool> tools = new CodingToolProvider(BenchContext.of(workspace, Map.of())).dynamicTools();
         ToolCall read = call("read_file", "path", "projects/app/notes/plan.md");
         ToolCall readHardLinked = call("read_file", "path", "projects/app/notes/linked.md");
         ToolCall write = call("write_file", "path", "projects/app/notes/plan.md", "content", "line\n".repeat(10));
@@ -90,19 +82,5 @@ public final class FileToolsBenchmark {
             arguments.put(keyValues[i], keyValues[i + 1]);
         }
         return new ToolCall(tool, arguments, "bench");
-    }
-
-    private static CortanaContext context(Workspace workspace) {
-        return new CortanaContext() {
-            @Override public String pluginId() { return "coding"; }
-            @Override public DataSource dataSource() { throw new UnsupportedOperationException(); }
-            @Override public Workspace workspace() { return workspace; }
-            @Override public PluginSettings settings() { return key -> Optional.empty(); }
-            @Override public Clock clock() { return Clock.systemUTC(); }
-            @Override public ZoneId userZone() { return ZoneId.of("UTC"); }
-            @Override public Notifier notifier() { throw new UnsupportedOperationException(); }
-            @Override public PluginScheduler scheduler() { throw new UnsupportedOperationException(); }
-            @Override public Approvals approvals() { return (question, timeout) -> Approvals.Decision.DENIED; }
-        };
     }
 }
