@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.cortana.api.Approvals;
 import dev.cortana.api.tools.AgentTool;
 import dev.cortana.host.workspace.HostWorkspace;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -63,36 +64,13 @@ class FileToolAttacksTest {
         context();
         Path identity = workspace.resolve("IDENTITY.md");
         byte[] original = Files.readAllBytes(identity);
-        Path x = workspace.resolve("x.md");
-        Path link = workspace.resolve(".x-link");
-        Path plain = workspace.resolve(".x-plain");
-        Files.writeString(x, "plain file");
-        AtomicBoolean stop = new AtomicBoolean();
-        AtomicInteger swaps = new AtomicInteger();
-        // The attacker's loop: x.md is a regular file, then (atomically, by rename) a symlink to IDENTITY.md, ...
-        Thread attacker = new Thread(() -> {
-            try {
-                while (!stop.get()) {
-                    Files.deleteIfExists(link);
-                    Files.createSymbolicLink(link, identity);
-                    Files.move(link, x, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                    Files.writeString(plain, "plain file");
-                    Files.move(plain, x, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                    swaps.incrementAndGet();
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
         AgentTool writeFile = tool(context(), "write_file");
         AgentTool editFile = tool(context(), "edit_file");
         int written = 0;
         List<String> refusals = new ArrayList<>();
-        attacker.start();
-        try {
-            long cap = System.nanoTime() + CAP_NANOS;
-            for (int attempt = 0; (attempt < ATTEMPTS || swaps.get() < SWAPS) && attacker.isAlive()
-                    && System.nanoTime() < cap; attempt++) {
+        try (LinkSwapper attacker = new LinkSwapper(workspace.resolve("x.md"), identity)) {
+            AtomicInteger swaps = attacker.swaps;
+            for (int attempt = 0; attacker.goesOn(attempt); attempt++) {
                 try {
                     writeFile.handler().handle(call("write_file", "path", "x.md", "content", "You are Evil."));
                     written++;
@@ -102,12 +80,9 @@ class FileToolAttacksTest {
                 }
                 assertThat(Files.readAllBytes(identity)).as("IDENTITY.md after %d swaps", swaps.get()).isEqualTo(original);
             }
-        } finally {
-            stop.set(true);
-            attacker.join();
+            assertThat(swaps.get()).as("swaps made while the tool ran").isGreaterThanOrEqualTo(SWAPS);
         }
 
-        assertThat(swaps.get()).as("swaps made while the tool ran").isGreaterThanOrEqualTo(SWAPS);
         assertThat(written).as("writes that went through between swaps").isPositive();
         assertThat(refusals).allSatisfy(message -> assertThat(message).contains("x.md"));
         assertThat(identity).hasBinaryContent(original);
@@ -118,33 +93,10 @@ class FileToolAttacksTest {
     void swappingAFileForASymlinkToThePasswordFileDuringReadsNeverShowsThePassword() throws Exception {
         Files.createDirectories(workspace.resolve(".postgres"));
         Path password = Files.writeString(workspace.resolve(".postgres/cortana-superuser-password"), "pg-secret\n");
-        Path x = workspace.resolve("x.md");
-        Path link = workspace.resolve(".x-link");
-        Path plain = workspace.resolve(".x-plain");
-        Files.writeString(x, "plain file");
-        AtomicBoolean stop = new AtomicBoolean();
-        AtomicInteger swaps = new AtomicInteger();
-        Thread attacker = new Thread(() -> {
-            try {
-                while (!stop.get()) {
-                    Files.deleteIfExists(link);
-                    Files.createSymbolicLink(link, password);
-                    Files.move(link, x, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                    Files.writeString(plain, "plain file");
-                    Files.move(plain, x, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                    swaps.incrementAndGet();
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
         AgentTool readFile = tool(context(), "read_file");
         int shown = 0;
-        attacker.start();
-        try {
-            long cap = System.nanoTime() + CAP_NANOS;
-            for (int attempt = 0; (attempt < ATTEMPTS || swaps.get() < SWAPS) && attacker.isAlive()
-                    && System.nanoTime() < cap; attempt++) {
+        try (LinkSwapper attacker = new LinkSwapper(workspace.resolve("x.md"), password)) {
+            for (int attempt = 0; attacker.goesOn(attempt); attempt++) {
                 try {
                     String result = readFile.handler().handle(call("read_file", "path", "x.md"));
                     assertThat(result).isEqualTo("plain file");
@@ -153,12 +105,8 @@ class FileToolAttacksTest {
                     assertThat(refused.getMessage()).doesNotContain("pg-secret");
                 }
             }
-        } finally {
-            stop.set(true);
-            attacker.join();
+            assertThat(attacker.swaps.get()).as("swaps made while the tool ran").isGreaterThanOrEqualTo(SWAPS);
         }
-
-        assertThat(swaps.get()).as("swaps made while the tool ran").isGreaterThanOrEqualTo(SWAPS);
         assertThat(shown).isPositive();
     }
 
@@ -273,6 +221,49 @@ class FileToolAttacksTest {
         assertThat(password).hasContent("pg-secret\n");
         try (var entries = Files.list(database)) {
             assertThat(entries.map(p -> p.getFileName().toString())).containsExactly("cortana-superuser-password");
+        }
+    }
+
+    /**
+     * The attacker's loop, on a thread of its own until closed: {@code file} is a regular file, then (atomically, by
+     * rename) a symbolic link to {@code target}, then a regular file again, ...
+     */
+    private static final class LinkSwapper implements AutoCloseable {
+        final AtomicInteger swaps = new AtomicInteger();
+        private final AtomicBoolean stop = new AtomicBoolean();
+        private final Thread thread;
+        private final long cap = System.nanoTime() + CAP_NANOS;
+
+        LinkSwapper(Path file, Path target) throws IOException {
+            Path link = file.resolveSibling("." + file.getFileName() + "-link");
+            Path plain = file.resolveSibling("." + file.getFileName() + "-plain");
+            Files.writeString(file, "plain file");
+            thread = new Thread(() -> {
+                try {
+                    while (!stop.get()) {
+                        Files.deleteIfExists(link);
+                        Files.createSymbolicLink(link, target);
+                        Files.move(link, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                        Files.writeString(plain, "plain file");
+                        Files.move(plain, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                        swaps.incrementAndGet();
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            thread.start();
+        }
+
+        /** Whether to try once more: until enough attempts and swaps, while the attacker runs, within the time cap. */
+        boolean goesOn(int attempt) {
+            return (attempt < ATTEMPTS || swaps.get() < SWAPS) && thread.isAlive() && System.nanoTime() < cap;
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop.set(true);
+            thread.join();
         }
     }
 }
