@@ -5,11 +5,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -17,15 +12,11 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,14 +65,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
 
     private static final String HOST = "127.0.0.1";
-    /** zonky's lock file in the data directory, held (an OS file lock) by the process running the server. */
-    private static final String LOCK_FILE = "epg-lock";
-    private static final String PID_FILE = "postmaster.pid";
-    /** Written by the postmaster at each start: its presence proves the server once ran on the directory. */
-    private static final String OPTS_FILE = "postmaster.opts";
     private static final Duration STARTUP_WAIT = Duration.ofSeconds(20);
-    private static final Duration FAST_SHUTDOWN_WAIT = Duration.ofSeconds(15);
-    private static final Duration IMMEDIATE_SHUTDOWN_WAIT = Duration.ofSeconds(5);
     /** How long a restart waits for the backends of a killed postmaster to notice and exit (they do in milliseconds). */
     private static final Duration RESTART_BACKENDS_WAIT = Duration.ofSeconds(5);
     private static final String HBA_CONF = """
@@ -110,7 +94,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         this.dataDirectory = dataDirectory;
         this.password = password;
         this.persistent = persistent;
-        this.postmaster = readPostmaster(dataDirectory).orElse(null);
+        this.postmaster = PostgresDataDirectory.readPostmaster(dataDirectory).orElse(null);
         this.shutdownHook = new Thread(this::stop, "cortana-postgres-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
@@ -126,7 +110,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         Path data = dataDirectory.toAbsolutePath().normalize();
         try {
             Files.createDirectories(data.getParent());
-            recoverFromEarlierRun(data);
+            PostgresDataDirectory.recoverFromEarlierRun(data);
         } catch (IOException e) {
             throw new DatabaseUnavailableException("Cannot prepare the embedded PostgreSQL's data directory " + data
                     + ": " + e + ". Check that the workspace folder is writable, or set DATABASE_URL to use another "
@@ -163,7 +147,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
      */
     public boolean running() {
         ProcessHandle process = postmaster;
-        return !closed.get() && process != null && running(process);
+        return !closed.get() && process != null && PostgresDataDirectory.running(process);
     }
 
     /** The postmaster's process id, if known. */
@@ -189,18 +173,18 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         }
         ProcessHandle dead = postmaster;
         try {
-            awaitBackendsGone(dataDirectory, RESTART_BACKENDS_WAIT);
+            PostgresDataDirectory.awaitBackendsGone(dataDirectory, RESTART_BACKENDS_WAIT);
             if (dead != null) {
                 // Its pid is gone, and could be reused: zonky's pg_ctl stop must not signal whatever has it now.
-                Files.deleteIfExists(dataDirectory.resolve(PID_FILE));
+                Files.deleteIfExists(dataDirectory.resolve(PostgresDataDirectory.PID_FILE));
             }
             closeQuietly(postgres); // releases zonky's lock on the data directory; its pg_ctl stop has nothing to stop
             // A zonky start that failed keeps its lock, unreachable, until garbage collection: a new lock file (a new
             // inode) does not collide with it. This JVM owned the directory, so no other process is locked out.
-            Files.deleteIfExists(dataDirectory.resolve(LOCK_FILE));
-            recoverFromEarlierRun(dataDirectory);
+            Files.deleteIfExists(dataDirectory.resolve(PostgresDataDirectory.LOCK_FILE));
+            PostgresDataDirectory.recoverFromEarlierRun(dataDirectory);
             postgres = startZonky(dataDirectory, persistent, false, "C.UTF-8", password, port);
-            postmaster = readPostmaster(dataDirectory).orElse(null);
+            postmaster = PostgresDataDirectory.readPostmaster(dataDirectory).orElse(null);
         } catch (IOException | RuntimeException e) {
             if (e instanceof DatabaseUnavailableException unavailable) {
                 throw unavailable;
@@ -294,7 +278,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                 } else {
                     failure.addSuppressed(e);
                 }
-                if (!initialise || !isEmpty(data)) {
+                if (!initialise || !PostgresDataDirectory.isEmpty(data)) {
                     break;
                 }
                 log.info("initdb with locale {} failed; trying the next locale", locale);
@@ -386,16 +370,6 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         }
     }
 
-    /** The postmaster that {@code postmaster.pid} names, if it is alive. */
-    private static Optional<ProcessHandle> readPostmaster(Path data) {
-        try {
-            List<String> lines = Files.readAllLines(data.resolve(PID_FILE), StandardCharsets.UTF_8);
-            return ProcessHandle.of(Math.abs(Long.parseLong(lines.get(0).strip())));
-        } catch (IOException | RuntimeException e) {
-            log.debug("Cannot read the postmaster's pid in {}: {}", data, e.toString());
-            return Optional.empty();
-        }
-    }
 
     /**
      * Closes a zonky instance whose server is already gone: that releases its lock on the data directory. zonky's
@@ -419,217 +393,6 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         }
     }
 
-    /**
-     * Waits until no process works in {@code data} any more (a postmaster's backends have the data directory as their
-     * working directory); after a {@code kill -9} of the postmaster they notice and exit within milliseconds. Those
-     * still there after {@code wait} are killed: they belong to a dead server and would block the new one.
-     */
-    private static void awaitBackendsGone(Path data, Duration wait) {
-        long deadline = System.nanoTime() + wait.toNanos();
-        List<ProcessHandle> left = processesIn(data);
-        while (!left.isEmpty() && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            left = processesIn(data);
-        }
-        for (ProcessHandle process : left) {
-            log.warn("Killing process {}, left over from the embedded PostgreSQL that stopped", process.pid());
-            process.destroyForcibly();
-        }
-    }
-
-    private static List<ProcessHandle> processesIn(Path data) {
-        Path proc = Path.of("/proc");
-        if (!Files.isDirectory(proc)) {
-            return List.of(); // not Linux: PostgreSQL's own shared-memory check guards the start
-        }
-        long self = ProcessHandle.current().pid();
-        return ProcessHandle.allProcesses()
-                .filter(p -> p.pid() != self && running(p))
-                .filter(p -> {
-                    try {
-                        Path cwd = proc.resolve(Long.toString(p.pid())).resolve("cwd");
-                        return Files.isSameFile(cwd, data);
-                    } catch (IOException | SecurityException e) {
-                        return false;
-                    }
-                })
-                .toList();
-    }
-
-    // ---------------------------------------------------------------------------------------------------------
-    // Recovering from an earlier run that was killed
-
-    /**
-     * Makes {@code data} startable after an earlier run that did not stop cleanly. Never deletes data: a server
-     * left running is shut down (PostgreSQL writes everything committed before it exits), a stale pid file is
-     * removed, and a directory on which the server never ran is moved aside.
-     */
-    static void recoverFromEarlierRun(Path data) throws IOException {
-        if (!Files.isDirectory(data)) {
-            return;
-        }
-        Path lockFile = data.resolve(LOCK_FILE);
-        if (Files.exists(lockFile)) {
-            try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE);
-                 FileLock lock = channel.tryLock()) {
-                if (lock == null) {
-                    throw inUse(data);
-                }
-                stopLeftoverServer(data);
-            } catch (OverlappingFileLockException e) {
-                throw inUse(data);
-            }
-        } else {
-            stopLeftoverServer(data);
-        }
-        moveAsideIfNeverStarted(data);
-    }
-
-    private static DatabaseUnavailableException inUse(Path data) {
-        return new DatabaseUnavailableException("The embedded PostgreSQL's data directory " + data + " is in use by "
-                + "another running Cortana (or another program). Stop it first, or give this one another workspace "
-                + "(WORKSPACE_DIR).");
-    }
-
-    private static void stopLeftoverServer(Path data) throws IOException {
-        Path pidFile = data.resolve(PID_FILE);
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(pidFile, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            return;
-        }
-        long pid;
-        try {
-            pid = Math.abs(Long.parseLong(lines.get(0).strip()));
-        } catch (RuntimeException e) {
-            log.warn("Removing the unreadable {} left in {}", PID_FILE, data);
-            Files.deleteIfExists(pidFile);
-            return;
-        }
-        Optional<ProcessHandle> process = ProcessHandle.of(pid).filter(EmbeddedPostgresServer::running);
-        if (process.isEmpty() || !isPostmasterOf(process.get(), data)) {
-            log.info("Removing the stale {} (pid {}) left in {} by an earlier run", PID_FILE, pid, data);
-            Files.deleteIfExists(pidFile);
-            return;
-        }
-        log.warn("The PostgreSQL server (pid {}) of an earlier run that did not stop is still running on {}: "
-                + "stopping it", pid, data);
-        long started = System.nanoTime();
-        signal(process.get(), "INT"); // fast shutdown: rolls back open transactions, checkpoints, exits
-        if (!awaitStopped(process.get(), pidFile, FAST_SHUTDOWN_WAIT)) {
-            log.warn("PostgreSQL (pid {}) did not stop within {} s: asking for an immediate shutdown", pid,
-                    FAST_SHUTDOWN_WAIT.toSeconds());
-            signal(process.get(), "QUIT"); // immediate shutdown: the next start recovers from the WAL
-            if (!awaitStopped(process.get(), pidFile, IMMEDIATE_SHUTDOWN_WAIT)) {
-                throw new DatabaseUnavailableException("The PostgreSQL server (pid " + pid + ") left running on "
-                        + data + " by an earlier run does not stop. Stop it (kill " + pid + ") and start again.");
-            }
-        }
-        log.info("Stopped the leftover PostgreSQL server (pid {}) in {} ms", pid,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-    }
-
-    /**
-     * Whether {@code process} is the postmaster serving {@code data}: a postmaster's working directory is its data
-     * directory. A process we cannot inspect is assumed not to be (its pid file is then removed, and PostgreSQL
-     * itself refuses to start if a server really runs there).
-     */
-    private static boolean isPostmasterOf(ProcessHandle process, Path data) {
-        try {
-            Path cwd = Path.of("/proc", Long.toString(process.pid()), "cwd");
-            if (Files.exists(cwd)) {
-                return Files.isSameFile(cwd, data);
-            }
-        } catch (IOException | SecurityException e) {
-            // not Linux, or not allowed: fall back on the command line
-        }
-        ProcessHandle.Info info = process.info();
-        return info.command().map(c -> c.endsWith("postgres")).orElse(false)
-                && info.commandLine().map(c -> c.contains(data.toString())).orElse(false);
-    }
-
-    /** Alive and not a zombie (the postmaster's parent, often init, may reap it late). */
-    private static boolean running(ProcessHandle process) {
-        if (!process.isAlive()) {
-            return false;
-        }
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
-            int end = stat.lastIndexOf(')');
-            return end < 0 || end + 2 >= stat.length() || stat.charAt(end + 2) != 'Z';
-        } catch (IOException | SecurityException e) {
-            return process.isAlive();
-        }
-    }
-
-    private static void signal(ProcessHandle process, String signal) {
-        try {
-            // Java can only send TERM and KILL; the shell's kill builtin is everywhere sh is
-            Process kill = new ProcessBuilder("sh", "-c", "kill -" + signal + " " + process.pid())
-                    .redirectErrorStream(true).start();
-            if (kill.waitFor(5, TimeUnit.SECONDS) && kill.exitValue() == 0) {
-                return;
-            }
-        } catch (IOException e) {
-            log.debug("kill -{} {} failed", signal, process.pid(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        process.destroy(); // SIGTERM: PostgreSQL's "smart" shutdown
-    }
-
-    /** Like {@code pg_ctl stop}: the server has stopped once its pid file is gone or the process has exited. */
-    private static boolean awaitStopped(ProcessHandle process, Path pidFile, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!Files.exists(pidFile) || !running(process)) {
-                return true;
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * A non-empty data directory on which the server never ran is what an interrupted {@code initdb} leaves; it
-     * holds no data, but {@code initdb} will not run on a non-empty directory and the server cannot start on it.
-     */
-    private static void moveAsideIfNeverStarted(Path data) throws IOException {
-        if (isEmpty(data) || Files.exists(data.resolve(OPTS_FILE))) {
-            return;
-        }
-        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT));
-        Path aside = data.resolveSibling(data.getFileName() + ".incomplete-" + stamp);
-        try {
-            Files.move(data, aside);
-        } catch (FileAlreadyExistsException e) {
-            aside = data.resolveSibling(aside.getFileName() + "-" + System.nanoTime());
-            Files.move(data, aside);
-        }
-        log.warn("{} holds an unfinished PostgreSQL initialisation (an earlier first start was interrupted): moved "
-                + "it to {} (it holds no data; delete it) and initialising again", data, aside);
-    }
-
-    private static boolean isEmpty(Path dir) {
-        try (Stream<Path> entries = Files.list(dir)) {
-            return entries.findAny().isEmpty();
-        } catch (NoSuchFileException e) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
 
     private static String message(Throwable e) {
         String message = e.getMessage();
