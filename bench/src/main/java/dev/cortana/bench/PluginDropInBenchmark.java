@@ -5,7 +5,7 @@ import dev.cortana.host.Cortana;
 import dev.cortana.host.config.Config;
 import dev.cortana.host.config.CortanaConfig;
 import dev.cortana.host.plugins.Contribution;
-import dev.cortana.host.testing.FakeOpenAi;
+import dev.cortana.testkit.wire.FakeOpenAi;
 import dev.cortana.host.testing.TestDatabase;
 import dev.cortana.host.testing.TestPluginJars;
 import dev.cortana.host.testing.TestPostgres;

@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cortana.host.channel.ApprovalTerminal;
-import dev.cortana.host.testing.FakeOpenAi;
-import dev.cortana.host.testing.FakeOpenAi.Reply;
+import dev.cortana.testkit.wire.FakeOpenAi;
+import dev.cortana.testkit.wire.FakeOpenAi.Reply;
 import java.io.ByteArrayOutputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;

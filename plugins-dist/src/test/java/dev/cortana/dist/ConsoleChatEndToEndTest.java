@@ -2,7 +2,7 @@ package dev.cortana.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cortana.host.testing.FakeOpenAi;
+import dev.cortana.testkit.wire.FakeOpenAi;
 import java.nio.file.Path;
 import java.time.DayOfWeek;
 import java.time.LocalDate;

@@ -7,7 +7,7 @@ import dev.cortana.host.Cortana;
 import dev.cortana.host.config.Config;
 import dev.cortana.host.config.CortanaConfig;
 import dev.cortana.host.storage.DatabaseAvailability;
-import dev.cortana.host.testing.FakeOpenAi;
+import dev.cortana.testkit.wire.FakeOpenAi;
 import dev.cortana.host.testing.TcpProxy;
 import dev.cortana.host.testing.TestDatabase;
 import dev.cortana.host.testing.TestPostgres;

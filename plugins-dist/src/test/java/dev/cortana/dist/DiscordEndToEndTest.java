@@ -8,7 +8,7 @@ import dev.cortana.host.channel.discord.DiscordChannel;
 import dev.cortana.host.channel.discord.DiscordSettings;
 import dev.cortana.host.config.Config;
 import dev.cortana.host.config.CortanaConfig;
-import dev.cortana.host.testing.FakeOpenAi;
+import dev.cortana.testkit.wire.FakeOpenAi;
 import dev.cortana.host.testing.TestDatabase;
 import dev.cortana.host.testing.TestPostgres;
 import dev.cortana.host.testing.discord.FakeDiscord;

@@ -4,7 +4,7 @@ import static dev.cortana.host.testing.Sql.execute;
 import static dev.cortana.host.testing.Sql.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cortana.host.testing.FakeOpenAi;
+import dev.cortana.testkit.wire.FakeOpenAi;
 import dev.cortana.host.testing.TestDatabase;
 import dev.cortana.host.testing.TestPostgres;
 import java.io.InputStream;

@@ -1,7 +1,7 @@
 package dev.cortana.dist;
 
-import dev.cortana.host.testing.FakeOpenAi.RecordedRequest;
-import dev.cortana.host.testing.FakeOpenAi.Reply;
+import dev.cortana.testkit.wire.FakeOpenAi.RecordedRequest;
+import dev.cortana.testkit.wire.FakeOpenAi.Reply;
 import java.time.LocalDate;
 import java.util.function.Function;
 

@@ -2,8 +2,8 @@ package dev.cortana.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cortana.host.testing.FakeOpenAi;
-import dev.cortana.host.testing.FakeOpenAi.Reply;
+import dev.cortana.testkit.wire.FakeOpenAi;
+import dev.cortana.testkit.wire.FakeOpenAi.Reply;
 import dev.cortana.host.testing.TestDatabase;
 import dev.cortana.host.testing.TestPostgres;
 import java.nio.file.Files;

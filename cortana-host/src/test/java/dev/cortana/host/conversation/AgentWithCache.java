@@ -13,7 +13,7 @@ import dev.cortana.host.llm.ModelRouter;
 import dev.cortana.host.memory.ActiveMemory;
 import dev.cortana.host.plugins.Contribution;
 import dev.cortana.host.prompt.SystemPrompt;
-import dev.cortana.host.testing.FakeOpenAi;
+import dev.cortana.testkit.wire.FakeOpenAi;
 import dev.cortana.host.testing.MutableClock;
 import dev.cortana.host.tools.ToolRegistry;
 import dev.cortana.host.tools.ToolRunner;

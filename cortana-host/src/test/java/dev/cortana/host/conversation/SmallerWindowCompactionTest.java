@@ -3,9 +3,9 @@ package dev.cortana.host.conversation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cortana.host.testing.FakeOpenAi;
-import dev.cortana.host.testing.FakeOpenAi.RecordedRequest;
-import dev.cortana.host.testing.FakeOpenAi.Reply;
+import dev.cortana.testkit.wire.FakeOpenAi;
+import dev.cortana.testkit.wire.FakeOpenAi.RecordedRequest;
+import dev.cortana.testkit.wire.FakeOpenAi.Reply;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;

@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * The real LangChain4j OpenAI client, retries off, as a provider plugin builds it: lets host tests drive rotation over
- * real HTTP against {@link dev.cortana.host.testing.FakeOpenAi} without building a plugin JAR.
+ * real HTTP against {@link dev.cortana.testkit.wire.FakeOpenAi} without building a plugin JAR.
  */
 record LoopbackOpenAiProvider(String id, List<ModelInfo> catalog) implements LlmProvider {
 

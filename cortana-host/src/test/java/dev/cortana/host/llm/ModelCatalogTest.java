@@ -7,7 +7,7 @@ import dev.cortana.api.llm.LlmProvider;
 import dev.cortana.api.llm.ModelInfo;
 import dev.cortana.host.config.Config;
 import dev.cortana.host.config.ConfigException;
-import dev.cortana.host.testing.FakeOpenAi;
+import dev.cortana.testkit.wire.FakeOpenAi;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

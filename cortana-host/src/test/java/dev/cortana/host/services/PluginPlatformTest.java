@@ -14,7 +14,7 @@ import dev.cortana.host.llm.rotation.KeyStatus;
 import dev.cortana.host.llm.rotation.RotationSettings;
 import dev.cortana.host.plugins.HostServices;
 import dev.cortana.host.plugins.PluginHost;
-import dev.cortana.host.testing.FakeOpenAi;
+import dev.cortana.testkit.wire.FakeOpenAi;
 import dev.cortana.host.testing.TestPluginJars;
 import dev.cortana.host.tools.RegisteredTool;
 import dev.cortana.host.tools.ToolChanges;

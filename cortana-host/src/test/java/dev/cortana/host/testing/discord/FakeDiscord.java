@@ -1,6 +1,6 @@
 package dev.cortana.host.testing.discord;
 
-import dev.cortana.host.testing.LoopbackHttp;
+import dev.cortana.testkit.wire.LoopbackHttp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -1,4 +1,4 @@
-package dev.cortana.host.testing;
+package dev.cortana.testkit.wire;
 
 import java.util.List;
 import java.util.Map;

@@ -1,11 +1,11 @@
-package dev.cortana.host.testing;
+package dev.cortana.testkit.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.cortana.host.testing.FakeOpenAi.RecordedRequest;
-import dev.cortana.host.testing.FakeOpenAi.Reply;
-import dev.cortana.host.testing.FakeOpenAi.ToolResult;
+import dev.cortana.testkit.wire.FakeOpenAi.RecordedRequest;
+import dev.cortana.testkit.wire.FakeOpenAi.Reply;
+import dev.cortana.testkit.wire.FakeOpenAi.ToolResult;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.AiMessage;

@@ -1,4 +1,4 @@
-package dev.cortana.host.testing;
+package dev.cortana.testkit.wire;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,13 +1,13 @@
-package dev.cortana.host.testing;
+package dev.cortana.testkit.wire;
 
+import dev.cortana.testkit.wire.FakeOpenAi.Kind;
+import dev.cortana.testkit.wire.FakeOpenAi.RecordedRequest;
+import dev.cortana.testkit.wire.FakeOpenAi.Reply;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import dev.cortana.host.testing.FakeOpenAi.Kind;
-import dev.cortana.host.testing.FakeOpenAi.RecordedRequest;
-import dev.cortana.host.testing.FakeOpenAi.Reply;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.cortana.host.testing;
+package dev.cortana.testkit.wire;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;

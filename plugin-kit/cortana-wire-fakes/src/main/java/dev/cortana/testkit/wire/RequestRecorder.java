@@ -1,9 +1,9 @@
-package dev.cortana.host.testing;
+package dev.cortana.testkit.wire;
 
+import dev.cortana.testkit.wire.FakeOpenAi.RecordedRequest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
-import dev.cortana.host.testing.FakeOpenAi.RecordedRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
