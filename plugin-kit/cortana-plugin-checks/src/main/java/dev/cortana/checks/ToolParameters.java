@@ -106,7 +106,7 @@ final class ToolParameters {
             return "is " + raw.getName();
         }
         if (jdk(raw)) {
-            return "is a " + describe(raw);
+            return "is a " + (functional(raw) ? raw.getName() + " (a function: code, not data)" : raw.getName());
         }
         if (raw.isInterface() || Modifier.isAbstract(raw.getModifiers())) {
             if (PluginChecks.annotation(raw.getAnnotations(), "com.fasterxml.jackson.annotation.JsonSubTypes") != null) {
@@ -141,10 +141,23 @@ final class ToolParameters {
     }
 
     private static String describe(Class<?> raw) {
-        if (raw.isInterface() && raw.isAnnotationPresent(FunctionalInterface.class)) {
-            return raw.getName() + " (a function: code, not data)";
+        if (functional(raw)) {
+            return "the function type " + raw.getName() + " (code, not data)";
         }
-        return raw.isInterface() ? "the interface " + raw.getName() : raw.getName();
+        return raw.isInterface() ? "the interface " + raw.getName() : "the abstract class " + raw.getName();
+    }
+
+    /** An interface with one abstract method: a lambda, which JSON cannot carry. */
+    private static boolean functional(Class<?> raw) {
+        if (!raw.isInterface()) {
+            return false;
+        }
+        if (raw.isAnnotationPresent(FunctionalInterface.class)) {
+            return true;
+        }
+        long abstractMethods = java.util.Arrays.stream(raw.getMethods())
+                .filter(m -> Modifier.isAbstract(m.getModifiers())).count();
+        return abstractMethods == 1;
     }
 
     private static boolean jdk(Class<?> raw) {
