@@ -27,6 +27,8 @@ import java.util.Optional;
  * }</pre>
  *
  * <p>Thread-safe. Report each key once per call; a key you never report counts as not used.
+ *
+ * @since 0.1.0
  */
 public interface ApiKeyPool {
 
@@ -44,7 +46,7 @@ public interface ApiKeyPool {
      */
     String unavailableReason();
 
-    /** One key of the pool for one call. {@link #toString()} shows the fingerprint only. */
+    /** One key of the pool for one call. Its {@code toString()} shows the fingerprint only. */
     interface Key {
 
         /** The secret, for the request's header; never log it or put it in a reply. */

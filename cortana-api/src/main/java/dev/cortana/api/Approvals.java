@@ -12,6 +12,8 @@ import java.time.Duration;
  *     return "Not run: the user " + decision.describe() + ".";
  * }
  * }</pre>
+ *
+ * @since 0.1.0
  */
 public interface Approvals {
 

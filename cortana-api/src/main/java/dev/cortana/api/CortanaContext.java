@@ -18,6 +18,8 @@ import javax.sql.DataSource;
  *
  * <p>Everything here stays valid while the plugin is started. Tasks submitted to {@link #scheduler()} are
  * cancelled when the plugin is stopped or unloaded.
+ *
+ * @since 0.1.0
  */
 public interface CortanaContext {
 

@@ -15,6 +15,7 @@ import java.util.Objects;
  *
  * @param status what happened
  * @param reason why it failed or is still pending, for logs and {@code /plugins}; empty when delivered
+ * @since 0.1.0
  */
 public record Delivery(Status status, String reason) {
 

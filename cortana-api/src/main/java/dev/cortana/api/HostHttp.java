@@ -23,6 +23,8 @@ import java.net.http.HttpResponse;
  *
  * <p>Every status comes back as a response; only a failure to get one (no connection, timeout, a body over the cap)
  * throws. Thread-safe; share it.
+ *
+ * @since 0.1.0
  */
 public interface HostHttp {
 

@@ -28,6 +28,8 @@ import java.util.concurrent.CompletableFuture;
  * </ul>
  * A crash between recording in the conversation and marking it recorded can record it twice in the history (never
  * a second message to the user).
+ *
+ * @since 0.1.0
  */
 @FunctionalInterface
 public interface Notifier {

@@ -11,6 +11,8 @@ import java.util.concurrent.ScheduledFuture;
  * <pre>{@code
  * context.scheduler().every(Duration.ofMinutes(1), this::sendDueReminders);
  * }</pre>
+ *
+ * @since 0.1.0
  */
 public interface PluginScheduler {
 

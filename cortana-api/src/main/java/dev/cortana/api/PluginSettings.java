@@ -35,6 +35,8 @@ import java.util.stream.Collectors;
  * names the key, the bad value (hidden for secrets) and what is expected, in the form every Cortana setting uses
  * ({@code BASH_TIMEOUT_DEFAULT='0' is not valid: expected a whole number of seconds from 1 to 3600}); the host shows
  * it as the plugin's failure reason. Surrounding blanks are ignored, and a blank value counts as unset.
+ *
+ * @since 0.1.0
  */
 public interface PluginSettings {
 

@@ -22,6 +22,8 @@ import java.util.Locale;
  *     throw SettingException.invalid("ZEP_API_URL", url, "an https:// URL");
  * }
  * }</pre>
+ *
+ * @since 0.1.0
  */
 public final class SettingException extends IllegalArgumentException {
 

@@ -28,6 +28,7 @@ import java.util.List;
  *     }
  * }
  * }</pre>
+ * @since 0.1.0
  */
 public interface StatusLines {
 

@@ -26,6 +26,7 @@ import java.util.Optional;
  *     }
  * }
  * }</pre>
+ * @since 0.1.0
  */
 public interface StatusNote {
 

@@ -20,6 +20,8 @@ import java.util.List;
  * if (context.workspace().isPrivate(notes)) { return "That file belongs to Cortana."; }
  * if (context.workspace().isReadOnly(notes)) { return "That file is read-only."; }
  * }</pre>
+ *
+ * @since 0.1.0
  */
 public interface Workspace {
 

@@ -2,7 +2,11 @@ package dev.cortana.api.commands;
 
 import java.util.List;
 
-/** Implemented by a {@link Command} whose options offer suggestions as the user types (Discord autocomplete). */
+/**
+ * Implemented by a {@link Command} whose options offer suggestions as the user types (Discord autocomplete).
+ *
+ * @since 0.1.0
+ */
 public interface Autocompleting {
 
     /**

@@ -9,6 +9,8 @@ import java.util.List;
  * <p>A command either has options of its own ({@code /remind <when> <text>}) or subcommands, each with options
  * ({@code /settings model <name>}, {@code /settings status}). On the console, words after the name fill the options
  * in order; the last option takes the rest of the line.
+ *
+ * @since 0.1.0
  */
 public interface Command {
 

@@ -9,6 +9,7 @@ import java.util.Optional;
  * @param userId     the master user's id
  * @param subcommand the subcommand's name, or null for a command without subcommands
  * @param options    option values by option name; absent options are missing from the map
+ * @since 0.1.0
  */
 public record CommandInvocation(String userId, String subcommand, Map<String, String> options) {
 

@@ -8,6 +8,7 @@ package dev.cortana.api.commands;
  * @param required     whether the command refuses to run without it
  * @param autocomplete whether Discord offers suggestions while the user types; the command then implements
  *                     {@link Autocompleting}
+ * @since 0.1.0
  */
 public record CommandOption(String name, String description, boolean required, boolean autocomplete) {
 

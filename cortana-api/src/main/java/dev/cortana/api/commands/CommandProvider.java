@@ -15,6 +15,7 @@ import org.pf4j.ExtensionPoint;
  *     }
  * }
  * }</pre>
+ * @since 0.1.0
  */
 public interface CommandProvider extends ExtensionPoint {
 

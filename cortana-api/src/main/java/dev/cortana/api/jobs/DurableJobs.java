@@ -45,6 +45,8 @@ import java.util.Optional;
  *
  * <p><b>Timing.</b> A run starts within about a second of its time while Cortana is up. A recurring job whose runs were
  * missed during a downtime runs once at start-up (late), then continues at its next occurrence in the future.
+ *
+ * @since 0.1.0
  */
 public interface DurableJobs {
 

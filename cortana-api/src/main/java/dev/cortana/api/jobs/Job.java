@@ -11,6 +11,7 @@ import java.time.Instant;
  * @param nextRun     when it runs next; in the past if it is due and waiting (its handler is not registered, or it runs
  *                    right now)
  * @param payloadJson the JSON every run gets
+ * @since 0.1.0
  */
 public record Job(String id, String handlerName, Schedule schedule, Instant nextRun, String payloadJson) {
 }

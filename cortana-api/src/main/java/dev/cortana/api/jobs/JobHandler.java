@@ -10,6 +10,8 @@ package dev.cortana.api.jobs;
  *     send(run.payload());
  * });
  * }</pre>
+ *
+ * @since 0.1.0
  */
 @FunctionalInterface
 public interface JobHandler {

@@ -12,6 +12,7 @@ import java.time.Instant;
  * @param startedAt     when it started: later than {@code scheduledTime} by {@link #lateness()}
  * @param payloadJson   the JSON the job was scheduled with
  * @param attempt       1 for the first attempt of this run, 2 after one failure, ...
+ * @since 0.1.0
  */
 public record JobRun(String jobId, String handlerName, Instant scheduledTime, Instant startedAt, String payloadJson,
                      int attempt) {

@@ -23,6 +23,8 @@ import java.util.Objects;
  * Schedule.rrule("FREQ=WEEKLY;BYDAY=MO,WE;BYHOUR=9;BYMINUTE=0", LocalDateTime.of(2027, 1, 4, 9, 0), zone)
  * Schedule.cron("0 8 * * 1-5", zone)                                            // weekdays at 08:00
  * }</pre>
+ *
+ * @since 0.1.0
  */
 public sealed interface Schedule {
 

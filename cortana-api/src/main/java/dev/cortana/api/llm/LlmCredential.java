@@ -14,6 +14,7 @@ import java.util.Optional;
  * @param provider provider name in lower case ({@code openai}, {@code deepseek})
  * @param apiKey   the secret; pass it to the client and nowhere else
  * @param baseUrl  {@code <PROVIDER>_API_BASE} when set
+ * @since 0.1.0
  */
 public record LlmCredential(String provider, String apiKey, Optional<String> baseUrl) {
 

@@ -9,6 +9,7 @@ import java.util.Optional;
  * @param kind       what went wrong
  * @param retryAfter how long the provider asked us to wait, when it said
  * @param detail     a short, secret-free description for logs and {@code /settings status}
+ * @since 0.1.0
  */
 public record LlmFailure(Kind kind, Optional<Duration> retryAfter, String detail) {
 

@@ -32,6 +32,7 @@ import org.pf4j.ExtensionPoint;
  *     }
  * }
  * }</pre>
+ * @since 0.1.0
  */
 public interface LlmProvider extends ExtensionPoint {
 

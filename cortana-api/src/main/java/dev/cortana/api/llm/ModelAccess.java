@@ -22,6 +22,8 @@ import dev.langchain4j.model.chat.response.ChatResponse;
  *
  * <p>Blocks until the answer (up to the host's request timeouts). Calls are not streamed and offer no tools unless
  * the request carries them. Failures throw {@link ModelUnavailableException} with a message for the user.
+ *
+ * @since 0.1.0
  */
 public interface ModelAccess {
 

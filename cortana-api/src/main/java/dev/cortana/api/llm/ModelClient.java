@@ -7,6 +7,8 @@ import java.util.Objects;
 /**
  * What {@link LlmProvider#model(ModelSetup)} builds: a whole-answer client, a streaming one, or word that the provider
  * has no streaming client (the host then answers in one piece).
+ *
+ * @since 0.1.0
  */
 public sealed interface ModelClient {
 

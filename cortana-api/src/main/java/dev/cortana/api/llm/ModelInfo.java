@@ -7,6 +7,7 @@ package dev.cortana.api.llm;
  * @param name            the model name without the provider prefix ({@code gpt-4o})
  * @param contextWindow   input + output tokens the model accepts, or 0 when unknown
  * @param maxOutputTokens the most tokens one answer may have, or 0 when unknown
+ * @since 0.1.0
  */
 public record ModelInfo(String provider, String name, int contextWindow, int maxOutputTokens) {
 

@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param streaming      whether the host asks for a {@link ModelClient.Streaming} client
  * @param limits         what the host knows of the model (context window, most output tokens; 0 when unknown), from
  *                       {@code MODEL_LIMITS}, the live listing and its bundled catalog: a provider keeps no copy
+ * @since 0.1.0
  */
 public record ModelSetup(LlmCredential credential, String modelName, String baseUrl, Duration requestTimeout,
                          HttpClientBuilder http, boolean streaming, ModelInfo limits) {

@@ -16,6 +16,7 @@ import org.pf4j.ExtensionPoint;
  *     public void learn(String userId, List<ChatMessage> turn) { store.append(userId, turn); }
  * }
  * }</pre>
+ * @since 0.1.0
  */
 public interface MemoryProvider extends ExtensionPoint {
 

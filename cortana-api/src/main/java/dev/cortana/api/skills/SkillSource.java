@@ -17,6 +17,7 @@ import org.pf4j.ExtensionPoint;
  *     }
  * }
  * }</pre>
+ * @since 0.1.0
  */
 public interface SkillSource extends ExtensionPoint {
 

@@ -15,6 +15,8 @@ import java.util.Objects;
  *         .build(),
  *     call -> call.arguments().get("text").asText());
  * }</pre>
+ *
+ * @since 0.1.0
  */
 public record AgentTool(ToolSpecification specification, ToolHandler handler) {
     public AgentTool {

@@ -3,6 +3,8 @@ package dev.cortana.api.tools;
 /**
  * Runs one call of a dynamic tool. The returned text is what the model reads. Throw an exception with a clear
  * message for a bad argument: the host turns it into an "Error: ..." tool result.
+ *
+ * @since 0.1.0
  */
 @FunctionalInterface
 public interface ToolHandler {

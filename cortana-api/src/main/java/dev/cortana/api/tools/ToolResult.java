@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param text  what the model reads
  * @param files files to attach to the reply; each must exist when the tool returns (larger than 10 MB: only the path
  *              is shown)
+ * @since 0.1.0
  */
 public record ToolResult(String text, List<Path> files) {
 

@@ -35,6 +35,7 @@ import org.pf4j.ExtensionPoint;
  * connection); when it throws, the host undoes this extension's part only, logs it, and the rows stay under
  * {@code fromUserId} for the next start to try again. It must be idempotent and lose nothing of either user: after
  * a successful move, {@code fromUserId} has no rows left in {@link #tables()}.
+ * @since 0.1.0
  */
 public interface UserDataMigration extends ExtensionPoint {
 

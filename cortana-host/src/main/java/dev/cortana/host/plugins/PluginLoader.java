@@ -112,12 +112,14 @@ final class PluginLoader {
         try {
             compatible = manager.satisfies(descriptor.getRequires());
         } catch (RuntimeException e) {
-            throw new LoadFailure(id, version, "invalid Plugin-Requires '" + descriptor.getRequires() + "'",
-                    "Ask the plugin's author for a build with a SemVer expression such as >=0.1.0", e);
+            throw new LoadFailure(id, version, PluginRequires.malformed(descriptor.getRequires(), hostVersion),
+                    PluginRequires.RULES, e);
         }
         if (!compatible) {
-            throw new LoadFailure(id, version, "requires Cortana " + requires + ", this is " + hostVersion,
-                    "Update Cortana, or use a version of the plugin made for Cortana " + hostVersion, null);
+            org.pf4j.VersionManager versions = manager.getVersionManager();
+            throw new LoadFailure(id, version, PluginRequires.unmet(requires, hostVersion,
+                    probe -> versions.checkVersionConstraint(probe, requires), versions::compareVersions),
+                    PluginRequires.RULES, null);
         }
 
         if (manager.isDisabled(id)) {

@@ -77,7 +77,8 @@ class PluginFailuresTest {
         startHost();
 
         assertThat(statusOf("future").state()).isEqualTo(PluginState.FAILED);
-        assertThat(statusOf("future").reason()).contains("requires Cortana >=99.0.0, this is 0.1.0");
+        assertThat(statusOf("future").reason()).contains("requires Cortana >=99.0.0, this is 0.1.0: update Cortana to a "
+                + "version it accepts, or use an older build of the plugin");
         assertTheGoodPluginStillWorks();
     }
 
