@@ -7,6 +7,9 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.cortana.api.llm.LlmCredential;
 import dev.cortana.api.llm.LlmFailure;
 import dev.cortana.api.llm.LlmProvider;
+import dev.cortana.api.llm.ModelClient;
+import dev.cortana.api.llm.ModelInfo;
+import dev.cortana.api.llm.ModelSetup;
 import dev.cortana.host.config.Config;
 import dev.cortana.host.llm.rotation.KeyStatus;
 import dev.cortana.host.llm.rotation.RotationSettings;
@@ -51,12 +54,16 @@ class KeyRotationTest {
     }
 
     private ModelRouter router(RotationSettings settings, String... keys) {
+        return router(new LoopbackOpenAiProvider("openai"), settings, keys);
+    }
+
+    private ModelRouter router(LlmProvider provider, RotationSettings settings, String... keys) {
         Map<String, String> env = new HashMap<>();
         for (int i = 0; i < keys.length; i++) {
             env.put("OPENAI_API_KEY_" + (i + 1), keys[i]);
         }
         env.put("OPENAI_API_BASE", openAi.baseUrl());
-        List<LlmProvider> providers = List.of(new LoopbackOpenAiProvider("openai"));
+        List<LlmProvider> providers = List.of(provider);
         router = new ModelRouter(() -> providers, () -> 1L, Config.of(env), settings, Clock.systemUTC());
         return router;
     }
@@ -111,6 +118,46 @@ class KeyRotationTest {
         assertThat(router.chat("openai/gpt-4o", hello()).aiMessage().text()).isEqualTo("answered");
         assertThat(statusOf(KEY_A).coolingUntil().orElseThrow()).isAfter(before.plus(Duration.ofMinutes(10)).minusSeconds(1));
         assertThat(statusOf(KEY_A).lastError()).contains("QUOTA");
+    }
+
+    /**
+     * Like Gemini's plugin: reads a 429 the host would take for a long quota as a short per-minute limit of 17 s, and
+     * leaves every other failure to the host.
+     */
+    private static LlmProvider refiningRateLimits() {
+        LlmProvider plain = new LoopbackOpenAiProvider("openai");
+        return new LlmProvider() {
+            @Override public String id() { return plain.id(); }
+            @Override public List<ModelInfo> catalog() { return plain.catalog(); }
+            @Override public ModelClient model(ModelSetup setup) { return plain.model(setup); }
+            @Override public Optional<LlmFailure> classify(Throwable error) {
+                return String.valueOf(error.getMessage()).contains("insufficient_quota")
+                        ? Optional.of(new LlmFailure(LlmFailure.Kind.RATE_LIMIT, Optional.of(Duration.ofSeconds(17)),
+                                "per-minute limit"))
+                        : Optional.empty();
+            }
+        };
+    }
+
+    @Test
+    void aProvidersOwnReadingOfAFailureOutranksTheHosts() {
+        router(refiningRateLimits(), ordered(), KEY_A, KEY_B);
+        openAi.forKey(KEY_A).enqueue(Reply.quotaExceeded());
+        openAi.forKey(KEY_B).enqueue(Reply.text("answered"));
+        Instant before = Instant.now();
+
+        assertThat(router.chat("openai/gpt-4o", hello()).aiMessage().text()).isEqualTo("answered");
+        assertThat(statusOf(KEY_A).coolingUntil().orElseThrow()).isBetween(before.plusSeconds(16), before.plusSeconds(20));
+        assertThat(statusOf(KEY_A).lastError()).contains("RATE_LIMIT");
+    }
+
+    @Test
+    void aFailureTheProviderLeavesAloneIsReadByTheHost() {
+        router(refiningRateLimits(), ordered(), KEY_A, KEY_B);
+        openAi.forKey(KEY_A).enqueue(Reply.serverError(), Reply.text("second try"));
+
+        assertThat(router.chat("openai/gpt-4o", hello()).aiMessage().text()).isEqualTo("second try");
+        assertThat(openAi.chatRequests()).extracting(FakeOpenAi.RecordedRequest::apiKey).containsExactly(KEY_A, KEY_A);
     }
 
     @Test

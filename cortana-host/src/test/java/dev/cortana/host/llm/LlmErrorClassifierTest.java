@@ -24,6 +24,8 @@ class LlmErrorClassifierTest {
         assertThat(kindOf(403, "forbidden")).isEqualTo(Kind.AUTH);
         assertThat(kindOf(500, "oops")).isEqualTo(Kind.TRANSIENT);
         assertThat(kindOf(503, "overloaded")).isEqualTo(Kind.TRANSIENT);
+        assertThat(kindOf(529, "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\"}}"))
+                .as("Anthropic's overloaded").isEqualTo(Kind.TRANSIENT);
         assertThat(kindOf(400, "{\"error\":{\"code\":\"context_length_exceeded\"}}")).isEqualTo(Kind.CONTEXT_LENGTH);
         assertThat(kindOf(400, "prompt is too long: 210000 tokens > 200000 maximum")).isEqualTo(Kind.CONTEXT_LENGTH);
         assertThat(kindOf(400, "invalid model")).isEqualTo(Kind.INVALID_REQUEST);

@@ -115,6 +115,28 @@ class ModelSetupTest {
     }
 
     @Test
+    void aBareModelNameNoProviderClaimsGoesToTheOnlyProviderWithKeys() {
+        // Like DeepSeek through the OpenAI-compatible plugin: "deepseek-chat" with only DEEPSEEK_API_KEY set.
+        server.enqueue(Reply.text("hello from deepseek"));
+        LlmProvider plain = localServer(Optional.empty());
+        LlmProvider deepseek = new LlmProvider() {
+            @Override public String id() { return "openai-compatible"; }
+            @Override public boolean serves(String providerName) { return providerName.equals("deepseek"); }
+            @Override public ModelClient model(ModelSetup setup) { return plain.model(setup); }
+        };
+        router = new ModelRouter(() -> List.of(deepseek), () -> 1L, Config.of(Map.of(
+                "DEEPSEEK_API_KEY", "sk-deepseek-000000000001", "DEEPSEEK_API_BASE", server.baseUrl())));
+
+        assertThat(router.chat("deepseek-chat", ChatRequest.builder().messages(UserMessage.from("hi")).build())
+                .aiMessage().text()).isEqualTo("hello from deepseek");
+        assertThat(seen).singleElement().satisfies(setup -> {
+            assertThat(setup.credential().provider()).isEqualTo("deepseek");
+            assertThat(setup.modelName()).isEqualTo("deepseek-chat");
+        });
+        assertThat(router.modelInfo("deepseek/deepseek-chat")).contains(new ModelInfo("deepseek", "deepseek-chat", 128_000, 8_192));
+    }
+
+    @Test
     void aProviderWithNoKnownServerIsRefusedWithWhatToSet() {
         LlmProvider provider = localServer(Optional.empty());
         router = new ModelRouter(() -> List.of(provider), () -> 1L, Config.of(Map.of("LOCAL_API_KEY", "local-key-01")));

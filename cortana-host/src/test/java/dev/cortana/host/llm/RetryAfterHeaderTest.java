@@ -94,6 +94,17 @@ class RetryAfterHeaderTest {
     }
 
     @Test
+    void theHeaderNameIsReadInAnyCase() {
+        // Anthropic sends it as "retry-after".
+        openAi.forKey(KEY_A).enqueue(NO_HINT.withHeader("retry-after", "42"));
+        openAi.forKey(KEY_B).enqueue(Reply.text("from B"));
+
+        router.chat("openai/gpt-4o", hello());
+
+        assertThat(coolingUntil(KEY_A)).isEqualTo(NOW.plusSeconds(42));
+    }
+
+    @Test
     void aFailureWithoutTheHeaderKeepsTheDefaultRest() {
         openAi.forKey(KEY_A).enqueue(NO_HINT);
         openAi.forKey(KEY_B).enqueue(Reply.text("from B"));

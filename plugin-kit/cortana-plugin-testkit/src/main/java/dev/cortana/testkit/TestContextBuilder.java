@@ -41,6 +41,8 @@ public final class TestContextBuilder {
     private TestClock clock;
     private ZoneId zone = ZoneOffset.UTC;
     private Approvals.Decision approvals = Approvals.Decision.DENIED;
+    private final List<Path> privatePaths = new java.util.ArrayList<>();
+    private Path skillsDir;
 
     TestContextBuilder() {
     }
@@ -56,8 +58,8 @@ public final class TestContextBuilder {
     }
 
     /**
-     * The database the context hands out, as is (default: a fresh one with the host's and the plugin's migrations,
-     * dropped on close).
+     * The database the context hands out, as is (default: a fresh one with the plugin's migrations, made when the plugin
+     * first connects, dropped on close).
      *
      * @since 0.1.0
      */
@@ -84,6 +86,36 @@ public final class TestContextBuilder {
      */
     public TestContextBuilder workspace(Path root) {
         this.workspace = Objects.requireNonNull(root, "root");
+        return this;
+    }
+
+    /**
+     * More paths the agent may neither read nor write, as the host adds Cortana's files that live outside the workspace
+     * ({@code .env}, {@code cortana.yml}, the plugins folder); relative paths resolve against the workspace. Cortana's
+     * own program files (its code, the embedded PostgreSQL's binaries) are private in every test context, as in the
+     * host.
+     *
+     * <pre>{@code
+     * TestContext.builder().workspace(dir).privatePaths(dir.resolveSibling(".env")).build();
+     * }</pre>
+     *
+     * @since 0.1.0
+     */
+    public TestContextBuilder privatePaths(Path... paths) {
+        for (Path path : paths) {
+            privatePaths.add(Objects.requireNonNull(path, "path"));
+        }
+        return this;
+    }
+
+    /**
+     * The global skills folder ({@code SKILLS_DIR}), relative to the working directory; default {@code skills} in the
+     * workspace.
+     *
+     * @since 0.1.0
+     */
+    public TestContextBuilder skillsDir(Path dir) {
+        this.skillsDir = Objects.requireNonNull(dir, "dir");
         return this;
     }
 
@@ -168,8 +200,12 @@ public final class TestContextBuilder {
         try {
             DataSource db = dataSource != null ? dataSource
                     : database != null ? database.dataSource()
-                    : resources.own(TestDatabases.fresh()).migrated(id).dataSource();
-            HostWorkspace opened = HostWorkspace.open(workspace != null ? workspace : temporaryWorkspace());
+                    : new FreshDatabaseOnFirstUse(id, resources);
+            List<Path> privateElsewhere = new java.util.ArrayList<>(HostWorkspace.programFiles()); // as Cortana.start
+            privateElsewhere.addAll(privatePaths);
+            HostWorkspace withPrivate = HostWorkspace.open(workspace != null ? workspace : temporaryWorkspace())
+                    .withPrivatePaths(privateElsewhere);
+            HostWorkspace opened = skillsDir == null ? withPrivate : withPrivate.withSkillsDir(skillsDir);
             ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
                 Thread thread = new Thread(r, "test-context-" + THREADS.incrementAndGet());
                 thread.setDaemon(true);

@@ -1,10 +1,9 @@
 package dev.cortana.plugins.coding;
 
-import static dev.cortana.plugins.coding.CodingTestContext.call;
+import static dev.cortana.plugins.coding.CodingContexts.call;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cortana.api.Approvals;
-import dev.cortana.host.workspace.HostWorkspace;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -19,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The attacks on the workspace and on Cortana's secrets that {@code execute_bash} made possible, tried in the real
@@ -26,6 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @RequiresBubblewrap
 class BashSandboxTest {
+
+    @RegisterExtension
+    final CodingContexts contexts = new CodingContexts();
 
     /** Put into this test JVM's own environment by the surefire configuration (plugins/coding/pom.xml). */
     private static final String JVM_SECRET = "fake-discord-token-in-the-jvm-environment-7f3a";
@@ -42,7 +45,7 @@ class BashSandboxTest {
     @BeforeEach
     void prepare() throws IOException {
         outside = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "sandbox-outside-");
-        HostWorkspace.open(workspace);
+        contexts.open(workspace, Map.of()); // opens the workspace as the host does: the prompt files are seeded
         identity = Files.readString(workspace.resolve("IDENTITY.md"));
         tools = Files.readString(workspace.resolve("TOOLS.md"));
     }
@@ -66,8 +69,8 @@ class BashSandboxTest {
     }
 
     private CodingToolProvider provider(Map<String, String> settings) {
-        HostWorkspace host = HostWorkspace.open(workspace).withPrivatePaths(List.of(outside.resolve(".env")));
-        return new CodingToolProvider(new CodingTestContext(host, settings, Approvals.Decision.DENIED), parentEnvironment());
+        return new CodingToolProvider(contexts.open(workspace, settings, Approvals.Decision.DENIED, outside.resolve(".env")),
+                parentEnvironment());
     }
 
     private String bash(Map<String, String> settings, Object... arguments) throws Exception {
@@ -193,8 +196,7 @@ class BashSandboxTest {
     void aPrivateFolderHoldingTheWorkspaceHidesEverythingInItButTheWorkspace() throws Exception {
         Path state = Files.createDirectories(outside.resolve("cortana"));
         Files.writeString(state.resolve("secret.txt"), "state-secret-0007");
-        HostWorkspace inside = HostWorkspace.open(state.resolve("workspace")).withPrivatePaths(List.of(state));
-        var bash = new CodingToolProvider(new CodingTestContext(inside, Map.of(), Approvals.Decision.DENIED),
+        var bash = new CodingToolProvider(contexts.open(state.resolve("workspace"), Map.of(), Approvals.Decision.DENIED, state),
                 parentEnvironment()).dynamicTools().stream().filter(t -> t.name().equals("execute_bash")).findFirst()
                 .orElseThrow().handler();
 
@@ -210,8 +212,11 @@ class BashSandboxTest {
     void privatePathsThatDoNotExistYetAreNotCreatedByTheSandbox() throws Exception {
         assertThat(bash("echo fine")).isEqualTo("fine");
 
-        for (String name : HostWorkspace.PRIVATE_IN_WORKSPACE) {
-            assertThat(workspace.resolve(name)).doesNotExist();
+        List<Path> privateInWorkspace = contexts.open(workspace, Map.of()).workspace().privatePaths().stream()
+                .filter(path -> path.startsWith(workspace)).toList();
+        assertThat(privateInWorkspace).as("Cortana's state in the workspace: .postgres, logs, ...").isNotEmpty();
+        for (Path path : privateInWorkspace) {
+            assertThat(path).doesNotExist();
         }
         assertThat(outside.resolve(".env")).doesNotExist();
     }

@@ -1,6 +1,6 @@
 package dev.cortana.plugins.coding;
 
-import static dev.cortana.plugins.coding.CodingTestContext.call;
+import static dev.cortana.plugins.coding.CodingContexts.call;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,14 +16,20 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import dev.cortana.testkit.TestContext;
+import dev.cortana.api.CortanaContext;
 
 class BashToolTest {
+
+    @RegisterExtension
+    final CodingContexts contexts = new CodingContexts();
 
     @TempDir
     Path workspace;
 
     private String bash(Map<String, String> settings, Object... arguments) throws Exception {
-        return tool(new CodingTestContext(workspace, settings), "execute_bash").handler()
+        return tool(contexts.open(workspace, settings), "execute_bash").handler()
                 .handle(call("execute_bash", arguments));
     }
 
@@ -31,7 +37,7 @@ class BashToolTest {
         return bash(Map.of(), "command", command);
     }
 
-    static AgentTool tool(CodingTestContext context, String name) {
+    static AgentTool tool(CortanaContext context, String name) {
         return new CodingToolProvider(context).dynamicTools().stream()
                 .filter(t -> t.name().equals(name)).findFirst().orElseThrow();
     }
@@ -127,19 +133,19 @@ class BashToolTest {
 
     @Test
     void deniedCommandIsNotRunAndTheModelIsTold() throws Exception {
-        CodingTestContext context = new CodingTestContext(workspace, Map.of("BASH_APPROVAL", "ask"),
+        TestContext context = contexts.open(workspace, Map.of("BASH_APPROVAL", "ask"),
                 Approvals.Decision.DENIED);
 
         String result = tool(context, "execute_bash").handler().handle(call("execute_bash", "command", "touch ran"));
 
         assertThat(result).isEqualTo("Not run: the user denied.");
-        assertThat(context.questions).containsExactly("Run this command?\n```\ntouch ran\n```");
+        assertThat(context.questions()).containsExactly("Run this command?\n```\ntouch ran\n```");
         assertThat(workspace.resolve("ran")).doesNotExist();
     }
 
     @Test
     void unansweredApprovalMeansNotRun() throws Exception {
-        CodingTestContext context = new CodingTestContext(workspace, Map.of("BASH_APPROVAL", "ask"),
+        TestContext context = contexts.open(workspace, Map.of("BASH_APPROVAL", "ask"),
                 Approvals.Decision.TIMED_OUT);
 
         String result = tool(context, "execute_bash").handler().handle(call("execute_bash", "command", "touch ran"));
@@ -150,7 +156,7 @@ class BashToolTest {
 
     @Test
     void approvedCommandRuns() throws Exception {
-        CodingTestContext context = new CodingTestContext(workspace, Map.of("BASH_APPROVAL", "ask"),
+        TestContext context = contexts.open(workspace, Map.of("BASH_APPROVAL", "ask"),
                 Approvals.Decision.APPROVED);
 
         String result = tool(context, "execute_bash").handler().handle(call("execute_bash", "command", "touch ran"));
@@ -161,16 +167,16 @@ class BashToolTest {
 
     @Test
     void withoutBashApprovalNobodyIsAsked() throws Exception {
-        CodingTestContext context = new CodingTestContext(workspace, new HashMap<>());
+        TestContext context = contexts.open(workspace, new HashMap<>());
 
         tool(context, "execute_bash").handler().handle(call("execute_bash", "command", "true"));
 
-        assertThat(context.questions).isEmpty();
+        assertThat(context.questions()).isEmpty();
     }
 
     @Test
     void anOutOfRangeNumberIsRefusedAtStartInTheOneMessageForm() {
-        assertThatThrownBy(() -> new CodingToolProvider(new CodingTestContext(workspace,
+        assertThatThrownBy(() -> new CodingToolProvider(contexts.open(workspace,
                 Map.of("BASH_TIMEOUT_DEFAULT", "0"))))
                 .isInstanceOf(dev.cortana.api.SettingException.class)
                 .hasMessage("BASH_TIMEOUT_DEFAULT='0' is not valid: expected a whole number from 1 to 3600");
@@ -178,7 +184,7 @@ class BashToolTest {
 
     @Test
     void unknownBashApprovalValueIsRefusedAtStart() {
-        assertThatThrownBy(() -> new CodingToolProvider(new CodingTestContext(workspace, Map.of("BASH_APPROVAL", "maybe"))))
+        assertThatThrownBy(() -> new CodingToolProvider(contexts.open(workspace, Map.of("BASH_APPROVAL", "maybe"))))
                 .hasMessage("BASH_APPROVAL='maybe' is not valid: expected one of never or ask");
     }
 

@@ -7,14 +7,18 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class CodingToolProviderTest {
+
+    @RegisterExtension
+    final CodingContexts contexts = new CodingContexts();
 
     @TempDir
     Path workspace;
 
     private java.util.List<String> offered(Map<String, String> settings) {
-        return new CodingToolProvider(new CodingTestContext(workspace, settings)).dynamicTools().stream()
+        return new CodingToolProvider(contexts.open(workspace, settings)).dynamicTools().stream()
                 .map(AgentTool::name).toList();
     }
 

@@ -1,13 +1,13 @@
 package dev.cortana.plugins.coding;
 
 import static dev.cortana.plugins.coding.BashToolTest.tool;
-import static dev.cortana.plugins.coding.CodingTestContext.call;
+import static dev.cortana.plugins.coding.CodingContexts.call;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cortana.api.Approvals;
 import dev.cortana.api.tools.AgentTool;
-import dev.cortana.host.workspace.HostWorkspace;
+import dev.cortana.testkit.TestContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,12 +20,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import dev.cortana.testkit.TestContext;
 
 /**
  * The issue's attacks on the file tools, made the way a model would make them (the link is made with {@code ln} by
  * {@code execute_bash}; here with plain Java), and what must keep working for a user's own links and file modes.
  */
 class FileToolAttacksTest {
+
+    @RegisterExtension
+    final CodingContexts contexts = new CodingContexts();
 
     /** Tool calls and swaps each attack makes at least (thousands, as in the issue), within a generous time cap. */
     private static final int ATTEMPTS = 2000;
@@ -35,10 +40,14 @@ class FileToolAttacksTest {
     @TempDir
     Path workspace;
 
-    private CodingTestContext context() {
-        HostWorkspace host = HostWorkspace.open(workspace)
-                .withPrivatePaths(List.of(Path.of(".postgres")));
-        return new CodingTestContext(host, Map.of(), Approvals.Decision.APPROVED);
+    private TestContext context;
+
+    /** One context per test (the attacks make thousands of calls), on the workspace opened as the host opens it. */
+    private TestContext context() {
+        if (context == null) {
+            context = contexts.open(workspace, Map.of(), Approvals.Decision.APPROVED, Path.of(".postgres"));
+        }
+        return context;
     }
 
     private String run(String toolName, Object... arguments) throws Exception {

@@ -1,7 +1,7 @@
 package dev.cortana.plugins.coding;
 
 import static dev.cortana.plugins.coding.BashToolTest.tool;
-import static dev.cortana.plugins.coding.CodingTestContext.call;
+import static dev.cortana.plugins.coding.CodingContexts.call;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,8 +13,12 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ReadFileToolTest {
+
+    @RegisterExtension
+    final CodingContexts contexts = new CodingContexts();
 
     @TempDir
     Path workspace;
@@ -27,7 +31,7 @@ class ReadFileToolTest {
     }
 
     private String read(Map<String, String> settings, Object... arguments) throws Exception {
-        return tool(new CodingTestContext(workspace, settings), "read_file").handler().handle(call("read_file", arguments));
+        return tool(contexts.open(workspace, settings), "read_file").handler().handle(call("read_file", arguments));
     }
 
     @Test

@@ -1,6 +1,6 @@
 package dev.cortana.plugins.coding;
 
-import dev.cortana.host.workspace.HostWorkspace;
+import dev.cortana.testkit.TestContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.annotation.ElementType;
@@ -52,8 +52,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
                 } else {
                     try {
                         Path dir = Files.createTempDirectory("cortana-bwrap-probe");
-                        problem = new BashSandbox(bwrap.get(), HostWorkspace.open(dir), true).probe(System.getenv())
-                                .map(failure -> "bubblewrap does not work here: " + failure);
+                        try (TestContext context = TestContext.builder().workspace(dir).build()) {
+                            problem = new BashSandbox(bwrap.get(), context.workspace(), true).probe(System.getenv())
+                                    .map(failure -> "bubblewrap does not work here: " + failure);
+                        }
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }

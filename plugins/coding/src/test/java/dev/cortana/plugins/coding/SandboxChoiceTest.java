@@ -1,6 +1,6 @@
 package dev.cortana.plugins.coding;
 
-import static dev.cortana.plugins.coding.CodingTestContext.call;
+import static dev.cortana.plugins.coding.CodingContexts.call;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,12 +12,16 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code BASH_SANDBOX}: what runs when bubblewrap is missing or refused, and that the user is told. The machines here
  * are real: an empty {@code PATH}, or a {@code bwrap} on {@code PATH} that fails the way a container refuses it.
  */
 class SandboxChoiceTest {
+
+    @RegisterExtension
+    final CodingContexts contexts = new CodingContexts();
 
     @TempDir
     Path workspace;
@@ -45,7 +49,7 @@ class SandboxChoiceTest {
     @Test
     void autoWithoutBubblewrapRunsUnsandboxedAndSaysSoPlainly() throws Exception {
         CodingToolProvider provider = new CodingToolProvider(
-                new CodingTestContext(workspace, Map.of(), Approvals.Decision.DENIED), Map.of("PATH", pathWithoutBwrap()));
+                contexts.open(workspace, Map.of(), Approvals.Decision.DENIED), Map.of("PATH", pathWithoutBwrap()));
 
         assertThat(provider.statusNote()).contains("execute_bash runs WITHOUT a sandbox: bwrap (bubblewrap) is not "
                 + "installed (BASH_SANDBOX=auto; commands can read and write everything Cortana's user can)");
@@ -60,7 +64,7 @@ class SandboxChoiceTest {
                 + "non-privileged user namespaces.' >&2; exit 1");
 
         CodingToolProvider provider = new CodingToolProvider(
-                new CodingTestContext(workspace, Map.of(), Approvals.Decision.DENIED), Map.of("PATH", bin + ":/usr/bin:/bin"));
+                contexts.open(workspace, Map.of(), Approvals.Decision.DENIED), Map.of("PATH", bin + ":/usr/bin:/bin"));
 
         assertThat(provider.statusNote()).contains("execute_bash runs WITHOUT a sandbox: bubblewrap does not work here: "
                 + "bwrap: No permissions to create new namespace, likely because the kernel does not allow "
@@ -72,7 +76,7 @@ class SandboxChoiceTest {
     void requiredWithoutAWorkingSandboxOffersNoExecuteBashButTheFileTools() throws Exception {
         fakeBwrap("echo 'bwrap: Creating new namespace failed: Operation not permitted' >&2; exit 1");
 
-        CodingToolProvider provider = new CodingToolProvider(new CodingTestContext(workspace,
+        CodingToolProvider provider = new CodingToolProvider(contexts.open(workspace,
                 Map.of("BASH_SANDBOX", "required"), Approvals.Decision.DENIED), Map.of("PATH", bin + ":/usr/bin:/bin"));
 
         assertThat(names(provider)).isEqualTo("read_file,write_file,edit_file");
@@ -82,7 +86,7 @@ class SandboxChoiceTest {
 
     @Test
     void offRunsUnsandboxedAndSaysSo() throws Exception {
-        CodingToolProvider provider = new CodingToolProvider(new CodingTestContext(workspace,
+        CodingToolProvider provider = new CodingToolProvider(contexts.open(workspace,
                 Map.of("BASH_SANDBOX", "off"), Approvals.Decision.DENIED), Map.of("PATH", "/usr/bin:/bin"));
 
         assertThat(provider.statusNote()).contains("execute_bash runs without a sandbox (BASH_SANDBOX=off): commands "
@@ -93,7 +97,7 @@ class SandboxChoiceTest {
 
     @Test
     void withoutExecuteBashThereIsNothingToSay() {
-        CodingToolProvider provider = new CodingToolProvider(new CodingTestContext(workspace,
+        CodingToolProvider provider = new CodingToolProvider(contexts.open(workspace,
                 Map.of("ENABLE_BASH_TOOL", "false"), Approvals.Decision.DENIED), Map.of("PATH", "/usr/bin:/bin"));
 
         assertThat(provider.statusNote()).isEmpty();
@@ -101,9 +105,9 @@ class SandboxChoiceTest {
 
     @Test
     void unknownSandboxValuesAreRefusedAtStart() {
-        assertThatThrownBy(() -> new CodingToolProvider(new CodingTestContext(workspace, Map.of("BASH_SANDBOX", "maybe"))))
+        assertThatThrownBy(() -> new CodingToolProvider(contexts.open(workspace, Map.of("BASH_SANDBOX", "maybe"))))
                 .hasMessage("BASH_SANDBOX='maybe' is not valid: expected one of auto, required or off");
-        assertThatThrownBy(() -> new CodingToolProvider(new CodingTestContext(workspace,
+        assertThatThrownBy(() -> new CodingToolProvider(contexts.open(workspace,
                 Map.of("BASH_SANDBOX_NETWORK", "yes"))))
                 .hasMessage("BASH_SANDBOX_NETWORK='yes' is not valid: expected one of on or off");
     }

@@ -1,12 +1,12 @@
 package dev.cortana.plugins.coding;
 
 import static dev.cortana.plugins.coding.BashToolTest.tool;
-import static dev.cortana.plugins.coding.CodingTestContext.call;
+import static dev.cortana.plugins.coding.CodingContexts.call;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cortana.api.Approvals;
-import dev.cortana.host.workspace.HostWorkspace;
+import dev.cortana.testkit.TestContextBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,6 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import dev.cortana.testkit.TestContext;
 
 /**
  * The file-tool column of the README's table "What the agent may touch", row by row, with the workspace's private
@@ -25,6 +27,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code cortana.yml}, the workspace sits inside it, the plugins folder beside it.
  */
 class WhatTheAgentMayTouchTest {
+
+    @RegisterExtension
+    final CodingContexts contexts = new CodingContexts();
 
     private static final String OWN = "is Cortana's own file (settings, database, logs, key ledger, conversations, plugins or "
             + "program): the agent may neither read nor change it.";
@@ -53,19 +58,18 @@ class WhatTheAgentMayTouchTest {
         Files.writeString(workspace.resolve("logs/cortana.log"), "a log line\n");
     }
 
-    private HostWorkspace hostWorkspace() {
-        List<Path> elsewhere = new ArrayList<>(List.of(workingDir.resolve(".env"), workingDir.resolve("cortana.yml"),
-                workingDir.resolve("cortana.yaml"), plugins));
-        elsewhere.addAll(HostWorkspace.programFiles());
-        HostWorkspace opened = HostWorkspace.open(workspace).withPrivatePaths(elsewhere);
-        return skillsDir == null ? opened : opened.withSkillsDir(skillsDir); // SKILLS_DIR, as the host resolves it
+    /** The workspace with Cortana's files elsewhere private, as {@code Cortana.start} wires it. */
+    private TestContextBuilder hostWorkspace() {
+        TestContextBuilder builder = TestContext.builder().workspace(workspace).privatePaths(workingDir.resolve(".env"),
+                workingDir.resolve("cortana.yml"), workingDir.resolve("cortana.yaml"), plugins);
+        return skillsDir == null ? builder : builder.skillsDir(skillsDir); // SKILLS_DIR, as the host resolves it
     }
 
     /** The host's {@code SKILLS_DIR}, when a test sets one. */
     private Path skillsDir;
 
     private String run(String toolName, Object... arguments) throws Exception {
-        CodingTestContext context = new CodingTestContext(hostWorkspace(), settings, Approvals.Decision.APPROVED);
+        TestContext context = contexts.open(hostWorkspace(), settings, Approvals.Decision.APPROVED);
         return tool(context, toolName).handler().handle(call(toolName, arguments));
     }
 
@@ -88,7 +92,7 @@ class WhatTheAgentMayTouchTest {
 
     @Test
     void identityAndToolsAreReadButNeverWritten() throws Exception {
-        hostWorkspace();
+        contexts.open(hostWorkspace(), settings, Approvals.Decision.APPROVED); // seeds the prompt files
         byte[] identity = Files.readAllBytes(workspace.resolve("IDENTITY.md"));
 
         assertThat(run("read_file", "path", "IDENTITY.md")).contains("Cortana");
@@ -242,9 +246,19 @@ class WhatTheAgentMayTouchTest {
                 .hasMessageContaining("not one holding " + Path.of(System.getProperty("java.home")));
     }
 
+    /** Cortana's code among the workspace's private paths: the host's JAR, or its classes folder in a build. */
+    private Path cortanasCode() {
+        List<Path> privatePaths = contexts.open(hostWorkspace(), Map.of(), Approvals.Decision.DENIED).workspace()
+                .privatePaths();
+        return privatePaths.stream()
+                .filter(path -> Files.isDirectory(path.resolve("dev/cortana/host"))
+                        || Files.isRegularFile(path) && path.getFileName().toString().startsWith("cortana-host"))
+                .findFirst().orElseThrow(() -> new AssertionError("Cortana's code is not private: " + privatePaths));
+    }
+
     @Test
     void cortanasProgramIsPrivateInsideAWiderFileToolsRoot() throws Exception {
-        Path code = HostWorkspace.programFiles().get(0); // the host's JAR, or its classes folder in a build
+        Path code = cortanasCode();
         Path widened = code.getParent();
         settings.put("FILE_TOOLS_ROOT", widened.toString());
         String program = Files.isDirectory(code) ? code.resolve("dev/cortana/host/Main.class").toString() : code.toString();

@@ -1,7 +1,7 @@
 package dev.cortana.plugins.coding;
 
 import static dev.cortana.plugins.coding.BashToolTest.tool;
-import static dev.cortana.plugins.coding.CodingTestContext.call;
+import static dev.cortana.plugins.coding.CodingContexts.call;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,19 +10,23 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import dev.cortana.host.workspace.HostWorkspace;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import dev.cortana.testkit.TestContext;
 
 class WriteFileToolsTest {
+
+    @RegisterExtension
+    final CodingContexts contexts = new CodingContexts();
 
     @TempDir
     Path workspace;
 
     private String run(String toolName, Object... arguments) throws Exception {
-        return tool(new CodingTestContext(workspace, Map.of()), toolName).handler().handle(call(toolName, arguments));
+        return tool(contexts.open(workspace, Map.of()), toolName).handler().handle(call(toolName, arguments));
     }
 
     @Test
@@ -51,7 +55,7 @@ class WriteFileToolsTest {
     @ValueSource(strings = {"IDENTITY.md", "./IDENTITY.md", "TOOLS.md", "skills/../IDENTITY.md", "alias.md",
             "up/TOOLS.md", "notes/./../TOOLS.md"})
     void readOnlyPromptFilesAreRefusedForWritingHoweverSpelled(String spelled) throws Exception {
-        HostWorkspace.open(workspace);
+        contexts.open(workspace, Map.of()); // opens the workspace as the host does: the prompt files are seeded
         Files.createSymbolicLink(workspace.resolve("alias.md"), workspace.resolve("IDENTITY.md"));
         Files.createSymbolicLink(workspace.resolve("up"), workspace);
         byte[] identity = Files.readAllBytes(workspace.resolve("IDENTITY.md"));
@@ -123,7 +127,7 @@ class WriteFileToolsTest {
 
     @Test
     void withApprovalAskADeniedWriteIsNotWrittenAndTheModelIsTold() throws Exception {
-        CodingTestContext context = new CodingTestContext(workspace, Map.of("BASH_APPROVAL", "ask"),
+        TestContext context = contexts.open(workspace, Map.of("BASH_APPROVAL", "ask"),
                 Approvals.Decision.DENIED);
 
         String result = tool(context, "write_file").handler()
@@ -131,14 +135,14 @@ class WriteFileToolsTest {
 
         assertThat(result).isEqualTo("Not written: the user denied.");
         assertThat(workspace.resolve("notes")).doesNotExist();
-        assertThat(context.questions).containsExactly(
+        assertThat(context.questions()).containsExactly(
                 "Write this file?\nnotes/plan.md (18 bytes, a new file)\n```\nline one\nline two\n```");
     }
 
     @Test
     void withApprovalAskAnUnansweredEditIsNotMadeAndTheQuestionShowsTheDiff() throws Exception {
         Files.writeString(workspace.resolve("app.py"), "a = 1\nb = 2\n");
-        CodingTestContext context = new CodingTestContext(workspace, Map.of("BASH_APPROVAL", "ask"),
+        TestContext context = contexts.open(workspace, Map.of("BASH_APPROVAL", "ask"),
                 Approvals.Decision.TIMED_OUT);
 
         String result = tool(context, "edit_file").handler()
@@ -146,7 +150,7 @@ class WriteFileToolsTest {
 
         assertThat(result).isEqualTo("Not edited: the user did not answer in time.");
         assertThat(workspace.resolve("app.py")).hasContent("a = 1\nb = 2\n");
-        assertThat(context.questions).containsExactly(
+        assertThat(context.questions()).containsExactly(
                 "Edit this file?\napp.py\n```diff\n    1 a = 1\n-   2 b = 2\n+   2 b = 3\n```");
     }
 
@@ -155,7 +159,7 @@ class WriteFileToolsTest {
         Files.createDirectories(workspace.resolve("real"));
         Files.writeString(workspace.resolve("real/target.md"), "old");
         Files.createSymbolicLink(workspace.resolve("link.md"), workspace.resolve("real/target.md"));
-        CodingTestContext context = new CodingTestContext(workspace, Map.of("BASH_APPROVAL", "ask"),
+        TestContext context = contexts.open(workspace, Map.of("BASH_APPROVAL", "ask"),
                 Approvals.Decision.APPROVED);
 
         String result = tool(context, "write_file").handler()
@@ -163,7 +167,7 @@ class WriteFileToolsTest {
 
         assertThat(result).isEqualTo("Wrote 50 bytes to link.md");
         assertThat(workspace.resolve("real/target.md")).hasContent("x\n".repeat(25));
-        assertThat(context.questions).singleElement().asString()
+        assertThat(context.questions()).singleElement().asString()
                 .startsWith("Write this file?\nlink.md (-> " + workspace.toRealPath().resolve("real/target.md")
                         + ") (50 bytes, replacing 3 bytes)\n```\nx\n")
                 .endsWith("x\n... (5 more lines)\n```");
@@ -171,13 +175,13 @@ class WriteFileToolsTest {
 
     @Test
     void withApprovalAskARefusedPathIsRefusedWithoutAsking() throws Exception {
-        CodingTestContext context = new CodingTestContext(workspace, Map.of("BASH_APPROVAL", "ask"),
+        TestContext context = contexts.open(workspace, Map.of("BASH_APPROVAL", "ask"),
                 Approvals.Decision.APPROVED);
 
         assertThatThrownBy(() -> tool(context, "write_file").handler()
                 .handle(call("write_file", "path", "TOOLS.md", "content", "pwned")))
                 .hasMessage("TOOLS.md is read-only: the agent may not change it");
-        assertThat(context.questions).isEmpty();
+        assertThat(context.questions()).isEmpty();
     }
 
     @Test

@@ -1,132 +1,161 @@
 package dev.cortana.plugins.anthropic;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cortana.api.PluginSettings;
 import dev.cortana.api.llm.LlmCredential;
-import dev.cortana.api.llm.LlmFailure;
-import dev.cortana.api.llm.LlmProvider;
+import dev.cortana.api.llm.ModelClient;
 import dev.cortana.api.llm.ModelInfo;
-import dev.cortana.host.config.Config;
-import dev.cortana.host.llm.LlmUnavailableException;
-import dev.cortana.host.llm.ModelRouter;
-import dev.cortana.host.llm.rotation.RotationSettings;
+import dev.cortana.api.llm.ModelSetup;
 import dev.cortana.testkit.wire.FakeAnthropic;
 import dev.cortana.testkit.wire.FakeAnthropic.Reply;
-import dev.cortana.host.testing.MutableClock;
-import dev.langchain4j.data.message.UserMessage;
-import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.exception.HttpException;
+import dev.langchain4j.exception.TimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Claude through the host's router, against a loopback server speaking the Messages API. */
+/**
+ * Claude against a loopback server speaking the Messages API, given what the host resolves ({@link ModelSetup}). How
+ * the host reads each failure (rotate, rest, retry the same key) is cortana-host's, tested there.
+ */
 class AnthropicProviderTest {
 
-    private static final String KEY_A = "sk-ant-test-alpha-000000000001";
-    private static final String KEY_B = "sk-ant-test-bravo-000000000002";
+    private static final String KEY = "sk-ant-test-alpha-000000000001";
 
     private final FakeAnthropic anthropic = FakeAnthropic.start();
-    private final AnthropicProvider provider = new AnthropicProvider((PluginSettings) key -> Optional.empty());
-    private final ModelRouter router;
-
-    AnthropicProviderTest() {
-        List<LlmProvider> providers = List.of(provider);
-        router = new ModelRouter(() -> providers, () -> 1L, Config.of(Map.of("ANTHROPIC_API_KEY_1", KEY_A,
-                "ANTHROPIC_API_KEY_2", KEY_B, "ANTHROPIC_API_BASE", anthropic.baseUrl())),
-                new RotationSettings(true, 0, 2, Duration.ofSeconds(10), Optional.empty(), List.of()), Clock.systemUTC());
-    }
+    private final SetupHttp http = new SetupHttp();
+    private final AnthropicProvider provider = provider(Map.of());
 
     @AfterEach
     void stop() {
-        router.close();
         anthropic.close();
     }
 
-    private String ask(String model) {
-        return router.chat(model, ChatRequest.builder().messages(UserMessage.from("hi")).build()).aiMessage().text();
+    private static AnthropicProvider provider(Map<String, String> settings) {
+        return new AnthropicProvider((PluginSettings) key -> Optional.ofNullable(settings.get(key)));
+    }
+
+    /** What the host hands the provider for {@code model}, whose output limit it knows as {@code maxOutput}. */
+    private ModelSetup setup(String model, int maxOutput, Duration timeout) {
+        return new ModelSetup(new LlmCredential("anthropic", KEY, Optional.of(anthropic.baseUrl())), model,
+                anthropic.baseUrl(), timeout, http, false, new ModelInfo("anthropic", model, 0, maxOutput));
+    }
+
+    private String ask(AnthropicProvider provider, ModelSetup setup) {
+        return ((ModelClient.Blocking) provider.model(setup)).model().chat("hi");
+    }
+
+    private String ask() {
+        return ask(provider, setup("claude-sonnet-4-0", 0, Duration.ofSeconds(30)));
     }
 
     @Test
-    void aRateLimitedKeyFailsOverToTheNextKey() {
-        anthropic.forKey(KEY_A, Reply.rateLimited(Duration.ofSeconds(30)));
-        anthropic.forKey(KEY_B, Reply.text("Hello from Claude"));
+    void sendsTheKeyTheModelAndAnAnswerLimitThatDoesNotCutAnswersShort() {
+        anthropic.enqueue(Reply.text("Hello from Claude"));
 
-        assertThat(ask("claude-sonnet-4-0")).isEqualTo("Hello from Claude");
-        assertThat(anthropic.messageRequests()).extracting(FakeAnthropic.RecordedRequest::apiKey).containsExactly(KEY_A, KEY_B);
-        assertThat(anthropic.messageRequests().get(1).body().path("model").asText()).isEqualTo("claude-sonnet-4-0");
-        assertThat(anthropic.messageRequests().get(1).body().path("max_tokens").asInt()).isEqualTo(8192);
+        assertThat(ask()).isEqualTo("Hello from Claude");
+        FakeAnthropic.RecordedRequest request = anthropic.messageRequests().get(0);
+        assertThat(request.path()).isEqualTo("/v1/messages");
+        assertThat(request.apiKey()).isEqualTo(KEY);
+        assertThat(request.body().path("model").asText()).isEqualTo("claude-sonnet-4-0");
+        assertThat(request.body().path("max_tokens").asInt()).isEqualTo(8192);
+        assertThat(http.sent()).as("through the host's HTTP builder").containsExactly(
+                "POST " + anthropic.baseUrl() + "/messages");
     }
 
     @Test
-    void aRateLimitedKeyRestsForTheRetryAfterHeader() {
-        // Anthropic's 429 body says nothing about when to retry; only the retry-after header does.
-        Instant now = Instant.parse("2026-03-01T12:00:00Z");
-        List<LlmProvider> providers = List.of(provider);
-        try (ModelRouter timed = new ModelRouter(() -> providers, () -> 1L, Config.of(Map.of("ANTHROPIC_API_KEY_1",
-                KEY_A, "ANTHROPIC_API_KEY_2", KEY_B, "ANTHROPIC_API_BASE", anthropic.baseUrl())),
-                new RotationSettings(true, 0, 2, Duration.ofSeconds(10), Optional.empty(), List.of()),
-                new MutableClock(now))) {
-            anthropic.forKey(KEY_A, Reply.rateLimited(Duration.ofSeconds(42)));
-            anthropic.forKey(KEY_B, Reply.text("Hello from Claude"));
+    void theAnswerLimitIsAnthropicMaxTokensCappedAtTheModelsOwnLimit() {
+        anthropic.enqueue(Reply.text("one"), Reply.text("two"));
 
-            timed.chat("claude-sonnet-4-0", ChatRequest.builder().messages(UserMessage.from("hi")).build());
+        ask(provider, setup("claude-3-5-haiku-latest", 4096, Duration.ofSeconds(30)));
+        ask(provider(Map.of("ANTHROPIC_MAX_TOKENS", "2000")), setup("claude-sonnet-4-0", 64_000, Duration.ofSeconds(30)));
 
-            String restingKey = new LlmCredential("anthropic", KEY_A, Optional.empty()).fingerprint();
-            assertThat(timed.status("anthropic/claude-sonnet-4-0").get(0).keys())
-                    .filteredOn(key -> key.fingerprint().equals(restingKey))
-                    .singleElement().extracting(key -> key.coolingUntil().orElseThrow())
-                    .isEqualTo(now.plusSeconds(42));
-        }
+        assertThat(anthropic.messageRequests()).extracting(r -> r.body().path("max_tokens").asInt())
+                .containsExactly(4096, 2000);
     }
 
     @Test
-    void anOverloadedServerIsRetriedOnTheSameKey() {
-        anthropic.forKey(KEY_A, Reply.overloaded(), Reply.text("after 529"));
+    void aRateLimitIsNotRetriedAndComesBackThroughTheHostsHttpBuilder() {
+        // Anthropic's 429 body says nothing about when to retry; only the retry-after header, which the host's builder reads.
+        anthropic.enqueue(Reply.rateLimited(Duration.ofSeconds(42)), Reply.text("a retry would get this"));
 
-        assertThat(ask("anthropic/claude-3-5-haiku-latest")).isEqualTo("after 529");
-        assertThat(anthropic.messageRequests()).extracting(FakeAnthropic.RecordedRequest::apiKey).containsExactly(KEY_A, KEY_A);
-    }
-
-    @Test
-    void rejectedKeysAreNamedByFingerprint() {
-        anthropic.forKey(KEY_A, Reply.error(401, "authentication_error", "invalid x-api-key"));
-        anthropic.forKey(KEY_B, Reply.error(401, "authentication_error", "invalid x-api-key"));
-
-        LlmUnavailableException error = catchThrowableOfType(() -> ask("claude-sonnet-4-0"), LlmUnavailableException.class);
-
-        assertThat(error.getMessage()).contains(new LlmCredential("anthropic", KEY_A, Optional.empty()).fingerprint(),
-                "ANTHROPIC_API_KEY").doesNotContain(KEY_A, KEY_B);
-    }
-
-    @Test
-    void aTooLongPromptIsAContextLengthErrorWithoutRotation() {
-        anthropic.forKey(KEY_A, Reply.error(400, "invalid_request_error", "prompt is too long: 210000 tokens > 200000 maximum"));
-
-        LlmUnavailableException error = catchThrowableOfType(() -> ask("claude-sonnet-4-0"), LlmUnavailableException.class);
-
-        assertThat(error.isContextLength()).isTrue();
+        assertThatThrownBy(this::ask)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(KEY))
+                .rootCause().isInstanceOfSatisfying(HttpException.class, e -> assertThat(e.statusCode()).isEqualTo(429));
         assertThat(anthropic.messageRequests()).hasSize(1);
-        assertThat(error.failure().orElseThrow().kind()).isEqualTo(LlmFailure.Kind.CONTEXT_LENGTH);
+        assertThat(http.sent()).containsExactly("POST " + anthropic.baseUrl() + "/messages");
     }
 
     @Test
-    void listedModelsCarryLimitsOfTheirAlias() throws Exception {
+    void anOverloadedServerIsLeftToTheHostToRetry() {
+        anthropic.enqueue(Reply.overloaded(), Reply.text("after 529"));
+
+        assertThatThrownBy(this::ask)
+                .rootCause().isInstanceOfSatisfying(HttpException.class, e -> assertThat(e.statusCode()).isEqualTo(529));
+        assertThat(anthropic.messageRequests()).as("the client does not retry on its own").hasSize(1);
+    }
+
+    @Test
+    void aRejectedKeyFailsWithTheStatusAndWithoutTheKey() {
+        anthropic.enqueue(Reply.error(401, "authentication_error", "invalid x-api-key"));
+
+        assertThatThrownBy(this::ask)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(KEY))
+                .rootCause().isInstanceOfSatisfying(HttpException.class, e -> assertThat(e.statusCode()).isEqualTo(401));
+    }
+
+    @Test
+    void aTooLongPromptFailsWithAnthropicsWordsForTheHostToRead() {
+        anthropic.enqueue(Reply.error(400, "invalid_request_error", "prompt is too long: 210000 tokens > 200000 maximum"));
+
+        assertThatThrownBy(this::ask)
+                .rootCause().isInstanceOfSatisfying(HttpException.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(400);
+                    assertThat(e.getMessage()).contains("prompt is too long");
+                });
+    }
+
+    @Test
+    void aCallTakesNoLongerThanTheRequestTimeoutTheHostResolved() {
+        anthropic.enqueue(Reply.hang());
+
+        assertThatThrownBy(() -> ask(provider, setup("claude-sonnet-4-0", 0, Duration.ofSeconds(1))))
+                .isInstanceOf(TimeoutException.class);
+    }
+
+    @Test
+    void aStreamingSetupGetsAStreamingClient() {
+        ModelSetup streaming = new ModelSetup(new LlmCredential("anthropic", KEY, Optional.empty()), "claude-sonnet-4-0",
+                AnthropicProvider.DEFAULT_BASE_URL, Duration.ofSeconds(30), http, true,
+                new ModelInfo("anthropic", "claude-sonnet-4-0", 0, 0));
+
+        assertThat(provider.model(streaming)).isInstanceOf(ModelClient.Streaming.class);
+        assertThat(provider.defaultBaseUrl("anthropic")).contains("https://api.anthropic.com/v1");
+    }
+
+    @Test
+    void listsTheServersModelsAndLeavesTheLimitsToTheHost() throws Exception {
         anthropic.models("claude-sonnet-4-20250514", "claude-3-5-haiku-20241022", "claude-next");
 
-        assertThat(router.models("anthropic")).as("the host's bundled catalog gives each its alias's limits")
-                .containsExactly(new ModelInfo("anthropic", "claude-3-5-haiku-20241022", 200_000, 8_192),
-                        new ModelInfo("anthropic", "claude-next", 0, 0),
-                        new ModelInfo("anthropic", "claude-sonnet-4-20250514", 200_000, 64_000));
+        // 0 means unknown: the host's bundled catalog gives each dated id its alias's limits.
+        assertThat(provider.listModels(setup("", 0, Duration.ofSeconds(10)))).containsExactly(
+                new ModelInfo("anthropic", "claude-3-5-haiku-20241022", 0, 0),
+                new ModelInfo("anthropic", "claude-next", 0, 0),
+                new ModelInfo("anthropic", "claude-sonnet-4-20250514", 0, 0));
+        assertThat(http.sent()).as("through the host's HTTP builder").singleElement().asString()
+                .startsWith("GET " + anthropic.baseUrl() + "/models");
+    }
+
+    @Test
+    void carriesNoCatalogOfItsOwn() {
+        assertThat(provider.catalog()).as("the host's model-catalog.yml is the one copy").isEmpty();
     }
 
     @Test

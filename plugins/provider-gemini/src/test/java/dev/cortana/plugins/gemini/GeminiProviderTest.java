@@ -1,121 +1,141 @@
 package dev.cortana.plugins.gemini;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.cortana.api.llm.LlmCredential;
-import dev.cortana.api.llm.LlmProvider;
+import dev.cortana.api.llm.LlmFailure;
+import dev.cortana.api.llm.ModelClient;
 import dev.cortana.api.llm.ModelInfo;
 import dev.cortana.api.llm.ModelSetup;
-import dev.cortana.host.llm.http.ModelHttpClient;
-import dev.cortana.host.config.Config;
-import dev.cortana.host.llm.LlmUnavailableException;
-import dev.cortana.host.llm.ModelRouter;
-import dev.cortana.host.llm.rotation.KeyStatus;
-import dev.cortana.host.llm.rotation.RotationSettings;
 import dev.cortana.testkit.wire.FakeGemini;
 import dev.cortana.testkit.wire.FakeGemini.Reply;
-import dev.langchain4j.data.message.UserMessage;
-import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.exception.HttpException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Gemini through the host's router, against a loopback server speaking generateContent. */
+/**
+ * Gemini against a loopback server speaking generateContent, given what the host resolves ({@link ModelSetup}), and
+ * the provider's own reading of Gemini's 429s ({@link GeminiProvider#classify}). What the host does with a reading
+ * (rest the key, try the next) is cortana-host's, tested there.
+ */
 class GeminiProviderTest {
 
-    private static final String KEY_A = "AIzaTestAlphaKey000000000001";
-    private static final String KEY_B = "AIzaTestBravoKey000000000002";
+    private static final String KEY = "AIzaTestAlphaKey000000000001";
 
     private final FakeGemini gemini = FakeGemini.start();
+    private final SetupHttp http = new SetupHttp();
     private final GeminiProvider provider = new GeminiProvider();
-    private final ModelRouter router;
-
-    GeminiProviderTest() {
-        List<LlmProvider> providers = List.of(provider);
-        router = new ModelRouter(() -> providers, () -> 1L, Config.of(Map.of("GEMINI_API_KEY_1", KEY_A,
-                "GEMINI_API_KEY_2", KEY_B, "GEMINI_API_BASE", gemini.baseUrl())),
-                new RotationSettings(true, 0, 2, Duration.ofSeconds(10), Optional.empty(), List.of()), Clock.systemUTC());
-    }
 
     @AfterEach
     void stop() {
-        router.close();
         gemini.close();
     }
 
-    private String ask() {
-        return router.chat("gemini/gemini-2.5-flash", ChatRequest.builder().messages(UserMessage.from("hi")).build())
-                .aiMessage().text();
+    private ModelSetup setup(String model, boolean streaming) {
+        return new ModelSetup(new LlmCredential("gemini", KEY, Optional.of(gemini.baseUrl())), model, gemini.baseUrl(),
+                Duration.ofSeconds(30), http, streaming, new ModelInfo("gemini", model, 0, 0));
     }
 
-    private KeyStatus status(String key) {
-        String fingerprint = new LlmCredential("gemini", key, Optional.empty()).fingerprint();
-        return router.status("gemini/gemini-2.5-flash").get(0).keys().stream()
-                .filter(k -> k.fingerprint().equals(fingerprint)).findFirst().orElseThrow();
+    private String ask() {
+        return ((ModelClient.Blocking) provider.model(setup("gemini-2.5-flash", false))).model().chat("hi");
+    }
+
+    /** The failure the real client throws for the scripted reply; the key never in it. */
+    private Throwable failure(Reply reply) {
+        gemini.enqueue(reply, Reply.text("a retry would get this"));
+        Throwable error = catchThrowable(this::ask);
+        assertThat(error).isNotNull();
+        assertThat(error.getMessage()).doesNotContain(KEY);
+        assertThat(gemini.generateRequests()).as("the client does not retry on its own").hasSize(1);
+        return error;
+    }
+
+    private static int status(Throwable error) {
+        assertThat(error).rootCause().isInstanceOf(HttpException.class);
+        Throwable root = error;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return ((HttpException) root).statusCode();
     }
 
     @Test
-    void aPerMinuteLimitRestsTheKeyForGeminisRetryDelayAndTheNextKeyAnswers() {
-        gemini.forKey(KEY_A, Reply.perMinuteLimit(Duration.ofSeconds(17)));
-        gemini.forKey(KEY_B, Reply.text("Hello from Gemini"));
-        Instant before = Instant.now();
+    void chatsAtTheModelsGenerateContentWithTheKeyInItsHeader() {
+        gemini.enqueue(Reply.text("Hello from Gemini"));
 
         assertThat(ask()).isEqualTo("Hello from Gemini");
-        assertThat(gemini.generateRequests()).extracting(FakeGemini.RecordedRequest::apiKey).containsExactly(KEY_A, KEY_B);
-        assertThat(gemini.generateRequests().get(0).path()).endsWith("/models/gemini-2.5-flash:generateContent");
-        assertThat(status(KEY_A).coolingUntil().orElseThrow()).isBetween(before.plusSeconds(16), before.plusSeconds(20));
-        assertThat(status(KEY_A).lastError()).contains("RATE_LIMIT");
+        FakeGemini.RecordedRequest request = gemini.generateRequests().get(0);
+        assertThat(request.path()).isEqualTo("/v1beta/models/gemini-2.5-flash:generateContent");
+        assertThat(request.apiKey()).isEqualTo(KEY);
+        assertThat(http.sent()).as("through the host's HTTP builder").containsExactly(
+                "POST " + gemini.baseUrl() + "/models/gemini-2.5-flash:generateContent");
     }
 
     @Test
-    void aDailyQuotaRestsTheKeyMuchLonger() {
-        gemini.forKey(KEY_A, Reply.perDayQuota());
-        gemini.forKey(KEY_B, Reply.text("still here"));
-        Instant before = Instant.now();
+    void aPerMinuteLimitIsARateLimitForGeminisRetryDelay() {
+        Throwable error = failure(Reply.perMinuteLimit(Duration.ofSeconds(17)));
 
-        assertThat(ask()).isEqualTo("still here");
-        assertThat(status(KEY_A).coolingUntil().orElseThrow()).isAfter(before.plus(Duration.ofMinutes(10)).minusSeconds(1));
-        assertThat(status(KEY_A).lastError()).contains("QUOTA");
+        assertThat(status(error)).isEqualTo(429);
+        assertThat(provider.classify(error)).contains(
+                new LlmFailure(LlmFailure.Kind.RATE_LIMIT, Optional.of(Duration.ofSeconds(17)), "HTTP 429 rate limited"));
     }
 
     @Test
-    void aServiceUnavailableIsRetriedOnTheSameKey() {
-        gemini.forKey(KEY_A, Reply.error(503, "UNAVAILABLE", "The model is overloaded."), Reply.text("second try"));
+    void aDailyQuotaIsAQuotaNotARateLimit() {
+        Throwable error = failure(Reply.perDayQuota());
 
-        assertThat(ask()).isEqualTo("second try");
-        assertThat(gemini.generateRequests()).extracting(FakeGemini.RecordedRequest::apiKey).containsExactly(KEY_A, KEY_A);
+        assertThat(status(error)).isEqualTo(429);
+        assertThat(provider.classify(error)).hasValueSatisfying(reading -> {
+            assertThat(reading.kind()).isEqualTo(LlmFailure.Kind.QUOTA);
+            assertThat(reading.detail()).doesNotContain(KEY);
+        });
     }
 
     @Test
-    void aForbiddenKeyRotatesAndAnInvalidArgumentDoesNot() {
-        gemini.forKey(KEY_A, Reply.error(403, "PERMISSION_DENIED", "API key not valid."));
-        gemini.forKey(KEY_B, Reply.error(400, "INVALID_ARGUMENT", "Invalid JSON payload received."));
+    void aServiceUnavailableIsLeftToTheHostToRetry() {
+        Throwable error = failure(Reply.error(503, "UNAVAILABLE", "The model is overloaded."));
 
-        LlmUnavailableException error = catchThrowableOfType(this::ask, LlmUnavailableException.class);
+        assertThat(status(error)).isEqualTo(503);
+        assertThat(provider.classify(error)).as("the host's reading by status applies").isEmpty();
+    }
 
-        assertThat(error.getMessage()).contains("rejected the request").doesNotContain(KEY_A, KEY_B);
-        assertThat(gemini.generateRequests()).extracting(FakeGemini.RecordedRequest::apiKey).containsExactly(KEY_A, KEY_B);
-        assertThat(status(KEY_A).coolingUntil()).isPresent();
-        assertThat(status(KEY_B).available()).isTrue();
+    @Test
+    void aForbiddenKeyKeepsItsStatusForTheHost() {
+        Throwable forbidden = failure(Reply.error(403, "PERMISSION_DENIED", "API key not valid."));
+
+        assertThat(status(forbidden)).isEqualTo(403);
+        assertThat(provider.classify(forbidden)).isEmpty();
+    }
+
+    @Test
+    void anInvalidArgumentKeepsItsStatusAndGooglesWordsForTheHost() {
+        Throwable invalid = failure(Reply.error(400, "INVALID_ARGUMENT", "Invalid JSON payload received."));
+
+        assertThat(status(invalid)).isEqualTo(400);
+        assertThat(invalid.getMessage()).contains("INVALID_ARGUMENT");
+        assertThat(provider.classify(invalid)).isEmpty();
+    }
+
+    @Test
+    void aStreamingSetupIsToldThereIsNoStreamingClient() {
+        assertThat(provider.model(setup("gemini-2.5-flash", true))).isInstanceOf(ModelClient.NoStreaming.class);
+        assertThat(provider.defaultBaseUrl("gemini")).contains("https://generativelanguage.googleapis.com/v1beta");
     }
 
     @Test
     void theListingReportsGeminisOwnLimits() throws Exception {
         gemini.models("gemini-2.5-flash");
-        LlmCredential key = new LlmCredential("gemini", KEY_A, Optional.of(gemini.baseUrl()));
 
-        assertThat(provider.listModels(new ModelSetup(key, "", gemini.baseUrl(), Duration.ofSeconds(10),
-                ModelHttpClient.builder(gemini.baseUrl()), false, new ModelInfo("gemini", "", 0, 0))))
+        assertThat(provider.listModels(setup("", false)))
                 .containsExactly(new ModelInfo("gemini", "gemini-2.5-flash", 1_048_576, 65_536));
+        assertThat(http.sent()).as("through the host's HTTP builder").singleElement().asString()
+                .startsWith("GET " + gemini.baseUrl() + "/models");
     }
 
     @Test

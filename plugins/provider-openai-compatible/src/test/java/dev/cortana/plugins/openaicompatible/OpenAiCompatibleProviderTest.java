@@ -1,22 +1,21 @@
 package dev.cortana.plugins.openaicompatible;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cortana.api.PluginSettings;
 import dev.cortana.api.llm.LlmCredential;
-import dev.cortana.api.llm.LlmProvider;
+import dev.cortana.api.llm.ModelClient;
 import dev.cortana.api.llm.ModelInfo;
-import dev.cortana.host.config.Config;
-import dev.cortana.host.llm.ModelRouter;
-import dev.cortana.host.llm.rotation.RotationSettings;
+import dev.cortana.api.llm.ModelSetup;
 import dev.cortana.testkit.wire.FakeOpenAi;
+import dev.cortana.testkit.wire.FakeOpenAi.RecordedRequest;
 import dev.cortana.testkit.wire.FakeOpenAi.Reply;
-import dev.langchain4j.data.message.UserMessage;
-import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.exception.HttpException;
+import dev.langchain4j.exception.RateLimitException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -24,9 +23,13 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+/** The provider's side of the contract, over the wire: what the host hands it in a {@link ModelSetup}, what it sends. */
 class OpenAiCompatibleProviderTest {
 
+    private static final String KEY = "sk-deepseek-000000000001";
+
     private final FakeOpenAi server = FakeOpenAi.start();
+    private final SetupHttp http = new SetupHttp();
 
     @AfterEach
     void stop() {
@@ -36,6 +39,12 @@ class OpenAiCompatibleProviderTest {
     private static OpenAiCompatibleProvider provider(Map<String, String> env) {
         PluginSettings settings = key -> Optional.ofNullable(env.get(key));
         return new OpenAiCompatibleProvider(settings);
+    }
+
+    /** What the host hands the provider for a DeepSeek key whose DEEPSEEK_API_BASE is the fake. */
+    private ModelSetup deepseek(String model, boolean streaming) {
+        return new ModelSetup(new LlmCredential("deepseek", KEY, Optional.of(server.baseUrl())), model, server.baseUrl(),
+                Duration.ofSeconds(30), http, streaming, new ModelInfo("deepseek", model, 0, 0));
     }
 
     @Test
@@ -64,37 +73,59 @@ class OpenAiCompatibleProviderTest {
     }
 
     @Test
-    void deepseekKeysRotateThroughTheHostRouterWithABareModelName() {
-        Map<String, String> env = Map.of("DEEPSEEK_API_KEY_1", "sk-deepseek-000000000001",
-                "DEEPSEEK_API_KEY_2", "sk-deepseek-000000000002", "DEEPSEEK_API_BASE", server.baseUrl(),
-                "ROTATOR_ROTATION_TOLERANCE", "0");
-        server.forKey("sk-deepseek-000000000001").enqueue(Reply.rateLimited(Duration.ofSeconds(5)));
-        server.forKey("sk-deepseek-000000000002").enqueue(Reply.text("hello from deepseek"));
-        List<LlmProvider> providers = List.of(provider(env));
-        Config config = Config.of(env);
-        try (ModelRouter router = new ModelRouter(() -> providers, () -> 1L, config,
-                new RotationSettings(true, 0, 1, Duration.ofSeconds(10), Optional.empty(), List.of()), Clock.systemUTC())) {
-            String answer = router.chat("deepseek-chat", ChatRequest.builder().messages(UserMessage.from("hi")).build())
-                    .aiMessage().text();
+    void chatsWithTheKeyAsBearerTokenAtTheBaseTheHostResolved() {
+        server.enqueue(Reply.text("hello from deepseek"));
 
-            assertThat(answer).isEqualTo("hello from deepseek");
-            assertThat(router.modelInfo("deepseek/deepseek-chat")).contains(new ModelInfo("deepseek", "deepseek-chat", 128_000, 8_192));
-        }
-        assertThat(server.chatRequests()).extracting(FakeOpenAi.RecordedRequest::apiKey)
-                .containsExactly("sk-deepseek-000000000001", "sk-deepseek-000000000002");
+        String answer = ((ModelClient.Blocking) provider(Map.of()).model(deepseek("deepseek-chat", false))).model()
+                .chat("hi");
+
+        assertThat(answer).isEqualTo("hello from deepseek");
+        RecordedRequest request = server.lastRequest();
+        assertThat(request.path()).isEqualTo("/v1/chat/completions");
+        assertThat(request.apiKey()).isEqualTo(KEY);
+        assertThat(request.model()).isEqualTo("deepseek-chat");
+        assertThat(http.sent()).as("through the host's HTTP builder").containsExactly(
+                "POST " + server.baseUrl() + "/chat/completions");
     }
 
     @Test
-    void listedModelsCarryTheBundledCatalogsLimits() {
-        server.models("deepseek-chat", "deepseek-coder");
-        Map<String, String> env = Map.of("DEEPSEEK_API_KEY", "sk-deepseek-000000000001", "DEEPSEEK_API_BASE",
-                server.baseUrl());
-        List<LlmProvider> providers = List.of(provider(env));
-        try (ModelRouter router = new ModelRouter(() -> providers, () -> 1L, Config.of(env))) {
-            assertThat(router.models("deepseek")).containsExactly(
-                    new ModelInfo("deepseek", "deepseek-chat", 128_000, 8_192),
-                    new ModelInfo("deepseek", "deepseek-coder", 0, 0));
-        }
+    void aRateLimitIsNotRetriedAndKeepsTheKeyOutOfTheError() {
+        server.enqueue(Reply.rateLimited(Duration.ofSeconds(5)), Reply.text("a retry would get this"));
+
+        assertThatThrownBy(() -> ((ModelClient.Blocking) provider(Map.of()).model(deepseek("deepseek-chat", false)))
+                .model().chat("hi"))
+                .isInstanceOf(RateLimitException.class)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(KEY))
+                .rootCause().isInstanceOfSatisfying(HttpException.class, e -> assertThat(e.statusCode()).isEqualTo(429));
+        assertThat(server.chatRequests()).as("the host rotates keys, not the client").hasSize(1);
+    }
+
+    @Test
+    void aStreamingSetupGetsAStreamingClient() {
+        assertThat(provider(Map.of()).model(deepseek("deepseek-chat", true))).isInstanceOf(ModelClient.Streaming.class);
+    }
+
+    @Test
+    void listsTheServersModelsUnderTheKeysProviderName() throws Exception {
+        server.models("deepseek-coder", "deepseek-chat");
+
+        // The server reports no limits here: 0 means unknown, and the host fills them from its bundled catalog.
+        assertThat(provider(Map.of()).listModels(deepseek("", false))).containsExactly(
+                new ModelInfo("deepseek", "deepseek-chat", 0, 0),
+                new ModelInfo("deepseek", "deepseek-coder", 0, 0));
+        assertThat(server.lastRequest().path()).isEqualTo("/v1/models");
+        assertThat(server.lastRequest().apiKey()).isEqualTo(KEY);
+        assertThat(http.sent()).as("through the host's HTTP builder").containsExactly("GET " + server.baseUrl() + "/models");
+    }
+
+    @Test
+    void aRefusedListingFailsWithTheStatusAndWithoutTheKey() {
+        server.rejectKey(KEY);
+
+        assertThatThrownBy(() -> provider(Map.of()).listModels(deepseek("", false)))
+                .isInstanceOfSatisfying(HttpException.class, e -> assertThat(e.statusCode()).isEqualTo(401))
+                .hasMessageContaining("invalid_api_key")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(KEY));
     }
 
     @Test

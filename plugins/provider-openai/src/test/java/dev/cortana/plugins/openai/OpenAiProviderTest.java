@@ -4,13 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cortana.api.llm.LlmCredential;
-import dev.cortana.api.llm.LlmProvider;
-import dev.cortana.host.config.Config;
-import dev.cortana.host.llm.ModelRouter;
 import dev.cortana.api.llm.ModelClient;
 import dev.cortana.api.llm.ModelInfo;
 import dev.cortana.api.llm.ModelSetup;
-import dev.cortana.host.llm.http.ModelHttpClient;
 import dev.cortana.testkit.wire.FakeOpenAi;
 import dev.cortana.testkit.wire.FakeOpenAi.RecordedRequest;
 import dev.cortana.testkit.wire.FakeOpenAi.Reply;
@@ -29,7 +25,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +32,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+/** The provider's side of the contract, over the wire: what the host hands it in a {@link ModelSetup}, what it sends. */
 class OpenAiProviderTest {
 
     private static final String KEY = "sk-test-0123456789abcdef";
@@ -44,6 +40,7 @@ class OpenAiProviderTest {
     private FakeOpenAi openAi;
     private LlmCredential credential;
     private final OpenAiProvider provider = new OpenAiProvider();
+    private final SetupHttp http = new SetupHttp();
 
     @BeforeEach
     void start() {
@@ -70,8 +67,8 @@ class OpenAiProviderTest {
         assertThat(request.apiKey()).isEqualTo(KEY);
         assertThat(request.model()).isEqualTo("gpt-4o");
         assertThat(request.lastUserMessage()).isEqualTo("Hi");
-        // The explicit JDK client speaks plain HTTP/1.1 to cleartext servers: no h2c upgrade attempt.
-        assertThat(request.header("Upgrade")).isNull();
+        assertThat(http.sent()).as("through the host's HTTP builder").containsExactly(
+                "POST " + openAi.baseUrl() + "/chat/completions");
     }
 
     @Test
@@ -84,6 +81,27 @@ class OpenAiProviderTest {
                 .rootCause().isInstanceOfSatisfying(HttpException.class, e -> assertThat(e.statusCode()).isEqualTo(429));
         assertThat(openAi.requestCount()).isEqualTo(1);
         assertThat(openAi.pendingReplies()).isEqualTo(1);
+    }
+
+    @Test
+    void aRejectedKeyFailsWithTheStatusAndWithoutTheKey() {
+        openAi.rejectKey(KEY);
+
+        assertThatThrownBy(() -> chatModel(provider, credential, "gpt-4o").chat("Hi"))
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(KEY))
+                .rootCause().isInstanceOfSatisfying(HttpException.class, e -> assertThat(e.statusCode()).isEqualTo(401));
+        assertThat(openAi.requestCount()).as("the host decides whether another key is tried").isEqualTo(1);
+    }
+
+    @Test
+    void aTooLongConversationFailsWithOpenAisCodeForTheHostToRead() {
+        openAi.enqueue(Reply.contextLengthExceeded());
+
+        assertThatThrownBy(() -> chatModel(provider, credential, "gpt-4o").chat("Hi"))
+                .rootCause().isInstanceOfSatisfying(HttpException.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(400);
+                    assertThat(e.getMessage()).contains("context_length_exceeded");
+                });
     }
 
     @Test
@@ -125,28 +143,58 @@ class OpenAiProviderTest {
         assertThat(request.isStream()).isTrue();
         assertThat(request.apiKey()).isEqualTo(KEY);
         assertThat(request.model()).isEqualTo("gpt-4o-mini");
+        assertThat(request.toolNames()).containsExactly("add_todo");
+        assertThat(http.sent()).as("through the host's HTTP builder").containsExactly(
+                "POST " + openAi.baseUrl() + "/chat/completions");
     }
 
     @Test
-    void listsModelsFromTheServerWithKnownLimits() throws Exception {
+    void aRateLimitedStreamReportsTheStatusToTheHandler() throws Exception {
+        openAi.enqueue(Reply.rateLimited(Duration.ofSeconds(20)));
+        CompletableFuture<ChatResponse> done = new CompletableFuture<>();
+
+        streamingModel(credential, "gpt-4o").chat(ChatRequest.builder().messages(UserMessage.from("Hi")).build(),
+                new StreamingChatResponseHandler() {
+                    @Override
+                    public void onPartialResponse(String partialResponse) {
+                    }
+
+                    @Override
+                    public void onCompleteResponse(ChatResponse completeResponse) {
+                        done.complete(completeResponse);
+                    }
+
+                    @Override
+                    public void onError(Throwable error) {
+                        done.completeExceptionally(error);
+                    }
+                });
+
+        assertThatThrownBy(() -> done.get(10, TimeUnit.SECONDS))
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(KEY))
+                .rootCause().isInstanceOfSatisfying(HttpException.class, e -> assertThat(e.statusCode()).isEqualTo(429));
+        assertThat(http.sent()).hasSize(1);
+    }
+
+    @Test
+    void listsTheServersChatModelsAndLeavesTheLimitsToTheHost() throws Exception {
         openAi.models("gpt-4o", "gpt-4o-2024-08-06", "gpt-4o-2024-05-13", "o4-mini", "text-embedding-3-small",
                 "whisper-1", "gpt-4o-mini-transcribe", "my-local-llm");
 
-        List<ModelInfo> models;
-        try (ModelRouter router = router()) {
-            models = router.models("openai"); // the provider lists, the host's bundled catalog adds the limits
-        }
+        List<ModelInfo> models = provider.listModels(setup(credential, "", false));
 
+        // OpenAI reports no limits: 0 means unknown, and the host fills them from its bundled catalog.
         assertThat(models).containsExactly(
-                new ModelInfo("openai", "gpt-4o", 128_000, 16_384),
-                new ModelInfo("openai", "gpt-4o-2024-05-13", 128_000, 4_096),
-                new ModelInfo("openai", "gpt-4o-2024-08-06", 128_000, 16_384),
+                new ModelInfo("openai", "gpt-4o", 0, 0),
+                new ModelInfo("openai", "gpt-4o-2024-05-13", 0, 0),
+                new ModelInfo("openai", "gpt-4o-2024-08-06", 0, 0),
                 new ModelInfo("openai", "my-local-llm", 0, 0),
-                new ModelInfo("openai", "o4-mini", 200_000, 100_000));
+                new ModelInfo("openai", "o4-mini", 0, 0));
         RecordedRequest request = openAi.lastRequest();
         assertThat(request.method()).isEqualTo("GET");
         assertThat(request.path()).isEqualTo("/v1/models");
         assertThat(request.apiKey()).isEqualTo(KEY);
+        assertThat(http.sent()).as("through the host's HTTP builder").containsExactly("GET " + openAi.baseUrl() + "/models");
     }
 
     @Test
@@ -168,7 +216,7 @@ class OpenAiProviderTest {
     void aCallTakesNoLongerThanTheRequestTimeoutTheHostResolved() {
         openAi.enqueue(Reply.hang());
         ModelSetup oneSecond = new ModelSetup(credential, "gpt-4o", openAi.baseUrl(), Duration.ofSeconds(1),
-                ModelHttpClient.builder(openAi.baseUrl()), false, new ModelInfo("openai", "gpt-4o", 128_000, 16_384));
+                http, false, new ModelInfo("openai", "gpt-4o", 128_000, 16_384));
 
         assertThatThrownBy(() -> ((ModelClient.Blocking) provider.model(oneSecond)).model().chat("Hi"))
                 .isInstanceOf(TimeoutException.class);
@@ -195,13 +243,8 @@ class OpenAiProviderTest {
     }
 
     @Test
-    void theHostsBundledCatalogIsTheOnlyCopyOfOpenAisLimits() {
-        assertThat(provider.catalog()).isEmpty();
-        try (ModelRouter router = router()) {
-            assertThat(router.modelInfo("openai/gpt-4o")).contains(new ModelInfo("openai", "gpt-4o", 128_000, 16_384));
-            assertThat(router.modelInfo("gpt-4.1")).contains(new ModelInfo("openai", "gpt-4.1", 1_047_576, 32_768));
-            assertThat(router.modelInfo("openai/o4-mini")).contains(new ModelInfo("openai", "o4-mini", 200_000, 100_000));
-        }
+    void carriesNoCatalogOfItsOwn() {
+        assertThat(provider.catalog()).as("the host's model-catalog.yml is the one copy of OpenAI's limits").isEmpty();
     }
 
     @Test
@@ -212,14 +255,14 @@ class OpenAiProviderTest {
         assertThat(index).contains(OpenAiProvider.class.getName());
     }
 
-    /** What the host hands the provider for {@code credential}: its base URL or OpenAI's, 120 s, the host's HTTP. */
-    private static ModelSetup setup(LlmCredential credential, String model, boolean streaming) {
+    /** What the host hands the provider for {@code credential}: its base URL or OpenAI's, 120 s, its HTTP builder. */
+    private ModelSetup setup(LlmCredential credential, String model, boolean streaming) {
         String base = credential.baseUrl().orElse(OpenAiProvider.DEFAULT_BASE_URL);
-        return new ModelSetup(credential, model, base, Duration.ofSeconds(120), ModelHttpClient.builder(base), streaming,
+        return new ModelSetup(credential, model, base, Duration.ofSeconds(120), http, streaming,
                 new ModelInfo("openai", model, 0, 0));
     }
 
-    private static ChatModel chatModel(OpenAiProvider provider, LlmCredential credential, String model) {
+    private ChatModel chatModel(OpenAiProvider provider, LlmCredential credential, String model) {
         return ((ModelClient.Blocking) provider.model(setup(credential, model, false))).model();
     }
 
@@ -227,9 +270,4 @@ class OpenAiProviderTest {
         return ((ModelClient.Streaming) provider.model(setup(credential, model, true))).model();
     }
 
-    private ModelRouter router() {
-        List<LlmProvider> providers = List.of(provider);
-        return new ModelRouter(() -> providers, () -> 1L, Config.of(Map.of("OPENAI_API_KEY", KEY,
-                "OPENAI_API_BASE", openAi.baseUrl())));
-    }
 }
