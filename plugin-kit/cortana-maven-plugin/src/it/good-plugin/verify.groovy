@@ -6,7 +6,7 @@ def jar = new java.util.jar.JarFile(new File(basedir, 'target/dice-1.0.0.jar'))
 def manifest = jar.manifest.mainAttributes
 assert manifest.getValue('Plugin-Id') == 'dice'
 assert manifest.getValue('Plugin-Version') == '1.0.0'
-assert manifest.getValue('Plugin-Requires') == '>=0.1.0'
+assert manifest.getValue('Plugin-Requires') == '^0.1.0'
 assert jar.getEntry('META-INF/extensions.idx') != null
 assert jar.getEntry('org/pf4j/Extension.class') == null
 assert jar.getEntry('com/knuddels/jtokkit/Encodings.class') != null : 'private libraries are shaded into the plugin JAR'

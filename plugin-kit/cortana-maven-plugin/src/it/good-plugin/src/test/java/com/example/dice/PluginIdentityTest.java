@@ -14,7 +14,7 @@ class PluginIdentityTest {
         assertThat(System.getProperty("cortana.plugin.id")).isEqualTo("dice");
         assertThat(System.getProperty("cortana.plugin.version")).isEqualTo("1.0.0");
         assertThat(System.getProperty("cortana.plugin.description")).isEqualTo("Rolls dice: the IT that passes the check");
-        assertThat(System.getProperty("cortana.plugin.requires")).isEqualTo(">=0.1.0");
+        assertThat(System.getProperty("cortana.plugin.requires")).isEqualTo("^0.1.0");
         assertThat(Path.of(System.getProperty("cortana.plugin.classes")).resolve("META-INF/extensions.idx")).exists();
     }
 
