@@ -2,15 +2,12 @@ package dev.cortana.checks;
 
 import dev.cortana.checks.PluginProblem.Kind;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.zip.ZipFile;
 
 /**
  * The libraries Cortana provides to every plugin, and how to tell their classes in a plugin. A plugin that bundles
@@ -35,12 +32,19 @@ final class HostPackages {
         }
     }
 
+    /**
+     * langchain4j-core shares packages with other LangChain4j modules a plugin may bundle (its provider's model, the
+     * AiServices module), so it is told by its exact class list. The list is a resource, not read from the JAR the
+     * host's copy came from: in Cortana's single runnable JAR that would be every class Cortana ships.
+     */
+    static final Set<String> CORE_CLASSES = classList("langchain4j-core.classes");
+
     private static final List<Library> LIBRARIES = List.of(
             new Library("dev.cortana:cortana-api", List.of("dev/cortana/api/*"), null),
             new Library("org.pf4j:pf4j", List.of("org/pf4j/*"), null),
             new Library("dev.langchain4j:langchain4j-core",
                     List.of("dev/langchain4j/agent/tool/*", "dev/langchain4j/model/chat/*", "dev/langchain4j/data/message/*"),
-                    classesOfJar(dev.langchain4j.agent.tool.ToolSpecification.class)),
+                    CORE_CLASSES),
             new Library("dev.langchain4j:langchain4j-http-client", List.of("dev/langchain4j/http/client/",
                     "dev/langchain4j/http/client/log/*", "dev/langchain4j/http/client/sse/*"), null),
             new Library("dev.langchain4j:langchain4j-http-client-jdk", List.of("dev/langchain4j/http/client/jdk/*"), null),
@@ -80,19 +84,22 @@ final class HostPackages {
         return problems;
     }
 
-    /** The class entries of the JAR {@code type} was loaded from; {@code null} (use the prefixes) when not a JAR. */
-    private static Set<String> classesOfJar(Class<?> type) {
-        Path jar = PluginChecks.codeSource(type);
-        if (jar == null || !Files.isRegularFile(jar)) {
-            return null;
-        }
-        try (ZipFile zip = new ZipFile(jar.toFile())) {
+    /** The entries listed in a resource next to this class (one per line, {@code #} comments). */
+    static Set<String> classList(String resource) {
+        try (var in = HostPackages.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("cortana-plugin-checks is missing its resource " + resource);
+            }
             Set<String> classes = new TreeSet<>();
-            zip.stream().map(java.util.zip.ZipEntry::getName)
-                    .filter(n -> n.endsWith(".class") && !n.startsWith("META-INF/")).forEach(classes::add);
-            return classes.isEmpty() ? null : Set.copyOf(classes);
-        } catch (IOException | RuntimeException e) {
-            return null;
+            for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+                String entry = line.strip();
+                if (!entry.isEmpty() && !entry.startsWith("#")) {
+                    classes.add(entry);
+                }
+            }
+            return Set.copyOf(classes);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 }
