@@ -15,6 +15,7 @@ import dev.cortana.api.jobs.JobRun;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -133,6 +134,45 @@ public final class JobScheduler implements AutoCloseable {
     /** db-scheduler's other statements so far: heartbeats, dead-run checks, completing and rescheduling runs. */
     public long otherStatements() {
         return statements.others();
+    }
+
+    /**
+     * Runs now what is due by the clock and waits until no run is due or running, at most {@code timeout}: for a
+     * test clock that jumps ahead (the plugin test kit), where the wake-up timers, which count real time, would fire
+     * late. Returns whether everything due finished in time.
+     */
+    public boolean runDueNow(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            scheduler.triggerCheckForDueExecutions();
+            if (dueOrRunning() == 0) {
+                return true;
+            }
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
+
+    private long dueOrRunning() {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement count = connection.prepareStatement(
+                     "SELECT count(*) FROM scheduled_tasks WHERE task_name = ? AND (picked OR execution_time <= ?)")) {
+            count.setString(1, TASK);
+            count.setTimestamp(2, java.sql.Timestamp.from(clock.instant()));
+            try (ResultSet rows = count.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot read the due jobs: " + e.getMessage(), e);
+        }
     }
 
     @Override

@@ -4,47 +4,43 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cortana.api.tools.ToolProvider;
-import dev.cortana.host.testing.PostgresExtension;
-import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.cortana.testkit.TestDatabase;
+import dev.cortana.testkit.TestDatabases;
+import dev.cortana.testkit.TestTools;
 import dev.langchain4j.agent.tool.ToolSpecification;
-import dev.langchain4j.agent.tool.ToolSpecifications;
 import dev.langchain4j.internal.JsonSchemaElementUtils;
-import dev.langchain4j.invocation.InvocationContext;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
 import dev.langchain4j.model.chat.request.json.JsonSchemaElement;
 import dev.langchain4j.model.chat.request.json.JsonStringSchema;
-import dev.langchain4j.service.tool.DefaultToolExecutor;
-import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Function;
-import java.util.stream.Collectors;
-import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The tools as the host sees them: LangChain4j's specifications and executor, the user id as memory id. */
-@ExtendWith(PostgresExtension.class)
+/** The tools as the host sees them: the specifications the model is offered, calls run through the host's tool path. */
 class TodoLangChain4jTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TestDatabase DATABASE = TestDatabases.fresh().migrated("todos");
 
-    private final ToolProvider provider;
-    private final Object tools;
-    private final Map<String, ToolSpecification> specs;
+    private final TestTools tools;
+    private final Map<String, ToolSpecification> specs = new LinkedHashMap<>();
     private final String alice = "alice-" + UUID.randomUUID();
     private final String bob = "bob-" + UUID.randomUUID();
 
-    TodoLangChain4jTest(DataSource dataSource) {
-        provider = new TodoToolProvider(new TestContext(dataSource));
+    TodoLangChain4jTest() {
+        ToolProvider provider = new TodoToolProvider(TodoContexts.context(DATABASE, Map.of()));
         assertThat(provider.dynamicTools()).isEmpty();
-        tools = provider.tools().get(0);
-        specs = provider.tools().stream()
-                .flatMap(object -> ToolSpecifications.toolSpecificationsFrom(object).stream())
-                .collect(Collectors.toMap(ToolSpecification::name, Function.identity(), (a, b) -> a, LinkedHashMap::new));
+        tools = TestTools.of(provider);
+        tools.specifications().forEach(spec -> specs.put(spec.name(), spec));
+    }
+
+    @AfterAll
+    static void dropDatabase() {
+        DATABASE.close();
     }
 
     @Test
@@ -85,7 +81,7 @@ class TodoLangChain4jTest {
     }
 
     @Test
-    void executesThroughDefaultToolExecutorWithTheUserIdAsMemoryId() {
+    void executesThroughTheHostsToolPathWithTheUserIdAsMemoryId() {
         assertThat(execute("add_todo", "{\"title\":\"buy milk\",\"due\":\"2026-11-27\"}", alice))
                 .isEqualTo("Added \"buy milk\" (due Fri 2026-11-27).");
         assertThat(execute("add_todo", "{\"title\":\"call mum\",\"due\":\"2026-11-25T09:00\",\"priority\":\"high\"}", alice))
@@ -111,34 +107,14 @@ class TodoLangChain4jTest {
     }
 
     @Test
-    void executesTheWayTheHostRegistryDoes() throws Exception {
-        // The host builds one executor per @Tool method and passes the user id in the invocation context.
-        Method method = tools.getClass().getMethod("add_todo", String.class, String.class, String.class, String.class,
-                String.class);
-        DefaultToolExecutor executor = DefaultToolExecutor.builder()
-                .object(tools)
-                .originalMethod(method)
-                .methodToInvoke(method)
-                .wrapToolArgumentsExceptions(true)
-                .propagateToolExecutionExceptions(true)
-                .build();
-        ToolExecutionRequest request = ToolExecutionRequest.builder()
-                .name("add_todo")
-                .arguments("{\"title\":\"buy milk\"}")
-                .build();
-        String result = executor.executeWithContext(request, InvocationContext.builder().chatMemoryId(alice).build())
-                .resultText();
-        assertThat(result).isEqualTo("Added \"buy milk\".");
-        assertThat(execute("list_todos", "{\"status\":\"open\"}", alice)).isEqualTo("1. buy milk");
+    void argumentsAreBoundFromTheModelsJsonLikeTheHostDoes() {
+        assertThat(tools.as(alice).call("add_todo", Map.of("title", "buy milk"))).isEqualTo("Added \"buy milk\".");
+        assertThat(tools.as(alice).callJson("complete_todo", "{\"number\":\"1\"}")).isEqualTo("Completed 1. buy milk.");
+        assertThat(tools.as(alice).call("list_todos", Map.of("status", "done"))).isEqualTo("1. buy milk");
     }
 
     private String execute(String tool, String arguments, String userId) {
-        ToolExecutionRequest request = ToolExecutionRequest.builder()
-                .id(UUID.randomUUID().toString())
-                .name(tool)
-                .arguments(arguments)
-                .build();
-        return new DefaultToolExecutor(tools, request).execute(request, userId);
+        return tools.as(userId).callJson(tool, arguments);
     }
 
     private void assertParameters(String tool, List<String> properties, List<String> required) {

@@ -1,17 +1,12 @@
 package dev.cortana.plugins.todos;
 
-import static dev.cortana.host.testing.Sql.execute;
-import static dev.cortana.host.testing.Sql.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cortana.host.storage.Migrations;
-import dev.cortana.host.testing.TestDatabase;
-import dev.cortana.host.testing.TestPostgres;
+import dev.cortana.testkit.TestDatabase;
+import dev.cortana.testkit.TestDatabases;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Map;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,48 +16,39 @@ import org.junit.jupiter.api.Test;
 class TodoMigrationsTest {
 
     @Test
-    void aNewDatabaseGetsWorkingTodoTablesFromTheMigrations() throws Exception {
-        try (TestDatabase db = TestPostgres.newEmptyDatabase()) {
-            migrate(db.dataSource());
+    void aNewDatabaseGetsWorkingTodoTablesFromTheMigrations() {
+        try (TestDatabase db = TestDatabases.fresh()) {
+            db.migrated("todos"); // what the host does at start-up: its own migrations, then the plugin's
 
-            TodoTools tools = tools(db.dataSource());
+            TodoTools tools = TodoContexts.tools(db, Map.of());
             tools.add_todo("alice", "buy milk", null, null, null);
             assertThat(tools.list_todos("alice", null)).isEqualTo("1. buy milk");
+            assertThat(db.rows("SELECT version || ' ' || type FROM flyway_history_todos")).contains("1 SQL");
         }
     }
 
     @Test
     void aDatabaseMadeByTheOldSchemaSqlKeepsItsTodosAndNumbers() throws Exception {
-        try (TestDatabase db = TestPostgres.newEmptyDatabase()) {
-            execute(db.dataSource(), legacySchema());
-            TodoTools before = tools(db.dataSource());
+        try (TestDatabase db = TestDatabases.fresh()) {
+            db.execute(legacySchema());
+            TodoTools before = TodoContexts.tools(db, Map.of());
             before.add_todo("alice", "buy milk", null, null, null);
             before.add_todo("alice", "feed the cat", null, null, null);
             before.complete_todo("alice", 1);
             before.delete_todo("alice", 2);
 
-            migrate(db.dataSource());
+            db.migrated("todos");
 
-            TodoTools after = tools(db.dataSource());
+            TodoTools after = TodoContexts.tools(db, Map.of());
             assertThat(after.list_todos("alice", "all")).isEqualTo("1. ✓ buy milk");
             after.add_todo("alice", "call mum", null, null, null);
             assertThat(after.list_todos("alice", null)).isEqualTo("3. call mum"); // 2 stays used
-            assertThat(rows(db.dataSource(), "SELECT version || ' ' || type FROM flyway_history_todos"))
+            assertThat(db.rows("SELECT version || ' ' || type FROM flyway_history_todos"))
                     .containsExactly("1 BASELINE");
         }
     }
 
-    /** What the host does at start-up: its own migrations, then the plugin's with the plugin's class loader. */
-    private static void migrate(DataSource dataSource) {
-        Migrations.applyHost(dataSource);
-        Migrations.apply(dataSource, "todos", TodoToolProvider.class.getClassLoader());
-    }
-
-    private static TodoTools tools(DataSource dataSource) {
-        return (TodoTools) new TodoToolProvider(new TestContext(dataSource, Map.of())).tools().get(0);
-    }
-
-    /** The repository's schema.sql as it was before migrations (git show main:schema.sql), kept in cortana-host's tests. */
+    /** The repository's schema.sql as it was before migrations (git show main:schema.sql). */
     private static String legacySchema() throws Exception {
         try (InputStream in = TodoMigrationsTest.class.getResourceAsStream("/legacy/schema-before-migrations.sql")) {
             assertThat(in).as("legacy schema.sql on the test class path").isNotNull();

@@ -2,7 +2,8 @@ package dev.cortana.plugins.todos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cortana.host.testing.PostgresExtension;
+import dev.cortana.testkit.TestDatabase;
+import dev.cortana.testkit.TestDatabases;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,30 +20,29 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The todo tools against a real PostgreSQL with schema.sql applied; "now" is Wed 2026-11-25 10:00 in Berlin. */
-@ExtendWith(PostgresExtension.class)
+/** The todo tools against a real PostgreSQL with the plugin's migrations applied; "now" is Wed 2026-11-25 10:00 in Berlin. */
 class TodoToolsTest {
 
-    private final DataSource dataSource;
+    private static final TestDatabase DATABASE = TestDatabases.fresh().migrated("todos");
+
+    private final DataSource dataSource = DATABASE.dataSource();
     private final TodoTools tools;
     // Unique per test, so the tests hold whether or not the database is shared between them.
     private final String alice = "alice-" + UUID.randomUUID();
     private final String bob = "bob-" + UUID.randomUUID();
 
-    TodoToolsTest(DataSource dataSource) {
-        this.dataSource = dataSource;
-        this.tools = tools(dataSource, Map.of());
+    TodoToolsTest() {
+        this.tools = TodoContexts.tools(DATABASE, Map.of());
     }
 
-    private static TodoTools tools(DataSource dataSource, Map<String, String> settings) {
-        List<Object> objects = new TodoToolProvider(new TestContext(dataSource, settings)).tools();
-        assertThat(objects).hasSize(1);
-        return (TodoTools) objects.get(0);
+    @AfterAll
+    static void dropDatabase() {
+        DATABASE.close();
     }
 
     private String add(String title) {
@@ -205,7 +205,7 @@ class TodoToolsTest {
 
     @Test
     void capsLongListsAtTheConfiguredMaximum() {
-        TodoTools capped = tools(dataSource, Map.of("TODOS_MAX_LIST", "2"));
+        TodoTools capped = TodoContexts.tools(DATABASE, Map.of("TODOS_MAX_LIST", "2"));
         for (String title : List.of("a", "b", "c", "d")) {
             capped.add_todo(alice, title, null, null, null);
         }

@@ -2,29 +2,33 @@ package dev.cortana.plugins.todos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cortana.host.testing.PostgresExtension;
+import dev.cortana.testkit.TestDatabase;
+import dev.cortana.testkit.TestDatabases;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** One user's todos merged into another's, as the host does with the console's when MASTER_USER_ID is first set. */
-@ExtendWith(PostgresExtension.class)
 class TodoUserMigrationTest {
 
-    private final DataSource dataSource;
+    private static final TestDatabase DATABASE = TestDatabases.fresh().migrated("todos");
+
+    private final DataSource dataSource = DATABASE.dataSource();
     private final TodoTools tools;
     private final String console = "console-" + UUID.randomUUID();
     private final String master = "master-" + UUID.randomUUID();
 
-    TodoUserMigrationTest(DataSource dataSource) {
-        this.dataSource = dataSource;
-        List<Object> objects = new TodoToolProvider(new TestContext(dataSource, Map.of())).tools();
-        this.tools = (TodoTools) objects.get(0);
+    TodoUserMigrationTest() {
+        this.tools = TodoContexts.tools(DATABASE, Map.of());
+    }
+
+    @AfterAll
+    static void dropDatabase() {
+        DATABASE.close();
     }
 
     private void move() throws SQLException {
