@@ -57,22 +57,21 @@ class GeneratedPluginIT {
 
     @Test
     void itsBuildRanItsKitTestAndItPassed() throws Exception {
-        for (Path project : List.of(FIRST, SECOND)) {
-            Path reports = project.resolve("target/surefire-reports");
-            assertThat(reports).as("surefire ran in " + project).isDirectory();
-            int tests = 0;
-            try (Stream<Path> files = Files.list(reports)) {
-                for (Path report : files.filter(f -> f.getFileName().toString().matches("TEST-.*\\.xml")).toList()) {
-                    Element suite = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(report.toFile())
-                            .getDocumentElement();
-                    assertThat(suite.getAttribute("failures")).as(report.toString()).isEqualTo("0");
-                    assertThat(suite.getAttribute("errors")).as(report.toString()).isEqualTo("0");
-                    assertThat(suite.getAttribute("skipped")).as(report.toString()).isEqualTo("0");
-                    tests += Integer.parseInt(suite.getAttribute("tests"));
-                }
+        Path reports = FIRST.resolve("target/surefire-reports");
+        assertThat(reports).as("surefire ran").isDirectory();
+        int tests = 0;
+        try (Stream<Path> files = Files.list(reports)) {
+            for (Path report : files.filter(f -> f.getFileName().toString().matches("TEST-.*\\.xml")).toList()) {
+                Element suite = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(report.toFile())
+                        .getDocumentElement();
+                assertThat(suite.getAttribute("name")).isEqualTo("com.example.CounterToolsTest");
+                assertThat(suite.getAttribute("failures")).as(report.toString()).isEqualTo("0");
+                assertThat(suite.getAttribute("errors")).as(report.toString()).isEqualTo("0");
+                assertThat(suite.getAttribute("skipped")).as(report.toString()).isEqualTo("0");
+                tests += Integer.parseInt(suite.getAttribute("tests"));
             }
-            assertThat(tests).as("kit tests run in " + project).isPositive();
         }
+        assertThat(tests).as("kit tests run").isEqualTo(1);
     }
 
     @Test
