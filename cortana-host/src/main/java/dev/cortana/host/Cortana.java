@@ -83,11 +83,12 @@ public final class Cortana implements AutoCloseable {
     /** Everything started, stopped in reverse order by {@link #close()} (or by a start-up that failed). */
     private final ShutdownSequence running;
     private final ToolRegistry tools;
+    private final JobScheduler jobs;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Cortana(CortanaConfig config, Database database, PluginHost plugins, MasterConnection notifier,
                     ModelRouter models, Agent agent, CommandRouter commands, UserSettingsStore userSettings,
-                    ShutdownSequence running, ToolRegistry tools) {
+                    ShutdownSequence running, ToolRegistry tools, JobScheduler jobs) {
         this.config = config;
         this.database = database;
         this.plugins = plugins;
@@ -98,6 +99,7 @@ public final class Cortana implements AutoCloseable {
         this.userSettings = userSettings;
         this.running = running;
         this.tools = tools;
+        this.jobs = jobs;
     }
 
     /** Starts everything but the channels. Throws with a clear message when the database or workspace is unusable. */
@@ -185,7 +187,7 @@ public final class Cortana implements AutoCloseable {
                     .register(new SettingsCommand(models, userSettings, config.modelName(), config.timeZone(),
                             () -> PluginsCommand.statusLines(plugins)));
             CommandRouter commands = new CommandRouter(commandList::all);
-            return new Cortana(config, database, plugins, notifier, models, agent, commands, userSettings, running, tools);
+            return new Cortana(config, database, plugins, notifier, models, agent, commands, userSettings, running, tools, jobs);
         } catch (RuntimeException | Error e) {
             running.close(); // plugins stopped, threads ended, the embedded PostgreSQL shut down: nothing left running
             throw e;
@@ -251,6 +253,11 @@ public final class Cortana implements AutoCloseable {
     /** Where Discord saves the files the master attaches, and which types tools take as files. */
     public AttachmentInbox attachmentInbox() {
         return new AttachmentInbox(config.workspaceDir().toAbsolutePath().resolve("users"), tools::acceptedFileTypes);
+    }
+
+    /** The durable-job runner (the plugin test kit runs due jobs through it when its clock jumps). */
+    public JobScheduler jobs() {
+        return jobs;
     }
 
     public Database database() {

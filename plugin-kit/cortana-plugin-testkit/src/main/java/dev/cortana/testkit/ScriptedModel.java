@@ -1,0 +1,222 @@
+package dev.cortana.testkit;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cortana.testkit.wire.FakeOpenAi;
+import dev.cortana.testkit.wire.FakeOpenAi.RecordedRequest;
+import dev.cortana.testkit.wire.FakeOpenAi.Reply;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+
+/**
+ * The language model of a {@link CortanaTestHost}, scripted by what the user says: each rule matches when the newest
+ * user message contains its text, calls the tools it names one after the other, then answers. It is served over
+ * HTTP by {@link FakeOpenAi} to the real {@code provider-openai} plugin, so the host's whole path runs: the tools the
+ * model is offered, the arguments it sends, the results it reads back.
+ *
+ * <pre>{@code
+ * cortana.model().when("hi").answer("Hello");
+ * cortana.model().when("weather in Berlin")
+ *         .callTool("get_weather", Map.of("city", "Berlin"))
+ *         .thenAnswerWithToolResult();                       // the reply is what get_weather returned
+ * cortana.model().when("add milk")
+ *         .callTool("add_todo", Map.of("title", "milk"))
+ *         .thenAnswer(result -> "Done: " + result);
+ * }</pre>
+ *
+ * <p>The rule added last wins when several match. A message no rule matches gets the reply
+ * {@code No scripted answer for the user message "..."}, naming the message, so the test's assertion shows it.
+ *
+ * @since 0.1.0
+ */
+public final class ScriptedModel {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final FakeOpenAi server;
+    private final List<Rule> rules = new CopyOnWriteArrayList<>();
+    private final AtomicInteger callIds = new AtomicInteger();
+
+    ScriptedModel(FakeOpenAi server) {
+        this.server = server;
+        server.respondWith(this::reply);
+    }
+
+    /**
+     * Starts a rule for user messages containing {@code text} (case-sensitive).
+     *
+     * @since 0.1.0
+     */
+    public When when(String text) {
+        return new When(Objects.requireNonNull(text, "text"), List.of());
+    }
+
+    /**
+     * Forgets every rule.
+     *
+     * @since 0.1.0
+     */
+    public void reset() {
+        rules.clear();
+    }
+
+    /**
+     * The tool calls the model made so far, with the results the host sent back, oldest first.
+     *
+     * <pre>{@code
+     * assertThat(cortana.toolCalls()).extracting(ToolCallRecord::name).containsExactly("add_todo");
+     * }</pre>
+     *
+     * @since 0.1.0
+     */
+    public List<ToolCallRecord> toolCalls() {
+        Map<String, String[]> calls = new LinkedHashMap<>();
+        Map<String, String> results = new LinkedHashMap<>();
+        for (RecordedRequest request : server.chatRequests()) {
+            for (JsonNode message : request.messages()) {
+                for (JsonNode call : message.path("tool_calls")) {
+                    calls.putIfAbsent(call.path("id").asText(), new String[] {
+                            call.path("function").path("name").asText(), call.path("function").path("arguments").asText()});
+                }
+                if (message.path("role").asText().equals("tool")) {
+                    results.putIfAbsent(message.path("tool_call_id").asText(), message.path("content").asText());
+                }
+            }
+        }
+        List<ToolCallRecord> records = new ArrayList<>();
+        calls.forEach((id, call) -> records.add(new ToolCallRecord(call[0], call[1], results.get(id))));
+        return records;
+    }
+
+    /**
+     * The tool names the model was offered on its latest request.
+     *
+     * @since 0.1.0
+     */
+    public List<String> offeredTools() {
+        List<RecordedRequest> requests = server.chatRequests();
+        return requests.isEmpty() ? List.of() : requests.get(requests.size() - 1).toolNames();
+    }
+
+    private Reply reply(RecordedRequest request) {
+        String user = request.lastUserMessage();
+        Rule rule = null;
+        for (Rule candidate : rules) {
+            if (user != null && user.contains(candidate.text)) {
+                rule = candidate; // the last added wins
+            }
+        }
+        if (rule == null) {
+            return Reply.text("No scripted answer for the user message \"" + user + "\" (scripted: "
+                    + rules.stream().map(r -> "\"" + r.text + "\"").toList() + ")");
+        }
+        int step = toolRoundsSinceUser(request);
+        if (step < rule.calls.size()) {
+            String[] call = rule.calls.get(step);
+            return Reply.toolCalls(new Reply.ToolCall("call_kit_" + callIds.incrementAndGet(), call[0], call[1]));
+        }
+        String result = request.lastToolResult();
+        return Reply.text(rule.answer.apply(result == null ? "" : result));
+    }
+
+    /** How many tool-call rounds the model made since the newest user message: the step of the rule to play now. */
+    private static int toolRoundsSinceUser(RecordedRequest request) {
+        List<JsonNode> messages = request.messages();
+        int rounds = 0;
+        for (int i = messages.size() - 1; i >= 0; i--) {
+            String role = messages.get(i).path("role").asText();
+            if (role.equals("user")) {
+                break;
+            }
+            if (role.equals("assistant") && messages.get(i).path("tool_calls").size() > 0) {
+                rounds++;
+            }
+        }
+        return rounds;
+    }
+
+    private record Rule(String text, List<String[]> calls, UnaryOperator<String> answer) {
+    }
+
+    /**
+     * A tool call the model made, its JSON arguments, and the result the host sent back ({@code null} if none yet).
+     *
+     * @since 0.1.0
+     */
+    public record ToolCallRecord(String name, String arguments, String result) {
+    }
+
+    /**
+     * A rule being written: add tool calls, then say how the model answers.
+     *
+     * @since 0.1.0
+     */
+    public final class When {
+
+        private final String text;
+        private final List<String[]> calls;
+
+        private When(String text, List<String[]> calls) {
+            this.text = text;
+            this.calls = calls;
+        }
+
+        /**
+         * Answers with {@code text} at once, calling no tool.
+         *
+         * @since 0.1.0
+         */
+        public void answer(String reply) {
+            thenAnswer(result -> reply);
+        }
+
+        /**
+         * Calls {@code tool} with {@code arguments} (written as the model's JSON); chain more calls or answer next.
+         *
+         * @since 0.1.0
+         */
+        public When callTool(String tool, Map<String, ?> arguments) {
+            try {
+                List<String[]> more = new ArrayList<>(calls);
+                more.add(new String[] {Objects.requireNonNull(tool, "tool"), JSON.writeValueAsString(arguments)});
+                return new When(text, List.copyOf(more));
+            } catch (JsonProcessingException e) {
+                throw new IllegalArgumentException("Arguments cannot be written as JSON: " + e.getMessage(), e);
+            }
+        }
+
+        /**
+         * After the tool calls, answers with exactly what the last tool returned.
+         *
+         * @since 0.1.0
+         */
+        public void thenAnswerWithToolResult() {
+            thenAnswer(UnaryOperator.identity());
+        }
+
+        /**
+         * After the tool calls, answers with {@code reply}.
+         *
+         * @since 0.1.0
+         */
+        public void thenAnswer(String reply) {
+            thenAnswer(result -> reply);
+        }
+
+        /**
+         * After the tool calls, answers with {@code reply} applied to the last tool's result.
+         *
+         * @since 0.1.0
+         */
+        public void thenAnswer(UnaryOperator<String> reply) {
+            rules.add(new Rule(text, calls, Objects.requireNonNull(reply, "reply")));
+        }
+    }
+}
