@@ -23,17 +23,19 @@ import org.w3c.dom.Element;
 
 /**
  * A plugin author's first plugin, from the archetype to a running Cortana. Before this runs, the archetype's
- * {@code integration-test} has generated {@code src/test/resources/projects/weather} (the author's command:
- * {@code -DgroupId=com.example -DartifactId=weather}, everything else by default) and {@code weather-v2} (the same
- * with {@code -Dversion=0.2.0}), and built each with {@code mvn verify} as a separate Maven project whose local
- * repository holds only this build's Cortana artifacts. This test checks what the author got, then runs the JARs in
- * the built {@code cortana-host.jar}.
+ * {@code integration-test} has generated each of {@code src/test/resources/projects/*} and built it as a separate
+ * Maven project whose local repository holds only this build's Cortana artifacts (the rest is read from this build's
+ * local repository as a remote one): {@code weather} is the author's command ({@code -DgroupId=com.example
+ * -DartifactId=weather}, everything else by default) built with {@code mvn verify}; {@code coffee-log} the same with a
+ * plugin id that is no Java or SQL name; {@code weather-v2} is {@code weather} at {@code -Dversion=0.2.0}, packaged.
+ * This test checks what the author got, then runs the JARs in the built {@code cortana-host.jar}.
  */
 class GeneratedPluginIT {
 
     private static final Path PROJECTS = Path.of(System.getProperty("cortana.it.projects"));
     private static final Path FIRST = PROJECTS.resolve("weather/project/weather");
     private static final Path SECOND = PROJECTS.resolve("weather-v2/project/weather");
+    private static final Path HYPHENATED = PROJECTS.resolve("coffee-log/project/coffee-log");
     private static final String TOOL = "weather_count";
 
     @TempDir
@@ -57,21 +59,17 @@ class GeneratedPluginIT {
 
     @Test
     void itsBuildRanItsKitTestAndItPassed() throws Exception {
-        Path reports = FIRST.resolve("target/surefire-reports");
-        assertThat(reports).as("surefire ran").isDirectory();
-        int tests = 0;
-        try (Stream<Path> files = Files.list(reports)) {
-            for (Path report : files.filter(f -> f.getFileName().toString().matches("TEST-.*\\.xml")).toList()) {
-                Element suite = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(report.toFile())
-                        .getDocumentElement();
-                assertThat(suite.getAttribute("name")).isEqualTo("com.example.CounterToolsTest");
-                assertThat(suite.getAttribute("failures")).as(report.toString()).isEqualTo("0");
-                assertThat(suite.getAttribute("errors")).as(report.toString()).isEqualTo("0");
-                assertThat(suite.getAttribute("skipped")).as(report.toString()).isEqualTo("0");
-                tests += Integer.parseInt(suite.getAttribute("tests"));
-            }
-        }
-        assertThat(tests).as("kit tests run").isEqualTo(1);
+        assertThat(kitTestsPassed(FIRST, "com.example.CounterToolsTest")).isEqualTo(1);
+    }
+
+    @Test
+    void aPluginIdWithADashNamesTheToolAndTheTableWithAnUnderscoreAndItsKitTestPasses() throws Exception {
+        assertThat(Files.readString(HYPHENATED.resolve("pom.xml"))).contains("<plugin.id>coffee-log</plugin.id>");
+        assertThat(HYPHENATED.resolve("src/main/resources/cortana/migrations/coffee-log/V1__create_counts.sql"))
+                .content().contains("CREATE TABLE IF NOT EXISTS coffee_log_counts");
+        assertThat(HYPHENATED.resolve("src/main/java/org/acme/CounterTools.java"))
+                .content().contains("@Tool(name = \"coffee_log_count\"");
+        assertThat(kitTestsPassed(HYPHENATED, "org.acme.CounterToolsTest")).isEqualTo(1);
     }
 
     @Test
@@ -151,6 +149,18 @@ class GeneratedPluginIT {
         return request.toolNames().contains(TOOL)
                 ? Reply.toolCall(TOOL, "{\"thing\":\"" + count.group(1) + "\"}")
                 : Reply.text("I have no tool to count with.");
+    }
+
+    /** How many tests of {@code testClass} surefire ran in {@code project}, after checking none failed or was skipped. */
+    private static int kitTestsPassed(Path project, String testClass) throws Exception {
+        Path report = project.resolve("target/surefire-reports/TEST-" + testClass + ".xml");
+        assertThat(report).as("surefire ran " + testClass).isRegularFile();
+        Element suite = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(report.toFile())
+                .getDocumentElement();
+        assertThat(suite.getAttribute("failures")).as(report.toString()).isEqualTo("0");
+        assertThat(suite.getAttribute("errors")).as(report.toString()).isEqualTo("0");
+        assertThat(suite.getAttribute("skipped")).as(report.toString()).isEqualTo("0");
+        return Integer.parseInt(suite.getAttribute("tests"));
     }
 
     private static List<String> sources(Path project) throws IOException {
