@@ -9,4 +9,6 @@ assert manifest.getValue('Plugin-Version') == '1.0.0'
 assert manifest.getValue('Plugin-Requires') == '>=0.1.0'
 assert jar.getEntry('META-INF/extensions.idx') != null
 assert jar.getEntry('org/pf4j/Extension.class') == null
+assert jar.getEntry('com/knuddels/jtokkit/Encodings.class') != null : 'private libraries are shaded into the plugin JAR'
+assert log.contains('Tests run: 2, Failures: 0, Errors: 0')
 return true

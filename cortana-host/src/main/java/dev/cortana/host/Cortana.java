@@ -180,7 +180,8 @@ public final class Cortana implements AutoCloseable {
             // The command list is built first; /help reads it, so no command needs the router that runs it.
             CommandRegistry commandList = new CommandRegistry(() -> plugins.extensions(CommandProvider.class));
             commandList.register(new HelpCommand(commandList::all))
-                    .register(new PluginsCommand(plugins, pluginId -> tools.toolNamesByPlugin().getOrDefault(pluginId, List.of())))
+                    .register(new PluginsCommand(plugins, pluginId -> tools.toolNamesByPlugin().getOrDefault(pluginId, List.of()),
+                            pluginId -> tools.skippedToolsByPlugin().getOrDefault(pluginId, List.of())))
                     .register(new ResetCommand(conversations))
                     .register(new CompactCommand(agent))
                     .register(new SkillsCommand(skills, workspace.root()))

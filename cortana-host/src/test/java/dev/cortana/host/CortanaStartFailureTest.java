@@ -31,6 +31,7 @@ class CortanaStartFailureTest {
         // Start-up fails after the plugins started: the conversation cache folder cannot be created over a file.
         Files.writeString(workspace.resolve(".conversation_cache"), "not a folder");
         TestPluginJars.plugin("witness").pluginClass("test.witness.WitnessPlugin", witnessPlugin(workspace, marks))
+                .toolProvider("test.witness.Tools", "witness_tool")
                 .writeTo(Files.createDirectories(plugins));
         Config config = Config.of(Map.of("WORKSPACE_DIR", workspace.toString(), "PLUGINS_DIR", plugins.toString()));
 

@@ -7,6 +7,8 @@ import static dev.cortana.host.plugins.PluginHost.describe;
 import dev.cortana.host.plugins.ContextExtensionFactory.ExtensionCreationException;
 import dev.cortana.host.plugins.CortanaPluginManager.PluginClassException;
 import dev.cortana.host.plugins.PluginTimeLimit.PluginTimeoutException;
+import dev.cortana.checks.PluginChecks;
+import dev.cortana.checks.PluginProblem;
 import dev.cortana.host.storage.Migrations;
 import java.io.IOException;
 import java.io.InputStream;
@@ -121,6 +123,8 @@ final class PluginLoader {
         if (manager.isDisabled(id)) {
             throw new LoadFailure(id, version, disabledReason(id), "", null).withState(PluginState.DISABLED);
         }
+
+        checkAuthorMistakes(id, version, file);
 
         if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".zip")) {
             forceFreshExpansion(file);
@@ -250,6 +254,26 @@ final class PluginLoader {
             throw new LoadFailure(null, null, "cannot be read: " + describe(e), "Check the file and its permissions", e);
         }
         throw new LoadFailure(null, null, NO_DESCRIPTOR, noDescriptorAdvice(), null);
+    }
+
+    /**
+     * The author mistakes that make a plugin useless or broken ({@link PluginChecks#checkArchive}: no extensions,
+     * bundled copies of what Cortana provides), found before any of its code runs. The first one fails the plugin,
+     * with its reason and fix in {@code /plugins}.
+     */
+    private static void checkAuthorMistakes(String id, String version, Path file) throws LoadFailure {
+        List<PluginProblem> problems;
+        try {
+            problems = PluginChecks.checkArchive(file);
+        } catch (RuntimeException e) {
+            throw new LoadFailure(id, version, "cannot be read: " + describe(e), "Check the file and its permissions", e);
+        }
+        if (!problems.isEmpty()) {
+            PluginProblem problem = problems.get(0);
+            String reason = problem.reason().substring(0, 1).toLowerCase(Locale.ROOT) + problem.reason().substring(1);
+            throw new LoadFailure(id, version, reason + " — " + problem.fix(),
+                    "Ask the plugin's author for a build that passes cortana:check", null);
+        }
     }
 
     private static String noDescriptorAdvice() {

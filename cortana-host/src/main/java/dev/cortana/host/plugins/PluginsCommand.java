@@ -30,14 +30,26 @@ public final class PluginsCommand implements Command {
 
     private final PluginHost host;
     private final Function<String, List<String>> toolNamesOfPlugin;
+    private final Function<String, List<String>> skippedToolsOfPlugin;
 
     /**
      * @param toolNamesOfPlugin the names of the tools a plugin contributes, as the tool registry accepted them (it may
      *                          drop duplicates), by plugin id
      */
     public PluginsCommand(PluginHost host, Function<String, List<String>> toolNamesOfPlugin) {
+        this(host, toolNamesOfPlugin, id -> List.of());
+    }
+
+    /**
+     * @param skippedToolsOfPlugin the tools of a plugin the registry did not offer, as
+     *                             {@code "<tool name>: <why> — <what to do>"} ({@code ToolRegistry.skippedToolsByPlugin}),
+     *                             by plugin id; each shows on its own line under the plugin
+     */
+    public PluginsCommand(PluginHost host, Function<String, List<String>> toolNamesOfPlugin,
+                          Function<String, List<String>> skippedToolsOfPlugin) {
         this.host = Objects.requireNonNull(host, "host");
         this.toolNamesOfPlugin = Objects.requireNonNull(toolNamesOfPlugin, "toolNamesOfPlugin");
+        this.skippedToolsOfPlugin = Objects.requireNonNull(skippedToolsOfPlugin, "skippedToolsOfPlugin");
     }
 
     @Override
@@ -67,6 +79,9 @@ public final class PluginsCommand implements Command {
             out.append("\n• ").append(status.label()).append(" — ");
             if (status.started()) {
                 out.append("started — ").append(contributions(status.id()));
+                for (String skipped : skippedTools(status.id())) {
+                    out.append("\n  skipped tool ").append(skipped);
+                }
                 for (String note : notesOf(host, status.id())) {
                     out.append("\n  ").append(note);
                 }
@@ -186,6 +201,15 @@ public final class PluginsCommand implements Command {
             }
         }
         return notes;
+    }
+
+    private List<String> skippedTools(String pluginId) {
+        try {
+            List<String> skipped = skippedToolsOfPlugin.apply(pluginId);
+            return skipped == null ? List.of() : skipped;
+        } catch (RuntimeException e) {
+            return List.of("(cannot list: " + PluginHost.describe(e) + ")");
+        }
     }
 
     private String contributions(String pluginId) {

@@ -6,6 +6,8 @@ import dev.cortana.api.tools.AgentTool;
 import dev.cortana.api.tools.ToolCall;
 import dev.cortana.api.tools.ToolProvider;
 import dev.cortana.api.tools.ToolResult;
+import dev.cortana.checks.PluginChecks;
+import dev.cortana.checks.PluginProblem;
 import dev.cortana.host.plugins.Contribution;
 import dev.cortana.host.plugins.PluginHost;
 import dev.langchain4j.agent.tool.Tool;
@@ -40,7 +42,7 @@ public final class ToolRegistry {
     private final Supplier<List<Contribution<ToolProvider>>> providers;
     private final Supplier<Long> generation;
     private final ToolChanges changes;
-    private volatile Snapshot snapshot = new Snapshot(-1, -1, ToolSet.empty(), Map.of());
+    private volatile Snapshot snapshot = new Snapshot(-1, -1, ToolSet.empty(), Map.of(), Map.of());
 
     public ToolRegistry(PluginHost plugins) {
         this(plugins, new ToolChanges());
@@ -90,6 +92,16 @@ public final class ToolRegistry {
     }
 
     /**
+     * The tools of each plugin that are not offered, as {@code "<tool name>: <why> — <what to do>"}, for
+     * {@code /plugins}: a tool whose parameters the model cannot name or fill ({@link PluginChecks#checkToolMethod}),
+     * or whose name another tool (of another plugin, or of the same one) already has.
+     */
+    public Map<String, List<String>> skippedToolsByPlugin() {
+        current();
+        return snapshot.skipped;
+    }
+
+    /**
      * The file types (lower-case extensions) the started plugins' tools take as files
      * ({@link ToolProvider#acceptedFileTypes()}): attached files of these types are not pasted into the message.
      */
@@ -109,29 +121,40 @@ public final class ToolRegistry {
     private Snapshot collect(long generation, long changed, Map<ToolProvider, ProviderTools> reusable) {
         Map<String, RegisteredTool> byName = new LinkedHashMap<>();
         Map<ToolProvider, ProviderTools> byProvider = new IdentityHashMap<>();
+        Map<String, List<String>> skipped = new TreeMap<>();
         for (Contribution<ToolProvider> contribution : providers.get()) {
             String pluginId = contribution.pluginId();
             try {
                 long epoch = changes.of(pluginId); // read before the tools: a change during the read is seen next time
                 ProviderTools known = reusable.get(contribution.extension());
                 List<RegisteredTool> tools;
+                List<String> badTools;
                 if (known != null && known.epoch == epoch) {
                     tools = known.tools;
+                    badTools = known.skipped;
                 } else {
                     tools = new ArrayList<>();
+                    badTools = new ArrayList<>();
                     for (Object object : contribution.extension().tools()) {
-                        tools.addAll(annotated(pluginId, object));
+                        tools.addAll(annotated(pluginId, object, badTools));
                     }
                     for (AgentTool tool : contribution.extension().dynamicTools()) {
                         tools.add(dynamic(pluginId, tool));
                     }
                 }
-                byProvider.put(contribution.extension(), new ProviderTools(epoch, tools));
+                byProvider.put(contribution.extension(), new ProviderTools(epoch, tools, badTools));
+                badTools.forEach(line -> skipped.computeIfAbsent(pluginId, k -> new ArrayList<>()).add(line));
                 for (RegisteredTool tool : tools) {
                     RegisteredTool previous = byName.putIfAbsent(tool.name(), tool);
                     if (previous != null) {
                         log.warn("Tool {} of plugin {} skipped: plugin {} already offers a tool with that name",
                                 tool.name(), pluginId, previous.pluginId());
+                        String line = previous.pluginId().equals(pluginId)
+                                ? tool.name() + ": another tool of this plugin has that name — ask its author to give "
+                                        + "each tool a unique name"
+                                : tool.name() + ": the name belongs to plugin " + previous.pluginId() + " — remove one of "
+                                        + "the two plugins, or ask the author of " + pluginId + " to rename the tool";
+                        skipped.computeIfAbsent(pluginId, k -> new ArrayList<>()).add(line);
                     }
                 }
             } catch (RuntimeException | LinkageError e) {
@@ -139,13 +162,27 @@ public final class ToolRegistry {
             }
         }
         log.debug("Tool set rebuilt: {}", byName.keySet());
-        return new Snapshot(generation, changed, new ToolSet(new ArrayList<>(byName.values())), byProvider);
+        skipped.replaceAll((id, lines) -> List.copyOf(lines));
+        return new Snapshot(generation, changed, new ToolSet(new ArrayList<>(byName.values())), byProvider,
+                java.util.Collections.unmodifiableMap(skipped));
     }
 
-    private static List<RegisteredTool> annotated(String pluginId, Object object) {
+    /**
+     * The {@code @Tool} methods of {@code object}; a method whose parameters the model could not name or fill is left
+     * out, with its reason added to {@code skipped}.
+     */
+    private static List<RegisteredTool> annotated(String pluginId, Object object, List<String> skipped) {
         List<RegisteredTool> tools = new ArrayList<>();
         for (Method method : object.getClass().getMethods()) {
             if (!method.isAnnotationPresent(Tool.class)) {
+                continue;
+            }
+            List<PluginProblem> problems = PluginChecks.checkToolMethod(method);
+            if (!problems.isEmpty()) {
+                for (PluginProblem problem : problems) {
+                    log.warn("Tool {} of plugin {} skipped: {}", PluginChecks.toolName(method), pluginId, problem.message());
+                    skipped.add(PluginChecks.toolName(method) + ": " + reasonAndFix(problem));
+                }
                 continue;
             }
             ToolSpecification specification = ToolSpecifications.toolSpecificationFrom(method);
@@ -180,10 +217,17 @@ public final class ToolRegistry {
         });
     }
 
-    private record Snapshot(long generation, long changes, ToolSet tools, Map<ToolProvider, ProviderTools> byProvider) {
+    /** {@code "why — what to do"}, without the {@code "Tool 'x' (A.b): "} the listing already shows. */
+    private static String reasonAndFix(PluginProblem problem) {
+        String reason = problem.reason().replaceFirst("^Tool '[^']*' \\([^)]*\\): ", "");
+        return problem.fix().isEmpty() ? reason : reason + " — " + problem.fix();
     }
 
-    /** One provider's tools as read when its plugin's change counter was {@code epoch}. */
-    private record ProviderTools(long epoch, List<RegisteredTool> tools) {
+    private record Snapshot(long generation, long changes, ToolSet tools, Map<ToolProvider, ProviderTools> byProvider,
+                            Map<String, List<String>> skipped) {
+    }
+
+    /** One provider's tools as read when its plugin's change counter was {@code epoch}, and the ones it skipped. */
+    private record ProviderTools(long epoch, List<RegisteredTool> tools, List<String> skipped) {
     }
 }

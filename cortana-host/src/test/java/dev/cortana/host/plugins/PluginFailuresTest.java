@@ -151,7 +151,7 @@ class PluginFailuresTest {
 
         startHost();
 
-        assertThat(statusOf("fat").reason()).contains("bundles its own copy of dev.cortana.api (Cortana provides it)");
+        assertThat(statusOf("fat").reason().orElseThrow()).contains("bundles its own copy of package dev.cortana.api (dev.cortana:cortana-api), which Cortana provides");
         assertTheGoodPluginStillWorks();
     }
 

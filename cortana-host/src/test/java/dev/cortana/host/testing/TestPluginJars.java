@@ -43,7 +43,7 @@ import org.pf4j.processor.ExtensionAnnotationProcessor;
  * Builds real plugin JARs from Java source strings, for tests that load plugins the way a user installs them.
  *
  * <p>Sources are compiled with the JDK's compiler against the test's class path (so they can use cortana-api,
- * LangChain4j, PF4J...), with {@code -parameters} and PF4J's annotation processor (which writes
+ * LangChain4j, PF4J...), with {@code -parameters} (unless {@link Builder#withoutParameterNames}) and PF4J's annotation processor (which writes
  * {@code META-INF/extensions.idx} for {@code @Extension} classes), then jarred with a PF4J manifest. Identical sources
  * are compiled once per JVM.
  *
@@ -81,7 +81,10 @@ public final class TestPluginJars {
                 .writeTo(dir);
     }
 
-    /** A plugin whose {@code Plugin-Class} throws {@code IllegalStateException(message)} from {@code start()}. */
+    /**
+     * A plugin whose {@code Plugin-Class} throws {@code IllegalStateException(message)} from {@code start()}; it has a
+     * {@code ToolProvider} extension without tools (a plugin without extensions is not started at all).
+     */
     public static Builder failingStart(String pluginId, String message) {
         String pkg = packageFor(pluginId);
         return plugin(pluginId).pluginClass(pkg + ".FailingPlugin", """
@@ -89,7 +92,7 @@ public final class TestPluginJars {
                 public class FailingPlugin extends org.pf4j.Plugin {
                     @Override public void start() { throw new IllegalStateException(%s); }
                 }
-                """.formatted(pkg, javaString(message)));
+                """.formatted(pkg, javaString(message))).toolProvider(pkg + ".Tools");
     }
 
     /** A plugin with a {@code ToolProvider} extension whose constructor throws {@code IllegalStateException(message)}. */
@@ -150,6 +153,7 @@ public final class TestPluginJars {
         private String fileName;
         private String settings;
         private boolean descriptor;
+        private boolean parameterNames = true;
         private final Map<String, String> sources = new LinkedHashMap<>();
         private final Map<String, String> manifest = new LinkedHashMap<>();
         private final Map<String, byte[]> resources = new LinkedHashMap<>();
@@ -213,6 +217,15 @@ public final class TestPluginJars {
             return this;
         }
 
+        /**
+         * Compiles without {@code -parameters}, as a build that does not inherit cortana-plugin-parent does: tool
+         * parameters without {@code @P(name = ...)} have no names ({@code arg0}, {@code arg1}) in the class files.
+         */
+        public Builder withoutParameterNames() {
+            this.parameterNames = false;
+            return this;
+        }
+
         /** Leaves {@code Plugin-Id} and {@code Plugin-Version} out of the manifest. */
         public Builder withoutDescriptor() {
             this.descriptor = false;
@@ -253,7 +266,7 @@ public final class TestPluginJars {
                 }
                 entries.put("plugin.properties", properties.toString().getBytes(StandardCharsets.UTF_8));
             }
-            compile(sources).forEach((path, bytes) -> entries.put("classes/" + path, bytes));
+            compile(sources, parameterNames).forEach((path, bytes) -> entries.put("classes/" + path, bytes));
             resources.forEach((path, bytes) -> entries.put("classes/" + path, bytes));
             withDirectoryEntries(entries);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -286,7 +299,7 @@ public final class TestPluginJars {
             }
             manifest.forEach(main::putValue);
 
-            Map<String, byte[]> entries = new TreeMap<>(compile(sources));
+            Map<String, byte[]> entries = new TreeMap<>(compile(sources, parameterNames));
             entries.putAll(resources);
             withDirectoryEntries(entries);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -318,16 +331,16 @@ public final class TestPluginJars {
     // ------------------------------------------------------------------------------------------------ compiling
 
     /** Class files and {@code META-INF/extensions.idx} by JAR entry name. */
-    private static Map<String, byte[]> compile(Map<String, String> sources) {
+    private static Map<String, byte[]> compile(Map<String, String> sources, boolean parameterNames) {
         if (sources.isEmpty()) {
             return Map.of();
         }
-        String key = sources.entrySet().stream().map(e -> e.getKey() + "\u0000" + e.getValue())
+        String key = parameterNames + "\u0002" + sources.entrySet().stream().map(e -> e.getKey() + "\u0000" + e.getValue())
                 .collect(Collectors.joining("\u0001"));
-        return COMPILED.computeIfAbsent(key, k -> doCompile(sources));
+        return COMPILED.computeIfAbsent(key, k -> doCompile(sources, parameterNames));
     }
 
-    private static Map<String, byte[]> doCompile(Map<String, String> sources) {
+    private static Map<String, byte[]> doCompile(Map<String, String> sources, boolean parameterNames) {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         if (javac == null) {
             throw new IllegalStateException("Building test plugins needs a JDK (no system Java compiler found)");
@@ -342,8 +355,11 @@ public final class TestPluginJars {
                 files.setLocation(StandardLocation.SOURCE_PATH, List.of());
                 List<JavaFileObject> units = new ArrayList<>();
                 sources.forEach((className, source) -> units.add(new SourceString(className, source)));
-                JavaCompiler.CompilationTask task = javac.getTask(null, files, diagnostics,
-                        List.of("-parameters", "-implicit:none", "-Xlint:none", "--release", "17"), null, units);
+                List<String> options = new ArrayList<>(List.of("-implicit:none", "-Xlint:none", "--release", "17"));
+                if (parameterNames) {
+                    options.add("-parameters");
+                }
+                JavaCompiler.CompilationTask task = javac.getTask(null, files, diagnostics, options, null, units);
                 task.setProcessors(List.of(new ExtensionAnnotationProcessor()));
                 if (!task.call()) {
                     String errors = diagnostics.getDiagnostics().stream()

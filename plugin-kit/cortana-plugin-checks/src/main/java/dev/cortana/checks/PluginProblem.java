@@ -37,6 +37,25 @@ public record PluginProblem(Kind kind, String subject, String message) {
         Objects.requireNonNull(message, "message");
     }
 
+    /** The message without its fix: what is wrong. */
+    public String reason() {
+        int fix = message.indexOf(FIX);
+        return stripPeriod(fix < 0 ? message : message.substring(0, fix));
+    }
+
+    /** What to do about it: the message after {@code "Fix: "}; empty when it gives none. */
+    public String fix() {
+        int fix = message.indexOf(FIX);
+        return fix < 0 ? "" : stripPeriod(message.substring(fix + FIX.length()));
+    }
+
+    private static final String FIX = " Fix: ";
+
+    private static String stripPeriod(String text) {
+        String trimmed = text.strip();
+        return trimmed.endsWith(".") ? trimmed.substring(0, trimmed.length() - 1) : trimmed;
+    }
+
     @Override
     public String toString() {
         return message;

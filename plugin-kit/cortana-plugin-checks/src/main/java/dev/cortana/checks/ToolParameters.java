@@ -87,20 +87,20 @@ final class ToolParameters {
             return null;
         }
         if (raw.isArray()) {
-            return inside(raw.getComponentType(), raw.getComponentType(), "elements", visiting, depth);
+            return inside(raw.getComponentType(), raw, "elements", visiting, depth);
         }
         if (Collection.class.isAssignableFrom(raw)) {
             Type element = argument(type, 0);
             return element == null ? "is a " + raw.getName() + " without an element type"
-                    : inside(element, raw, "elements", visiting, depth);
+                    : inside(element, type, "elements", visiting, depth);
         }
         if (Map.class.isAssignableFrom(raw)) {
             Type value = argument(type, 1);
-            return value == null ? null : inside(value, raw, "values", visiting, depth);
+            return value == null ? null : inside(value, type, "values", visiting, depth);
         }
         if (raw == Optional.class) {
             Type value = argument(type, 0);
-            return value == null ? "is an Optional without a type" : inside(value, raw, "value", visiting, depth);
+            return value == null ? "is an Optional without a type" : inside(value, type, "value", visiting, depth);
         }
         if (raw.isPrimitive()) { // void
             return "is " + raw.getName();

@@ -10,7 +10,7 @@ import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A {@link Clock} the test moves by hand. Give it to {@link TestContext.Builder#clock(TestClock)} or read it from
+ * A {@link Clock} the test moves by hand. Give it to {@link TestContextBuilder#clock(TestClock)} or read it from
  * {@link CortanaTestHost#clock()}: moving it there also runs the durable jobs that fell due, before
  * {@link #advance(Duration)} or {@link #set(Instant)} returns.
  *

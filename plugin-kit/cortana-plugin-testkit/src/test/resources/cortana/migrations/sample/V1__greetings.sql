@@ -1,0 +1,4 @@
+CREATE TABLE sample_greetings (
+    id    bigserial PRIMARY KEY,
+    name  text NOT NULL
+);
