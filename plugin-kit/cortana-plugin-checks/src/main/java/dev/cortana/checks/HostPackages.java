@@ -80,10 +80,14 @@ final class HostPackages {
         return problems;
     }
 
-    /** The class entries of the JAR {@code type} was loaded from; {@code null} (use the prefixes) when not a JAR. */
+    /**
+     * The class entries of the JAR {@code type} was loaded from; {@code null} (use the prefixes) when not a JAR, or
+     * not langchain4j-core's own: in the shaded {@code cortana-host.jar} that would be every class of the host, and
+     * the bundled provider-openai plugin's jtokkit would count as a copy of langchain4j-core.
+     */
     private static Set<String> classesOfJar(Class<?> type) {
         Path jar = PluginChecks.codeSource(type);
-        if (jar == null || !Files.isRegularFile(jar)) {
+        if (jar == null || !Files.isRegularFile(jar) || !jar.getFileName().toString().startsWith("langchain4j-core")) {
             return null;
         }
         try (ZipFile zip = new ZipFile(jar.toFile())) {
