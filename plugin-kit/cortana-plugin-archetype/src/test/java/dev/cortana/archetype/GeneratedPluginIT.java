@@ -76,7 +76,7 @@ class GeneratedPluginIT {
     void itsBuildTookEveryCortanaArtifactFromThePrivateRepository() throws IOException {
         String log = Files.readString(FIRST.resolve("build.log"));
         assertThat(log).contains("BUILD SUCCESS");
-        // Anything of ours that the build had to download came from somewhere other than this build.
+        // A Cortana artifact downloaded at all was missing from the private repository: the build took another's copy.
         assertThat(log.lines().filter(line -> line.contains("dev/cortana/"))
                 .filter(line -> line.contains("Downloading") || line.contains("Downloaded"))).isEmpty();
     }
