@@ -113,11 +113,8 @@ public final class ConversationCompactor {
     }
 
     private int requestTokens(String userId, String model, String systemPrompt, ChatMessage next) {
-        List<ChatMessage> request = new ArrayList<>();
-        request.add(SystemMessage.from(systemPrompt));
-        request.addAll(conversations.history(userId));
-        request.add(next);
-        return tokens.count(model, request);
+        // The history's running totals count only its new messages; copying it into one request list would not.
+        return tokens.countRequest(model, SystemMessage.from(systemPrompt), conversations.history(userId), next);
     }
 
     /**
