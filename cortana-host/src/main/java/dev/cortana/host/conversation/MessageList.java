@@ -82,4 +82,10 @@ final class MessageList extends AbstractList<ChatMessage> implements RandomAcces
     public int size() {
         return size;
     }
+
+    /** One array copy: {@code ArrayList.addAll} and {@code List.copyOf} of a history call this. */
+    @Override
+    public Object[] toArray() {
+        return java.util.Arrays.copyOf(backing.items, size, Object[].class);
+    }
 }
