@@ -251,7 +251,8 @@ public final class ConversationFiles {
                 // Reading it could exhaust the heap at every start: set it aside like any unreadable file.
                 throw new IOException("larger than " + MAX_FILE_BYTES / (1024 * 1024) + " MB");
             }
-            String content = Files.readString(file, StandardCharsets.UTF_8);
+            // Decoded leniently: a line torn inside a character must not make the complete lines before it unreadable.
+            String content = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
             int firstEnd = content.indexOf('\n');
             JsonNode root = JSON.readTree(firstEnd < 0 ? content : content.substring(0, firstEnd));
             if (root == null || !root.path("userId").isTextual() || !root.path("lastActive").canConvertToLong()) {
@@ -406,7 +407,11 @@ public final class ConversationFiles {
         while (firstUncounted < counts.size() && firstUncounted < messages.size() && !counts.get(firstUncounted).isEmpty()) {
             firstUncounted++;
         }
-        journals.put(userId, Math.min(firstUncounted, messages.size()));
+        if (headerEnd < 0) {
+            journals.remove(userId); // no line end after the header: written whole at the next save
+        } else {
+            journals.put(userId, Math.min(firstUncounted, messages.size()));
+        }
         return conversation;
     }
 

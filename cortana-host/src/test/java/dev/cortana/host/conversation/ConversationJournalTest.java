@@ -10,10 +10,8 @@ import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.ChatMessageSerializer;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -86,6 +84,19 @@ class ConversationJournalTest {
                 .startsWith("question 0").endsWith("result 0002");
         restarted.append("u1", turn(3)); // the journal goes on after the last complete line
         assertThat(open().history("u1")).hasSize(15).extracting(ConversationJournalTest::text).endsWith("answer 3");
+    }
+
+    @Test
+    void aLineTornInsideACharacterIsIgnoredLikeAnyTornLine() throws Exception {
+        ConversationCache cache = open();
+        cache.append("u1", turn(0));
+        cache.append("u1", List.of(UserMessage.from("coffee?"), AiMessage.from("Here: \u2615")));
+        Path file = dir.resolve("u1.json");
+        byte[] journal = Files.readAllBytes(file);
+        int cup = new String(journal, java.nio.charset.StandardCharsets.ISO_8859_1).lastIndexOf("\u00e2\u0098\u0095");
+        Files.write(file, java.util.Arrays.copyOf(journal, cup + 1)); // one byte of the three of the cup
+
+        assertThat(open().history("u1")).hasSize(5).extracting(ConversationJournalTest::text).endsWith("coffee?");
     }
 
     @Test
