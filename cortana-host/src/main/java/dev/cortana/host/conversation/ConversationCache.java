@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Conversations per user in memory with a sliding TTL, written to disk after every change so that a restart (even
- * {@code kill -9}) resumes them. Every interaction restarts the TTL; after the TTL of silence the next message starts
+ * {@code kill -9}) resumes them: a turn appends its messages to the user's journal ({@link ConversationFiles}); only
+ * compaction and merges write it whole. Every interaction restarts the TTL; after the TTL of silence the next message starts
  * a fresh conversation. A message longer than {@link MessageCap#MAX_CHARS} is cut with a note before it is kept.
  */
 public final class ConversationCache implements ConversationStore {
@@ -92,11 +93,12 @@ public final class ConversationCache implements ConversationStore {
     public void append(String userId, List<ChatMessage> turn) {
         Instant now = clock.instant();
         conversations.compute(userId, (id, c) -> {
-            Conversation base = c == null || c.expiredAt(now, ttl) ? new Conversation(id, Optional.empty(), List.of(), now) : c;
-            List<ChatMessage> messages = new ArrayList<>(base.messages().size() + turn.size());
-            messages.addAll(base.messages());
-            messages.addAll(MessageCap.apply(turn));
-            return persist(new Conversation(id, base.summary(), messages, now));
+            boolean fresh = c == null || c.expiredAt(now, ttl);
+            Conversation base = fresh ? new Conversation(id, Optional.empty(), List.of(), now) : c;
+            // The history is shared, not copied (MessageList), and only the new messages go to the journal.
+            MessageList messages = ((MessageList) base.messages()).plus(MessageCap.apply(turn));
+            Conversation appended = new Conversation(id, base.summary(), messages, now);
+            return fresh ? persist(appended) : persistAppended(appended, base.messages().size());
         });
     }
 
@@ -150,6 +152,16 @@ public final class ConversationCache implements ConversationStore {
     public void reset(String userId) {
         conversations.remove(userId);
         files.delete(userId);
+    }
+
+    private Conversation persistAppended(Conversation conversation, int from) {
+        try {
+            files.append(conversation, from);
+        } catch (IOException | RuntimeException e) {
+            // The conversation still works from memory; only a restart would lose this turn.
+            log.warn("Could not save the conversation of user {} to {}: {}", conversation.userId(), files.dir(), e.toString());
+        }
+        return conversation;
     }
 
     private Conversation persist(Conversation conversation) {

@@ -13,6 +13,7 @@ import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import dev.cortana.host.config.ConversationSettings;
 import java.util.Optional;
 import java.util.Set;
@@ -59,6 +60,10 @@ public final class ConversationCompactor {
             com.github.benmanes.caffeine.cache.Caffeine.newBuilder().expireAfterWrite(java.time.Duration.ofMinutes(1))
                     .maximumSize(256).build();
 
+    /** Weak keys compare by identity: a tool list no longer offered drops out. */
+    private final com.github.benmanes.caffeine.cache.Cache<List<ToolSpecification>, Map<String, Integer>> toolCounts =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().weakKeys().build();
+
     public ConversationCompactor(ConversationCache conversations, ModelRouter models, TokenCounter tokens,
                                  ActiveMemory memory, ConversationSettings settings) {
         this.conversations = conversations;
@@ -99,11 +104,18 @@ public final class ConversationCompactor {
         return Optional.of(compaction);
     }
 
-    /** What tool definitions cost: their name, description and parameter schema as text (an estimate). */
+    /**
+     * What tool definitions cost: their name, description and parameter schema as text (an estimate). Counted once
+     * per tool list and model: the list is the same object until a plugin's tools change.
+     */
     private int toolTokens(String model, List<ToolSpecification> tools) {
         if (tools.isEmpty()) {
             return 0;
         }
+        return toolCounts.get(tools, k -> new ConcurrentHashMap<>()).computeIfAbsent(model, m -> countTools(m, tools));
+    }
+
+    private int countTools(String model, List<ToolSpecification> tools) {
         StringBuilder text = new StringBuilder();
         for (ToolSpecification tool : tools) {
             text.append(tool.name()).append(' ').append(tool.description()).append(' ')
@@ -113,11 +125,8 @@ public final class ConversationCompactor {
     }
 
     private int requestTokens(String userId, String model, String systemPrompt, ChatMessage next) {
-        List<ChatMessage> request = new ArrayList<>();
-        request.add(SystemMessage.from(systemPrompt));
-        request.addAll(conversations.history(userId));
-        request.add(next);
-        return tokens.count(model, request);
+        // The history's running totals count only its new messages; copying it into one request list would not.
+        return tokens.countRequest(model, SystemMessage.from(systemPrompt), conversations.history(userId), next);
     }
 
     /**

@@ -43,9 +43,11 @@ public final class TokenCounter {
 
     /** The encodings counted exactly, by their jtokkit name; the index is the slot in a message's counts. */
     private static final List<String> ENCODINGS = List.of(EncodingType.O200K_BASE.getName(), EncodingType.CL100K_BASE.getName());
+    /** The slot after the encodings: the estimate for other families, remembered like an exact count (never saved). */
+    private static final int ESTIMATE_SLOT = ENCODINGS.size();
 
     private final EncodingRegistry registry = Encodings.newLazyEncodingRegistry();
-    /** Weak keys compare by identity: a message dropped from every conversation drops out of the cache. */
+    /** Weak keys compare by identity: a message dropped from every conversation drops out of the cache. One slot per encoding, then the estimate. */
     private final Cache<ChatMessage, int[]> exactCounts = Caffeine.newBuilder().weakKeys().build();
     /**
      * The system prompt is a new message every turn but its text changes rarely (the files, the minute of "Now"):
@@ -53,14 +55,60 @@ public final class TokenCounter {
      */
     private final Cache<String, Integer> systemPromptCounts = Caffeine.newBuilder().maximumSize(64).build();
 
-    /** The tokens {@code messages} cost when sent to {@code modelName} ({@code openai/gpt-4o} or {@code gpt-4o}). */
+    /**
+     * The tokens {@code messages} cost when sent to {@code modelName} ({@code openai/gpt-4o} or {@code gpt-4o}). A
+     * conversation's messages and history keep running totals, so counting them again after a turn costs only the
+     * new messages, not the whole history.
+     */
     public int count(String modelName, List<ChatMessage> messages) {
         Optional<Encoding> encoding = encodingFor(modelName);
+        int slot = encoding.map(e -> ENCODINGS.indexOf(e.getName())).orElse(ESTIMATE_SLOT);
         long total = 3; // every reply is primed with <|start|>assistant<|message|>
-        for (ChatMessage message : messages) {
-            total += PER_MESSAGE + (encoding.isPresent() ? cachedCount(encoding.get(), message) : count(encoding, message));
+        if (messages instanceof Conversation.History history) {
+            total += cost(encoding, slot, history.summary) + running(encoding, slot, history.messages);
+        } else if (messages instanceof MessageList list) {
+            total += running(encoding, slot, list);
+        } else {
+            for (ChatMessage message : messages) {
+                total += cost(encoding, slot, message);
+            }
         }
         return (int) Math.min(Integer.MAX_VALUE, total);
+    }
+
+    /**
+     * The tokens of a request of {@code system}, {@code history} and {@code next}, without copying the history into
+     * one list.
+     */
+    public int countRequest(String modelName, ChatMessage system, List<ChatMessage> history, ChatMessage next) {
+        long total = (long) count(modelName, List.of(system, next)) + count(modelName, history) - 3; // priming once
+        return (int) Math.min(Integer.MAX_VALUE, total);
+    }
+
+    private long cost(Optional<Encoding> encoding, int slot, ChatMessage message) {
+        return PER_MESSAGE + cachedCount(encoding, slot, message);
+    }
+
+    /** The cost of {@code list} from the running totals of its backing array, extended by the messages not yet in them. */
+    private long running(Optional<Encoding> encoding, int slot, MessageList list) {
+        MessageList.Backing backing = list.backing;
+        int size = list.size();
+        synchronized (backing) {
+            if (backing.totals == null || backing.totalsOf != this) { // totals are of one counter's counts
+                backing.totalsOf = this;
+                backing.totals = new long[ESTIMATE_SLOT + 1][];
+                backing.totalled = new int[ESTIMATE_SLOT + 1];
+            }
+            long[] totals = backing.totals[slot];
+            if (totals == null) {
+                totals = backing.totals[slot] = new long[backing.items.length + 1];
+            }
+            for (int i = backing.totalled[slot]; i < size; i++) {
+                totals[i + 1] = totals[i] + cost(encoding, slot, backing.items[i]);
+            }
+            backing.totalled[slot] = Math.max(backing.totalled[slot], size);
+            return totals[size];
+        }
     }
 
     /** Whether {@code modelName} is counted exactly rather than estimated. */
@@ -107,17 +155,30 @@ public final class TokenCounter {
         return true;
     }
 
-    private int cachedCount(Encoding encoding, ChatMessage message) {
-        int slot = ENCODINGS.indexOf(encoding.getName());
+    /** The count of {@code message} in {@code slot}, tokenised (or estimated) once per message and then remembered. */
+    private int cachedCount(Optional<Encoding> encoding, int slot, ChatMessage message) {
         int[] counts = exactCounts.get(message, TokenCounter::unknownCounts);
         if (counts[slot] < 0) {
-            counts[slot] = count(Optional.of(encoding), message);
+            counts[slot] = count(encoding, message);
         }
         return counts[slot];
     }
 
+    /**
+     * Takes {@code count} as the exact count of {@code message} in {@code encodingName} (one saved with it). Returns
+     * false for an encoding this counter does not know.
+     */
+    public boolean remember(String encodingName, ChatMessage message, int count) {
+        int slot = ENCODINGS.indexOf(encodingName);
+        if (slot < 0 || count < 0) {
+            return false;
+        }
+        exactCounts.get(message, TokenCounter::unknownCounts)[slot] = count;
+        return true;
+    }
+
     private static int[] unknownCounts(ChatMessage message) {
-        int[] counts = new int[ENCODINGS.size()];
+        int[] counts = new int[ESTIMATE_SLOT + 1];
         Arrays.fill(counts, -1);
         return counts;
     }

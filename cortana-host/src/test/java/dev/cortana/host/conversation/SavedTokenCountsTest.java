@@ -97,8 +97,11 @@ class SavedTokenCountsTest {
         chatBeforeRestart(new TokenCounter());
         Path file = dir.resolve("u1.json");
         String json = Files.readString(file);
-        int start = json.indexOf("\"tokens\":");
-        Files.writeString(file, json.substring(0, start) + "\"tokens\":{\"o200k_base\":[7,\"x\"],\"p50k_base\":[1,2,3,4]}}");
+        int start = json.indexOf("{\"counts\":");
+        int end = json.indexOf('\n', start) + 1;
+        Files.writeString(file, json.substring(0, start)
+                + "{\"counts\":{\"from\":0,\"o200k_base\":[7,\"x\",1,1],\"cl100k_base\":[1,2,3,4,5],\"p50k_base\":[1,2,3,4]}}\n"
+                + json.substring(end));
         TokenCounter tokens = new TokenCounter();
 
         List<ChatMessage> restored = open(tokens).history("u1");
