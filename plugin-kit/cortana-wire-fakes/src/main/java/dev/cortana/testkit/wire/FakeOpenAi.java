@@ -616,6 +616,54 @@ public final class FakeOpenAi implements AutoCloseable {
     public record RecordedRequest(int index, String method, String path, Map<String, List<String>> headers,
                                   String apiKey, String rawBody, JsonNode body) {
 
+        /**
+         * The prompt in the order providers build and cache it: each tool definition, then the system message(s),
+         * then every other message, each as its JSON. A provider's prompt cache can serve the part of the next
+         * request that begins with the same pieces ({@link #sharedPrefix}).
+         */
+        public List<String> promptInProviderOrder() {
+            List<String> pieces = new ArrayList<>();
+            if (body == null) {
+                return pieces;
+            }
+            body.path("tools").forEach(tool -> pieces.add(tool.toString()));
+            List<JsonNode> messages = messages();
+            for (JsonNode message : messages) {
+                String role = message.path("role").asText();
+                if (role.equals("system") || role.equals("developer")) {
+                    pieces.add(message.toString());
+                }
+            }
+            for (JsonNode message : messages) {
+                String role = message.path("role").asText();
+                if (!role.equals("system") && !role.equals("developer")) {
+                    pieces.add(message.toString());
+                }
+            }
+            return pieces;
+        }
+
+        /**
+         * How many characters of this request's prompt ({@link #promptInProviderOrder}, pieces joined) the
+         * {@code next} request repeats at its start: what a prefix cache could serve of {@code next}.
+         */
+        public int sharedPrefix(RecordedRequest next) {
+            String mine = String.join("\n", promptInProviderOrder());
+            String theirs = String.join("\n", next.promptInProviderOrder());
+            int length = Math.min(mine.length(), theirs.length());
+            int same = 0;
+            while (same < length && mine.charAt(same) == theirs.charAt(same)) {
+                same++;
+            }
+            return same;
+        }
+
+        /** The share (0 to 1) of this request's prompt that {@code next} repeats as its prefix. */
+        public double shareRepeatedBy(RecordedRequest next) {
+            int total = String.join("\n", promptInProviderOrder()).length();
+            return total == 0 ? 1.0 : (double) sharedPrefix(next) / total;
+        }
+
         /** The first value of a header, or {@code null}. */
         public String header(String name) {
             List<String> values = headers.get(name);
