@@ -717,12 +717,40 @@ public final class FakeOpenAi implements AutoCloseable {
             return texts.isEmpty() ? null : String.join("\n\n", texts);
         }
 
-        /** The text of the newest user message, or {@code null}; multi-part content has its text parts joined. */
+        /**
+         * What the user wrote in the newest user message, or {@code null}; multi-part content has its text parts
+         * joined. The context part Cortana puts first in every user message (a text part beginning {@code "Now: "},
+         * the time it was sent and recalled memory) is left out; {@link #lastUserMessageAsSent()} keeps it.
+         */
         public String lastUserMessage() {
+            JsonNode message = lastUser();
+            if (message == null) {
+                return null;
+            }
+            JsonNode content = message.path("content");
+            if (content.isArray() && content.size() > 1 && content.get(0).path("text").asText("").startsWith("Now: ")) {
+                List<String> parts = new ArrayList<>();
+                for (int i = 1; i < content.size(); i++) {
+                    if (content.get(i).path("type").asText().equals("text")) {
+                        parts.add(content.get(i).path("text").asText());
+                    }
+                }
+                return String.join("\n", parts);
+            }
+            return text(message);
+        }
+
+        /** The text of the newest user message as it was sent, every text part joined, or {@code null}. */
+        public String lastUserMessageAsSent() {
+            JsonNode message = lastUser();
+            return message == null ? null : text(message);
+        }
+
+        private JsonNode lastUser() {
             List<JsonNode> messages = messages();
             for (int i = messages.size() - 1; i >= 0; i--) {
                 if (messages.get(i).path("role").asText().equals("user")) {
-                    return text(messages.get(i));
+                    return messages.get(i);
                 }
             }
             return null;
