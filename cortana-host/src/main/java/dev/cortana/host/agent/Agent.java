@@ -234,11 +234,20 @@ public final class Agent {
         }
     }
 
-    /** {@code message} with {@code context} as its first part; the user's own parts follow unchanged. */
+    /**
+     * {@code message} with {@code context} and a blank line before its first text, so a text message stays one text
+     * ({@code singleText()} keeps working for memory plugins and summaries); a message that begins with an image gets
+     * the context as a text part in front.
+     */
     private static UserMessage withContext(UserMessage message, String context) {
         List<Content> contents = new ArrayList<>(message.contents().size() + 1);
-        contents.add(TextContent.from(context));
-        contents.addAll(message.contents());
+        if (!message.contents().isEmpty() && message.contents().get(0) instanceof TextContent first) {
+            contents.add(TextContent.from(context + "\n\n" + first.text()));
+            contents.addAll(message.contents().subList(1, message.contents().size()));
+        } else {
+            contents.add(TextContent.from(context));
+            contents.addAll(message.contents());
+        }
         return message.toBuilder().contents(contents).build();
     }
 

@@ -122,10 +122,10 @@ class CacheFriendlyLayoutTest {
         RecordedRequest second = openAi.chatRequests().get(1);
         assertThat(second.systemPrompt()).doesNotContain("12:59").doesNotContain("13:00").doesNotContain("2026-12-01");
         assertThat(second.lastUserMessageAsSent())
-                .isEqualTo("Now: Tuesday 2026-12-01 13:00 (Europe/Berlin, UTC+01:00)\nhello again");
+                .isEqualTo("Now: Tuesday 2026-12-01 13:00 (Europe/Berlin, UTC+01:00)\n\nhello again");
         assertThat(second.lastUserMessage()).isEqualTo("hello again");
-        assertThat(second.messages().get(1).path("content").get(0).path("text").asText())
-                .isEqualTo("Now: Tuesday 2026-12-01 12:59 (Europe/Berlin, UTC+01:00)");
+        assertThat(second.messages().get(1).path("content").asText())
+                .isEqualTo("Now: Tuesday 2026-12-01 12:59 (Europe/Berlin, UTC+01:00)\n\nhi");
     }
 
     @Test

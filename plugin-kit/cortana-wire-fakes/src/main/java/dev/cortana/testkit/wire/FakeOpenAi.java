@@ -719,25 +719,22 @@ public final class FakeOpenAi implements AutoCloseable {
 
         /**
          * What the user wrote in the newest user message, or {@code null}; multi-part content has its text parts
-         * joined. The context part Cortana puts first in every user message (a text part beginning {@code "Now: "},
-         * the time it was sent and recalled memory) is left out; {@link #lastUserMessageAsSent()} keeps it.
+         * joined. The context Cortana puts first in every user message (text beginning {@code "Now: "} up to the
+         * first blank line: the time it was sent and recalled memory) is left out ({@link #userText}); {@link
+         * #lastUserMessageAsSent()} keeps it.
          */
         public String lastUserMessage() {
             JsonNode message = lastUser();
-            if (message == null) {
-                return null;
+            return message == null ? null : userText(text(message));
+        }
+
+        /** {@code sent} without the context Cortana puts before the user's words ({@code "Now: ..."} and a blank line). */
+        public static String userText(String sent) {
+            if (sent == null || !sent.startsWith("Now: ")) {
+                return sent;
             }
-            JsonNode content = message.path("content");
-            if (content.isArray() && content.size() > 1 && content.get(0).path("text").asText("").startsWith("Now: ")) {
-                List<String> parts = new ArrayList<>();
-                for (int i = 1; i < content.size(); i++) {
-                    if (content.get(i).path("type").asText().equals("text")) {
-                        parts.add(content.get(i).path("text").asText());
-                    }
-                }
-                return String.join("\n", parts);
-            }
-            return text(message);
+            int blank = sent.indexOf("\n\n");
+            return blank < 0 ? "" : sent.substring(blank + 2);
         }
 
         /** The text of the newest user message as it was sent, every text part joined, or {@code null}. */
