@@ -72,12 +72,14 @@ class ConsoleChatEndToEndTest {
     }
 
     @Test
-    void theSystemPromptCarriesTheWorkspaceFilesAndTheCurrentDate() {
+    void theSystemPromptCarriesTheWorkspaceFilesAndTheMessageTheCurrentDate() {
         ConsoleSession.run(environment(), workingDir, "hello");
 
         String prompt = openAi.chatRequests().get(0).systemPrompt();
         assertThat(prompt).contains("You are Cortana").contains("# Tool policy")
-                .contains(LocalDate.now().toString());
+                .doesNotContain(LocalDate.now().toString());
+        assertThat(openAi.chatRequests().get(0).lastUserMessageAsSent()).startsWith("Now: ")
+                .contains(LocalDate.now().toString()).endsWith("\nhello");
     }
 
     @Test

@@ -76,7 +76,8 @@ class PluginMessagesEndToEndTest {
             assertThat(result.stdout().lines().toList()).containsExactly(
                     "⏰ Reminder: water the plants", "Sent (delivery: DELIVERED).", "Snoozed for ten minutes.");
             RecordedRequest nextTurn = openAi.chatRequests().get(openAi.chatRequests().size() - 1);
-            assertThat(nextTurn.messages()).extracting(m -> m.path("role").asText() + ": " + m.path("content").asText())
+            assertThat(nextTurn.messages()).extracting(m -> m.path("role").asText() + ": "
+                            + RecordedRequest.userText(m.path("content").asText()))
                     .containsSubsequence("assistant: ⏰ Reminder: water the plants", "user: snooze it");
             try (Connection connection = database.dataSource().getConnection();
                  Statement statement = connection.createStatement();

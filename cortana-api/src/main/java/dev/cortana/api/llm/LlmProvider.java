@@ -1,6 +1,7 @@
 package dev.cortana.api.llm;
 
 import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.output.TokenUsage;
 import java.util.List;
 import java.util.Optional;
 import org.pf4j.ExtensionPoint;
@@ -70,6 +71,16 @@ public interface LlmProvider extends ExtensionPoint {
      */
     default ChatRequest prepare(ChatRequest request, String modelName) {
         return request;
+    }
+
+    /**
+     * The prompt side of an answer's {@code usage} ({@code ChatResponse.tokenUsage()}, may be null), cache figures
+     * included, read from the provider's own {@code TokenUsage} subclass: every input token, of them read from the
+     * prompt cache, and written to it. The default reads {@code inputTokenCount()} and reports no cache. Called on
+     * every answer: keep it cheap.
+     */
+    default PromptTokens promptTokens(TokenUsage usage) {
+        return PromptTokens.uncached(usage == null || usage.inputTokenCount() == null ? 0 : usage.inputTokenCount());
     }
 
     /**

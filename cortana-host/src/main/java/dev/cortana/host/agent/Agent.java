@@ -3,6 +3,7 @@ package dev.cortana.host.agent;
 import dev.cortana.host.conversation.Compaction;
 import dev.cortana.host.conversation.ConversationCompactor;
 import dev.cortana.host.conversation.ConversationStore;
+import dev.cortana.host.conversation.MessageCap;
 import dev.cortana.host.llm.LlmUnavailableException;
 import dev.cortana.host.llm.ModelRouter;
 import dev.cortana.host.memory.ActiveMemory;
@@ -13,11 +14,13 @@ import dev.cortana.host.tools.ToolSet;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.Content;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.TextContent;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.request.ToolChoice;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -133,11 +136,14 @@ public final class Agent {
         String model = modelOfUser.apply(userId);
         ToolSet toolSet = tools.current();
         List<ChatMessage> turn = new ArrayList<>();
-        turn.add(message);
         String text = message.contents().stream().filter(TextContent.class::isInstance)
                 .map(c -> ((TextContent) c).text()).collect(java.util.stream.Collectors.joining("\n"));
         String memoryContext = memory.map(m -> m.context(userId, text)).orElse("");
-        SystemMessage system = SystemMessage.from(systemPrompt.forUser(userId, memoryContext));
+        // The time and what memory recalled go with the message, not into the system prompt: the system prompt and
+        // the history stay byte-identical from message to message, so provider prompt caches can serve them. Every
+        // message is kept exactly as it was sent (capped before sending, not after).
+        turn.add(MessageCap.apply(withContext(message, systemPrompt.messageContext(userId, memoryContext))));
+        SystemMessage system = SystemMessage.from(systemPrompt.forUser(userId));
         List<ChatMessage> messages = new ArrayList<>();
         int keptAfterCompaction = -1; // exchanges the last retry compaction kept; -1 before any, 0: nothing left to fold
         int dropped = 0;
@@ -150,11 +156,16 @@ public final class Agent {
                 if (cancelled.getAsBoolean()) {
                     return null;
                 }
-                // The last round offers no tools, so the model has to answer in words.
-                boolean toolsAllowed = round < maxToolRounds && !toolSet.isEmpty();
+                // The last round still offers the same tools (a different tool list would be a new prompt for the
+                // provider's cache) but forbids calling them, so the model has to answer in words.
+                boolean toolsOffered = maxToolRounds > 0 && !toolSet.isEmpty();
+                boolean toolsAllowed = round < maxToolRounds && toolsOffered;
                 ChatRequest.Builder request = ChatRequest.builder().messages(messages);
-                if (toolsAllowed) {
+                if (toolsOffered) {
                     request.toolSpecifications(toolSet.specifications());
+                    if (!toolsAllowed) {
+                        request.toolChoice(ToolChoice.NONE);
+                    }
                 }
                 ChatResponse response;
                 try {
@@ -191,12 +202,13 @@ public final class Agent {
                     // Tool calls we won't run must not enter the history without results: providers reject that.
                     answer = AiMessage.from(answer.text() == null ? "" : answer.text());
                 }
+                answer = (AiMessage) MessageCap.apply(answer);
                 messages.add(answer);
                 turn.add(answer);
                 if (toolsAllowed && answer.hasToolExecutionRequests()) {
                     for (ToolExecutionRequest call : answer.toolExecutionRequests()) {
                         String result = runner.run(toolSet, call, userId, filesOut);
-                        ToolExecutionResultMessage resultMessage = ToolExecutionResultMessage.from(call, result);
+                        ChatMessage resultMessage = MessageCap.apply(ToolExecutionResultMessage.from(call, result));
                         messages.add(resultMessage);
                         turn.add(resultMessage);
                     }
@@ -220,6 +232,23 @@ public final class Agent {
             return "Something went wrong while answering: " + e.getClass().getSimpleName()
                     + ". The details are in Cortana's log; your data is safe.";
         }
+    }
+
+    /**
+     * {@code message} with {@code context} and a blank line before its first text, so a text message stays one text
+     * ({@code singleText()} keeps working for memory plugins and summaries); a message that begins with an image gets
+     * the context as a text part in front.
+     */
+    private static UserMessage withContext(UserMessage message, String context) {
+        List<Content> contents = new ArrayList<>(message.contents().size() + 1);
+        if (!message.contents().isEmpty() && message.contents().get(0) instanceof TextContent first) {
+            contents.add(TextContent.from(context + "\n\n" + first.text()));
+            contents.addAll(message.contents().subList(1, message.contents().size()));
+        } else {
+            contents.add(TextContent.from(context));
+            contents.addAll(message.contents());
+        }
+        return message.toBuilder().contents(contents).build();
     }
 
     /** Compacts when the next request passes the threshold; returns how many messages were dropped unsummarised. */

@@ -133,6 +133,17 @@ public final class SettingsCommand implements Command, Autocompleting {
             if (pool.keys().isEmpty()) {
                 out.append("- no keys: set ").append(pool.provider().toUpperCase(Locale.ROOT)).append("_API_KEY\n");
             }
+            KeyStatus.TokensToday today = pool.keys().stream().map(KeyStatus::today)
+                    .reduce(KeyStatus.TokensToday.NONE, KeyStatus.TokensToday::plus);
+            if (!pool.keys().isEmpty()) {
+                out.append("- today: ").append(String.format(Locale.ROOT, "%,d", today.input())).append(" input tokens (")
+                        .append(String.format(Locale.ROOT, "%,d", today.cachedInput())).append(" cached");
+                if (today.cacheWrite() > 0) {
+                    out.append(", ").append(String.format(Locale.ROOT, "%,d", today.cacheWrite()))
+                            .append(" written to the cache");
+                }
+                out.append("), ").append(String.format(Locale.ROOT, "%,d", today.output())).append(" output tokens\n");
+            }
             for (KeyStatus key : pool.keys()) {
                 out.append("- `").append(key.fingerprint()).append("` ")
                         .append(key.coolingUntil().map(t -> "cooling down until " + TIME.format(t.atZone(zone)))

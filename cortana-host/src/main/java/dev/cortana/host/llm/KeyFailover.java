@@ -12,6 +12,7 @@ import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.output.TokenUsage;
+import dev.cortana.api.llm.PromptTokens;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -103,7 +104,8 @@ final class KeyFailover implements AutoCloseable {
                 try {
                     ChatResponse response = attempt.run(credential, deadline);
                     TokenUsage usage = response.tokenUsage();
-                    pool.recordSuccess(credential, model, tokens(usage == null ? null : usage.inputTokenCount()),
+                    PromptTokens prompt = promptTokens(provider, usage);
+                    pool.recordSuccess(credential, model, prompt.input(), prompt.cachedInput(), prompt.cacheWrite(),
                             tokens(usage == null ? null : usage.outputTokenCount()), clock.instant());
                     return response;
                 } catch (DeadlineException e) {
@@ -278,6 +280,16 @@ final class KeyFailover implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new LlmUnavailableException("The model call was interrupted.");
             }
+        }
+    }
+
+    /** The provider's reading of the prompt tokens, cache figures included; the plain input count if it fails. */
+    private static PromptTokens promptTokens(LlmProvider provider, TokenUsage usage) {
+        try {
+            return provider.promptTokens(usage);
+        } catch (RuntimeException | LinkageError e) {
+            log.debug("Provider {} could not read its token usage: {}", provider.id(), e.toString());
+            return PromptTokens.uncached(tokens(usage == null ? null : usage.inputTokenCount()));
         }
     }
 

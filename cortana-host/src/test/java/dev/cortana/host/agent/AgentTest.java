@@ -91,13 +91,15 @@ class AgentTest {
     }
 
     @Test
-    void afterTheRoundLimitTheModelMustAnswerWithoutTools() {
-        openAi.respondWith(request -> request.toolNames().isEmpty() ? Reply.text("I stopped counting.") : Reply.toolCall("count", "{}"));
+    void afterTheRoundLimitTheModelMustAnswerWithoutCallingTheToolsItIsStillOffered() {
+        openAi.respondWith(request -> request.body().path("tool_choice").asText().equals("none")
+                ? Reply.text("I stopped counting.") : Reply.toolCall("count", "{}"));
 
         assertThat(agent.reply("u1", "count forever")).isEqualTo("I stopped counting.");
         assertThat(counter.calls).isEqualTo(3);
         assertThat(openAi.chatRequests()).hasSize(4);
-        assertThat(openAi.chatRequests().get(3).toolNames()).isEmpty();
+        assertThat(openAi.chatRequests().get(3).toolNames()).containsExactly("count");
+        assertThat(openAi.chatRequests().get(2).body().path("tool_choice").asText()).isNotEqualTo("none");
     }
 
     @Test
@@ -107,7 +109,8 @@ class AgentTest {
         agent.reply("u1", "I am Ada");
         agent.reply("u1", "who am I?");
 
-        assertThat(openAi.chatRequests().get(1).messages()).extracting(m -> m.path("content").asText())
+        assertThat(openAi.chatRequests().get(1).messages())
+                .extracting(m -> FakeOpenAi.RecordedRequest.userText(m.path("content").asText()))
                 .contains("I am Ada", "Hi Ada.", "who am I?");
     }
 

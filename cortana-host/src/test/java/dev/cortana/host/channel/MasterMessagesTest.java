@@ -90,7 +90,8 @@ class MasterMessagesTest {
             assertThat(printed.toString(StandardCharsets.UTF_8))
                     .startsWith("⏰ Reminder: water the plants\n").contains("Snoozed for ten minutes.");
             List<String> sent = openAi.chatRequests().get(0).messages().stream()
-                    .map(m -> m.path("role").asText() + ": " + m.path("content").asText()).toList();
+                    .map(m -> m.path("role").asText() + ": "
+                            + FakeOpenAi.RecordedRequest.userText(m.path("content").asText())).toList();
             assertThat(sent).containsSubsequence("assistant: ⏰ Reminder: water the plants", "user: snooze it");
             assertThat(stateOf("⏰ Reminder: water the plants")).isEqualTo("delivered, recorded");
         }

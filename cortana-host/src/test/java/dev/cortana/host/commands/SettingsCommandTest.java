@@ -122,6 +122,31 @@ class SettingsCommandTest {
     }
 
     @Test
+    void statusShowsTodaysInputCachedInputAndOutputTokensPerProvider() throws Exception {
+        openAi.enqueue(Reply.text("Hello, Ada."), Reply.text("You are Ada."));
+        List<dev.langchain4j.data.message.ChatMessage> conversation = new java.util.ArrayList<>(List.of(
+                dev.langchain4j.data.message.SystemMessage.from("You are a helpful assistant. ".repeat(40)),
+                UserMessage.from("I am Ada")));
+        var first = router.chat("openai/gpt-4o", ChatRequest.builder().messages(conversation).build());
+        conversation.add(first.aiMessage());
+        conversation.add(UserMessage.from("who am I?"));
+        var second = router.chat("openai/gpt-4o", ChatRequest.builder().messages(conversation).build());
+
+        String status = run("status", Map.of());
+
+        long input = first.tokenUsage().inputTokenCount() + second.tokenUsage().inputTokenCount();
+        long output = first.tokenUsage().outputTokenCount() + second.tokenUsage().outputTokenCount();
+        long cached = ((dev.langchain4j.model.openai.OpenAiTokenUsage) second.tokenUsage()).inputTokensDetails()
+                .cachedTokens();
+        assertThat(cached).as("the second request repeats the first as its prefix").isGreaterThan(300);
+        assertThat(((dev.langchain4j.model.openai.OpenAiTokenUsage) first.tokenUsage()).inputTokensDetails()
+                .cachedTokens()).isZero();
+        assertThat(status).contains("**openai** (cooldowns for gpt-4o)\n- today: "
+                + String.format(java.util.Locale.ROOT, "%,d input tokens (%,d cached), %,d output tokens", input,
+                cached, output));
+    }
+
+    @Test
     void modelsComeFromTheProvidersListingWithCatalogLimits() throws Exception {
         openAi.models("gpt-4o", "local-llama");
 
@@ -173,6 +198,13 @@ class SettingsCommandTest {
             return ModelClient.of(OpenAiChatModel.builder().httpClientBuilder(setup.http()).baseUrl(setup.baseUrl())
                     .apiKey(setup.apiKey()).modelName(setup.modelName()).timeout(setup.requestTimeout()).maxRetries(0)
                     .build());
+        }
+
+        @Override
+        public dev.cortana.api.llm.PromptTokens promptTokens(dev.langchain4j.model.output.TokenUsage usage) {
+            var openAi = (dev.langchain4j.model.openai.OpenAiTokenUsage) usage;
+            return new dev.cortana.api.llm.PromptTokens(openAi.inputTokenCount(),
+                    openAi.inputTokensDetails().cachedTokens(), 0);
         }
 
         @Override

@@ -88,6 +88,28 @@ class UsageLedgerTest {
     }
 
     @Test
+    void todaysInputAndOutputTokensSurviveARestart() {
+        openAi.forKey(KEY_A).enqueue(Reply.text("first").withUsage(1_200, 30));
+        openAi.forKey(KEY_B).enqueue(Reply.text("second").withUsage(1_500, 20));
+        dev.cortana.host.llm.rotation.KeyStatus.TokensToday before;
+        try (ModelRouter router = router()) {
+            router.chat("openai/gpt-4o", hello());
+            router.chat("openai/gpt-4o", hello());
+            before = router.status("openai/gpt-4o").get(0).keys().stream().map(k -> k.today())
+                    .reduce(dev.cortana.host.llm.rotation.KeyStatus.TokensToday.NONE,
+                            dev.cortana.host.llm.rotation.KeyStatus.TokensToday::plus);
+        }
+
+        try (ModelRouter restarted = router()) {
+            assertThat(before.input()).isEqualTo(2_700);
+            assertThat(before.output()).isEqualTo(50);
+            assertThat(restarted.status("openai/gpt-4o").get(0).keys().stream().map(k -> k.today())
+                    .reduce(dev.cortana.host.llm.rotation.KeyStatus.TokensToday.NONE,
+                            dev.cortana.host.llm.rotation.KeyStatus.TokensToday::plus)).isEqualTo(before);
+        }
+    }
+
+    @Test
     void aRestartKeepsACooldown() {
         openAi.forKey(KEY_A).enqueue(Reply.rateLimited(Duration.ofSeconds(300)));
         openAi.forKey(KEY_B).enqueue(Reply.text("first"), Reply.text("after restart"));

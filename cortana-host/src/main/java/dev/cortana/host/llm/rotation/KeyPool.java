@@ -118,10 +118,20 @@ public final class KeyPool {
 
     public void recordSuccess(LlmCredential credential, String model, long promptTokens, long completionTokens,
                               Instant now) {
+        recordSuccess(credential, model, promptTokens, 0, 0, completionTokens, now);
+    }
+
+    /**
+     * Like {@link #recordSuccess(LlmCredential, String, long, long, Instant)}, with how many of the
+     * {@code promptTokens} the provider read from its prompt cache ({@code cachedTokens}) and wrote to it.
+     */
+    public void recordSuccess(LlmCredential credential, String model, long promptTokens, long cachedTokens,
+                              long cacheWriteTokens, long completionTokens, Instant now) {
         synchronized (this) {
             Slot slot = slot(credential);
             slot.models.put(model, slot.models.getOrDefault(model, UsageRecord.EMPTY)
-                    .succeeded(now, LocalDate.ofInstant(now, ZoneOffset.UTC), promptTokens, completionTokens));
+                    .succeeded(now, LocalDate.ofInstant(now, ZoneOffset.UTC), promptTokens, cachedTokens,
+                            cacheWriteTokens, completionTokens));
         }
         onChange.run();
     }
@@ -156,11 +166,16 @@ public final class KeyPool {
         for (Slot slot : slots) {
             long requests = 0;
             long tokens = 0;
+            KeyStatus.TokensToday split = KeyStatus.TokensToday.NONE;
             Instant lastAt = null;
             String lastError = null;
             for (UsageRecord record : slot.models.values()) {
                 requests += record.requestsOn(today);
                 tokens += record.tokensOn(today);
+                if (today.equals(record.day())) {
+                    split = split.plus(new KeyStatus.TokensToday(record.todayInputTokens(), record.todayCachedTokens(),
+                            record.todayCacheWriteTokens(), record.todayOutputTokens()));
+                }
                 if (record.lastError() != null && record.lastUsed() != null
                         && (lastAt == null || record.lastUsed().isAfter(lastAt))) {
                     lastAt = record.lastUsed();
@@ -168,7 +183,7 @@ public final class KeyPool {
                 }
             }
             result.add(new KeyStatus(slot.fingerprint, Optional.ofNullable(slot.restingUntil(model, now)), requests,
-                    tokens, Optional.ofNullable(lastError)));
+                    tokens, Optional.ofNullable(lastError), split));
         }
         return result;
     }

@@ -87,8 +87,9 @@ class DiscordFilesTest {
             if (last instanceof ToolExecutionResultMessage result) {
                 return AiMessage.from("Done: " + result.text());
             }
-            String said = ((UserMessage) last).contents().stream().filter(TextContent.class::isInstance)
-                    .map(c -> ((TextContent) c).text()).reduce("", String::concat);
+            String said = dev.cortana.testkit.wire.FakeOpenAi.RecordedRequest.userText(((UserMessage) last).contents()
+                    .stream().filter(TextContent.class::isInstance).map(c -> ((TextContent) c).text())
+                    .reduce("", String::concat));
             Matcher saved = SAVED_AT.matcher(said);
             if (said.contains(".ics") && saved.find()) {
                 return toolCall("importCalendar", "{\"path\":\"" + saved.group(1) + "\"}");

@@ -39,6 +39,22 @@ class KeyPoolTest {
     }
 
     @Test
+    void todaysInputCachedWrittenAndOutputTokensAddUpOverModelsAndStartAgainTheNextDay() {
+        KeyPool pool = pool(0);
+        pool.recordSuccess(a, "claude-sonnet-4-0", 1_000, 800, 150, 40, NOW);
+        pool.recordSuccess(a, "claude-haiku-4-5", 500, 0, 500, 10, NOW);
+        pool.recordSuccess(a, "claude-sonnet-4-0", 1_200, 1_000, 150, 60, NOW);
+
+        assertThat(pool.status("claude-sonnet-4-0", NOW).get(0).today())
+                .isEqualTo(new KeyStatus.TokensToday(2_700, 1_800, 800, 110));
+        assertThat(pool.status("claude-sonnet-4-0", NOW.plus(java.time.Duration.ofDays(1))).get(0).today())
+                .isEqualTo(KeyStatus.TokensToday.NONE);
+        pool.recordSuccess(a, "claude-sonnet-4-0", 300, 200, 0, 5, NOW.plus(java.time.Duration.ofDays(1)));
+        assertThat(pool.status("claude-sonnet-4-0", NOW.plus(java.time.Duration.ofDays(1))).get(0).today())
+                .isEqualTo(new KeyStatus.TokensToday(300, 200, 0, 5));
+    }
+
+    @Test
     void usageIsCountedPerModel() {
         KeyPool pool = pool(0);
         pool.recordSuccess(a, "gpt-4o", 1, 1, NOW);

@@ -94,6 +94,8 @@ public final class DiscordTestBot implements AutoCloseable {
                                 : user.contents().stream().map(c -> c instanceof TextContent t ? t.text()
                                 : c instanceof ImageContent i ? "[image " + i.image().mimeType() + " " + i.image().base64Data() + "]" : c.toString())
                                 .collect(java.util.stream.Collectors.joining("\n"));
+                        // What the user wrote, without the time the host puts before it.
+                        said = dev.cortana.testkit.wire.FakeOpenAi.RecordedRequest.userText(said);
                         if (!(messages.get(messages.size() - 1) instanceof UserMessage)) {
                             return ChatResponse.builder().aiMessage(responder.apply(messages)).build();
                         }

@@ -71,6 +71,7 @@ public final class FakeAnthropic implements AutoCloseable {
     private final List<RecordedRequest> requests = Collections.synchronizedList(new ArrayList<>());
     private final CountDownLatch closing = new CountDownLatch(1);
     private volatile List<String> models = List.of();
+    private final PrefixCache cache = new PrefixCache();
 
     private FakeAnthropic() {
         this.server = LoopbackHttp.start(this::handle, executor);
@@ -146,10 +147,30 @@ public final class FakeAnthropic implements AutoCloseable {
             message.put("id", "msg_fake_" + requests.size()).put("type", "message").put("role", "assistant")
                     .put("model", body.path("model").asText()).put("stop_reason", "end_turn").putNull("stop_sequence");
             message.withArray("content").addObject().put("type", "text").put("text", reply.text());
-            message.putObject("usage").put("input_tokens", Math.max(1, raw.length() / 4))
-                    .put("output_tokens", Math.max(1, reply.text().length() / 4));
+            message.set("usage", usage(body, raw));
+            message.with("usage").put("output_tokens", Math.max(1, reply.text().length() / 4));
             send(exchange, 200, message.toString(), Map.of());
         }
+    }
+
+    /**
+     * Anthropic's usage: a request with {@code cache_control} breakpoints reads the part of its prompt (tools,
+     * system, messages, breakpoints aside) that repeats an earlier marked request from the cache
+     * ({@code cache_read_input_tokens}) and writes the rest ({@code cache_creation_input_tokens}); only what is left
+     * counts as {@code input_tokens}. A request without breakpoints is neither read from nor written to the cache.
+     */
+    private ObjectNode usage(JsonNode body, String raw) {
+        int total = Math.max(1, raw.length() / 4);
+        ObjectNode usage = JSON.createObjectNode();
+        if (!raw.contains("\"cache_control\"")) {
+            return usage.put("input_tokens", total).put("cache_creation_input_tokens", 0)
+                    .put("cache_read_input_tokens", 0);
+        }
+        String prompt = PrefixCache.prompt(body, "tools", "system", "messages");
+        int read = Math.min(total, cache.cachedTokens(prompt));
+        int written = Math.max(0, Math.min(total - read, prompt.length() / 4 - read));
+        return usage.put("input_tokens", Math.max(1, total - read - written))
+                .put("cache_creation_input_tokens", written).put("cache_read_input_tokens", read);
     }
 
     private static String error(String type, String message) {

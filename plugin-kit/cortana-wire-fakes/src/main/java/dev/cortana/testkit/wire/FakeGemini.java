@@ -77,6 +77,8 @@ public final class FakeGemini implements AutoCloseable {
     private final List<RecordedRequest> requests = Collections.synchronizedList(new ArrayList<>());
     private final CountDownLatch closing = new CountDownLatch(1);
     private volatile List<String> models = List.of();
+    /** Gemini's implicit cache: the part of a prompt repeating an earlier one is reported as cached. */
+    private final PrefixCache cache = new PrefixCache();
 
     private FakeGemini() {
         this.server = LoopbackHttp.start(this::handle, executor);
@@ -155,8 +157,10 @@ public final class FakeGemini implements AutoCloseable {
             candidate.put("finishReason", "STOP");
             int prompt = Math.max(1, raw.length() / 4);
             int output = Math.max(1, reply.text().length() / 4);
+            int cached = Math.min(prompt, cache.cachedTokens(PrefixCache.prompt(body, "tools", "systemInstruction",
+                    "contents")));
             answer.putObject("usageMetadata").put("promptTokenCount", prompt).put("candidatesTokenCount", output)
-                    .put("totalTokenCount", prompt + output);
+                    .put("totalTokenCount", prompt + output).put("cachedContentTokenCount", cached);
             answer.put("modelVersion", path.replaceAll(".*/models/([^:]+):.*", "$1"));
             send(exchange, 200, answer.toString(), Map.of());
         }

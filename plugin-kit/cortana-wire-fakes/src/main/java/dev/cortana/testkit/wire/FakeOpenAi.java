@@ -616,6 +616,54 @@ public final class FakeOpenAi implements AutoCloseable {
     public record RecordedRequest(int index, String method, String path, Map<String, List<String>> headers,
                                   String apiKey, String rawBody, JsonNode body) {
 
+        /**
+         * The prompt in the order providers build and cache it: each tool definition, then the system message(s),
+         * then every other message, each as its JSON. A provider's prompt cache can serve the part of the next
+         * request that begins with the same pieces ({@link #sharedPrefix}).
+         */
+        public List<String> promptInProviderOrder() {
+            List<String> pieces = new ArrayList<>();
+            if (body == null) {
+                return pieces;
+            }
+            body.path("tools").forEach(tool -> pieces.add(tool.toString()));
+            List<JsonNode> messages = messages();
+            for (JsonNode message : messages) {
+                String role = message.path("role").asText();
+                if (role.equals("system") || role.equals("developer")) {
+                    pieces.add(message.toString());
+                }
+            }
+            for (JsonNode message : messages) {
+                String role = message.path("role").asText();
+                if (!role.equals("system") && !role.equals("developer")) {
+                    pieces.add(message.toString());
+                }
+            }
+            return pieces;
+        }
+
+        /**
+         * How many characters of this request's prompt ({@link #promptInProviderOrder}, pieces joined) the
+         * {@code next} request repeats at its start: what a prefix cache could serve of {@code next}.
+         */
+        public int sharedPrefix(RecordedRequest next) {
+            String mine = String.join("\n", promptInProviderOrder());
+            String theirs = String.join("\n", next.promptInProviderOrder());
+            int length = Math.min(mine.length(), theirs.length());
+            int same = 0;
+            while (same < length && mine.charAt(same) == theirs.charAt(same)) {
+                same++;
+            }
+            return same;
+        }
+
+        /** The share (0 to 1) of this request's prompt that {@code next} repeats as its prefix. */
+        public double shareRepeatedBy(RecordedRequest next) {
+            int total = String.join("\n", promptInProviderOrder()).length();
+            return total == 0 ? 1.0 : (double) sharedPrefix(next) / total;
+        }
+
         /** The first value of a header, or {@code null}. */
         public String header(String name) {
             List<String> values = headers.get(name);
@@ -669,12 +717,37 @@ public final class FakeOpenAi implements AutoCloseable {
             return texts.isEmpty() ? null : String.join("\n\n", texts);
         }
 
-        /** The text of the newest user message, or {@code null}; multi-part content has its text parts joined. */
+        /**
+         * What the user wrote in the newest user message, or {@code null}; multi-part content has its text parts
+         * joined. The context Cortana puts first in every user message (text beginning {@code "Now: "} up to the
+         * first blank line: the time it was sent and recalled memory) is left out ({@link #userText}); {@link
+         * #lastUserMessageAsSent()} keeps it.
+         */
         public String lastUserMessage() {
+            JsonNode message = lastUser();
+            return message == null ? null : userText(text(message));
+        }
+
+        /** {@code sent} without the context Cortana puts before the user's words ({@code "Now: ..."} and a blank line). */
+        public static String userText(String sent) {
+            if (sent == null || !sent.startsWith("Now: ")) {
+                return sent;
+            }
+            int blank = sent.indexOf("\n\n");
+            return blank < 0 ? "" : sent.substring(blank + 2);
+        }
+
+        /** The text of the newest user message as it was sent, every text part joined, or {@code null}. */
+        public String lastUserMessageAsSent() {
+            JsonNode message = lastUser();
+            return message == null ? null : text(message);
+        }
+
+        private JsonNode lastUser() {
             List<JsonNode> messages = messages();
             for (int i = messages.size() - 1; i >= 0; i--) {
                 if (messages.get(i).path("role").asText().equals("user")) {
-                    return text(messages.get(i));
+                    return messages.get(i);
                 }
             }
             return null;

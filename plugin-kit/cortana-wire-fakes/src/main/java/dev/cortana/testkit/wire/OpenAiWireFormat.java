@@ -28,6 +28,7 @@ final class OpenAiWireFormat {
 
     private final AtomicInteger completionIds = new AtomicInteger();
     private final AtomicInteger toolCallIds = new AtomicInteger();
+    private final PrefixCache cache = new PrefixCache();
 
     /** Sends {@code reply} (an error or an answer, its delay already over) in the form {@code request} asked for. */
     void send(HttpExchange exchange, RecordedRequest request, Reply reply) throws IOException {
@@ -158,7 +159,12 @@ final class OpenAiWireFormat {
         return calls.isEmpty() ? "stop" : "tool_calls";
     }
 
-    private static ObjectNode usage(RecordedRequest request, Reply reply, List<Reply.ToolCall> calls) {
+    /**
+     * OpenAI's usage: {@code prompt_tokens_details.cached_tokens} is the part of the prompt (tools, system,
+     * messages) that repeats the start of an earlier prompt to this server, as OpenAI's automatic prefix cache
+     * serves it.
+     */
+    private ObjectNode usage(RecordedRequest request, Reply reply, List<Reply.ToolCall> calls) {
         int prompt = reply.promptTokens != null ? reply.promptTokens : Math.max(1, request.rawBody().length() / 4);
         int completion;
         if (reply.completionTokens != null) {
@@ -174,6 +180,8 @@ final class OpenAiWireFormat {
         usage.put("prompt_tokens", prompt);
         usage.put("completion_tokens", completion);
         usage.put("total_tokens", prompt + completion);
+        int cached = cache.cachedTokens(String.join("\n", request.promptInProviderOrder()));
+        usage.putObject("prompt_tokens_details").put("cached_tokens", Math.min(prompt, cached));
         return usage;
     }
 

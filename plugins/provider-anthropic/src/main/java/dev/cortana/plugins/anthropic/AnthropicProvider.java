@@ -7,10 +7,20 @@ import dev.cortana.api.llm.ModelClient;
 import dev.cortana.api.llm.ModelSetup;
 import dev.cortana.api.llm.ModelInfo;
 import dev.langchain4j.model.anthropic.AnthropicChatModel;
+import dev.langchain4j.model.anthropic.AnthropicTokenUsage;
+import dev.langchain4j.model.output.TokenUsage;
+import dev.cortana.api.llm.PromptTokens;
 import dev.langchain4j.model.anthropic.AnthropicModelCatalog;
 import dev.langchain4j.model.catalog.ModelDescription;
 import dev.langchain4j.model.anthropic.AnthropicStreamingChatModel;
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.ToolExecutionResultMessage;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.chat.request.ChatRequest;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -32,7 +42,11 @@ public final class AnthropicProvider implements LlmProvider {
     static final int DEFAULT_MAX_TOKENS = 8192;
 
 
+    /** Anthropic's mark for a prompt-cache breakpoint, as LangChain4j reads it from a message's attributes. */
+    static final Map<String, Object> CACHE_BREAKPOINT = Map.of("cache_control", "ephemeral");
+
     private final int maxTokens;
+    private final boolean promptCache;
 
     /** What the host calls: reads {@code ANTHROPIC_MAX_TOKENS}; base URL and timeout come in each {@link ModelSetup}. */
     public AnthropicProvider(CortanaContext context) {
@@ -41,6 +55,7 @@ public final class AnthropicProvider implements LlmProvider {
 
     AnthropicProvider(PluginSettings settings) {
         this.maxTokens = settings.getInt("ANTHROPIC_MAX_TOKENS", DEFAULT_MAX_TOKENS, 1, Integer.MAX_VALUE);
+        this.promptCache = settings.getBoolean("ANTHROPIC_PROMPT_CACHE", true);
     }
 
     @Override
@@ -64,11 +79,69 @@ public final class AnthropicProvider implements LlmProvider {
         if (setup.streaming()) {
             return ModelClient.of(AnthropicStreamingChatModel.builder().httpClientBuilder(setup.http())
                     .baseUrl(setup.baseUrl()).apiKey(setup.apiKey()).version(API_VERSION).modelName(setup.modelName())
-                    .maxTokens(answerLimit(setup)).timeout(setup.requestTimeout()).build());
+                    .maxTokens(answerLimit(setup)).timeout(setup.requestTimeout())
+                    .cacheSystemMessages(promptCache).cacheTools(promptCache).build());
         }
         return ModelClient.of(AnthropicChatModel.builder().httpClientBuilder(setup.http())
                 .baseUrl(setup.baseUrl()).apiKey(setup.apiKey()).version(API_VERSION).modelName(setup.modelName())
-                .maxTokens(answerLimit(setup)).timeout(setup.requestTimeout()).maxRetries(0).build());
+                .maxTokens(answerLimit(setup)).timeout(setup.requestTimeout()).maxRetries(0)
+                .cacheSystemMessages(promptCache).cacheTools(promptCache).build());
+    }
+
+    /**
+     * Anthropic's {@code input_tokens} leave out what was read from the cache ({@code cache_read_input_tokens}) and
+     * written to it ({@code cache_creation_input_tokens}); every input token is the sum of the three.
+     */
+    @Override
+    public PromptTokens promptTokens(TokenUsage usage) {
+        long input = usage == null || usage.inputTokenCount() == null ? 0 : usage.inputTokenCount();
+        if (usage instanceof AnthropicTokenUsage anthropic) {
+            long read = anthropic.cacheReadInputTokens() == null ? 0 : anthropic.cacheReadInputTokens();
+            long written = anthropic.cacheCreationInputTokens() == null ? 0 : anthropic.cacheCreationInputTokens();
+            return new PromptTokens(input + read + written, read, written);
+        }
+        return PromptTokens.uncached(input);
+    }
+
+    /**
+     * Puts a cache breakpoint on the newest message, so the next request (this one plus the answer and what follows)
+     * reads the whole conversation so far from Anthropic's prompt cache; the system prompt and the tools carry their
+     * own breakpoints ({@code cacheSystemMessages}, {@code cacheTools}). Three of Anthropic's four breakpoints in all.
+     * Only the request sent is marked; the conversation keeps its messages as they were.
+     */
+    @Override
+    public ChatRequest prepare(ChatRequest request, String modelName) {
+        List<ChatMessage> messages = request.messages();
+        if (!promptCache || messages.isEmpty()) {
+            return request;
+        }
+        int last = messages.size() - 1;
+        ChatMessage marked = withBreakpoint(messages.get(last));
+        if (marked == messages.get(last)) {
+            return request;
+        }
+        List<ChatMessage> sent = new ArrayList<>(messages);
+        sent.set(last, marked);
+        return request.toBuilder().messages(sent).build();
+    }
+
+    private static ChatMessage withBreakpoint(ChatMessage message) {
+        if (message instanceof UserMessage user) {
+            return user.toBuilder().attributes(marked(user.attributes())).build();
+        }
+        if (message instanceof ToolExecutionResultMessage result) {
+            return result.toBuilder().attributes(marked(result.attributes())).build();
+        }
+        if (message instanceof AiMessage ai) {
+            return ai.toBuilder().attributes(marked(ai.attributes())).build();
+        }
+        return message;
+    }
+
+    private static Map<String, Object> marked(Map<String, Object> attributes) {
+        Map<String, Object> copy = new HashMap<>(attributes == null ? Map.of() : attributes);
+        copy.putAll(CACHE_BREAKPOINT);
+        return copy;
     }
 
     /**

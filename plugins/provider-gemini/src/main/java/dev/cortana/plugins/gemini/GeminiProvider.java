@@ -9,6 +9,9 @@ import dev.langchain4j.exception.HttpException;
 import dev.langchain4j.model.catalog.ModelDescription;
 import dev.langchain4j.model.catalog.ModelType;
 import dev.langchain4j.model.googleai.GoogleAiGeminiChatModel;
+import dev.langchain4j.model.googleai.GoogleAiGeminiTokenUsage;
+import dev.langchain4j.model.output.TokenUsage;
+import dev.cortana.api.llm.PromptTokens;
 import dev.langchain4j.model.googleai.GoogleAiGeminiModelCatalog;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,6 +59,16 @@ public final class GeminiProvider implements LlmProvider {
     }
 
     /** Whole answers only (no streaming client here); through the host's HTTP builder, which reads {@code Retry-After}. */
+    /** Gemini's {@code promptTokenCount} includes the implicitly cached tokens, {@code cachedContentTokenCount}. */
+    @Override
+    public PromptTokens promptTokens(TokenUsage usage) {
+        long input = usage == null || usage.inputTokenCount() == null ? 0 : usage.inputTokenCount();
+        if (usage instanceof GoogleAiGeminiTokenUsage gemini && gemini.cachedContentTokenCount() != null) {
+            return new PromptTokens(input, Math.min(input, gemini.cachedContentTokenCount()), 0);
+        }
+        return PromptTokens.uncached(input);
+    }
+
     @Override
     public ModelClient model(ModelSetup setup) {
         if (setup.streaming()) {

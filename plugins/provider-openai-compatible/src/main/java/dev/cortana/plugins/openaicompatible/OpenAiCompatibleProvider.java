@@ -13,6 +13,9 @@ import dev.langchain4j.exception.HttpException;
 import dev.langchain4j.http.client.HttpMethod;
 import dev.langchain4j.http.client.SuccessfulHttpResponse;
 import dev.langchain4j.model.openai.OpenAiChatModel;
+import dev.langchain4j.model.openai.OpenAiTokenUsage;
+import dev.langchain4j.model.output.TokenUsage;
+import dev.cortana.api.llm.PromptTokens;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -85,6 +88,17 @@ public final class OpenAiCompatibleProvider implements LlmProvider {
     }
 
     /** Sends through the host's HTTP builder, which reads a failed call's {@code Retry-After} header. */
+    /** Servers speaking OpenAI's protocol report cached tokens as OpenAI does, when they cache. */
+    @Override
+    public PromptTokens promptTokens(TokenUsage usage) {
+        long input = usage == null || usage.inputTokenCount() == null ? 0 : usage.inputTokenCount();
+        if (usage instanceof OpenAiTokenUsage openAi && openAi.inputTokensDetails() != null
+                && openAi.inputTokensDetails().cachedTokens() != null) {
+            return new PromptTokens(input, Math.min(input, openAi.inputTokensDetails().cachedTokens()), 0);
+        }
+        return PromptTokens.uncached(input);
+    }
+
     @Override
     public ModelClient model(ModelSetup setup) {
         if (setup.streaming()) {

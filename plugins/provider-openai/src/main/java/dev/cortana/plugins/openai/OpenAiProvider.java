@@ -7,6 +7,9 @@ import dev.cortana.api.llm.ModelInfo;
 import dev.langchain4j.exception.HttpException;
 import dev.langchain4j.model.catalog.ModelDescription;
 import dev.langchain4j.model.openai.OpenAiChatModel;
+import dev.langchain4j.model.openai.OpenAiTokenUsage;
+import dev.langchain4j.model.output.TokenUsage;
+import dev.cortana.api.llm.PromptTokens;
 import dev.langchain4j.model.openai.OpenAiModelCatalog;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import java.util.ArrayList;
@@ -63,6 +66,17 @@ public final class OpenAiProvider implements LlmProvider {
      * sets the read and the connect timeout: OpenAiChatModel overrides any timeout set on the HTTP client builder with
      * its own defaults (60 s read) unless timeout() is given.
      */
+    /** OpenAI's {@code prompt_tokens} include the cached ones; {@code prompt_tokens_details.cached_tokens} says how many. */
+    @Override
+    public PromptTokens promptTokens(TokenUsage usage) {
+        long input = usage == null || usage.inputTokenCount() == null ? 0 : usage.inputTokenCount();
+        if (usage instanceof OpenAiTokenUsage openAi && openAi.inputTokensDetails() != null
+                && openAi.inputTokensDetails().cachedTokens() != null) {
+            return new PromptTokens(input, Math.min(input, openAi.inputTokensDetails().cachedTokens()), 0);
+        }
+        return PromptTokens.uncached(input);
+    }
+
     @Override
     public ModelClient model(ModelSetup setup) {
         if (setup.streaming()) {
