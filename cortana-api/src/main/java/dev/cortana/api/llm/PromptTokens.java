@@ -14,6 +14,7 @@ package dev.cortana.api.llm;
  * @param input       every input token of the request, cached or not
  * @param cachedInput of those, read from the provider's prompt cache
  * @param cacheWrite  of those, written to the provider's prompt cache (0 where the provider does not say)
+ * @since 0.1.0
  */
 public record PromptTokens(long input, long cachedInput, long cacheWrite) {
 
