@@ -29,7 +29,8 @@ import org.pf4j.ExtensionPoint;
  *
  * <p>The host runs every call with a time limit ({@code TOOL_TIMEOUT_SECONDS}); an exception or a timeout becomes
  * a tool result the model reads ("Error: ..."), never a crash. Return short, user-presentable text: the model often
- * repeats it verbatim; return a {@link ToolResult} to attach files to the reply. Tool names must be unique across plugins; a duplicate is skipped with a warning.
+ * repeats it verbatim; return a {@link ToolResult} to attach files to the reply. Tool names must be unique across
+ * plugins: a duplicate is not offered, and {@code /plugins} lists it as skipped with the plugin that owns the name.
  * @since 0.1.0
  */
 public interface ToolProvider extends ExtensionPoint {
