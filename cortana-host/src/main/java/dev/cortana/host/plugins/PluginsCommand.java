@@ -78,8 +78,9 @@ public final class PluginsCommand implements Command {
         for (PluginStatus status : statuses) {
             out.append("\n• ").append(status.label()).append(" — ");
             if (status.started()) {
-                out.append("started — ").append(contributions(status.id()));
-                for (String skipped : skippedTools(status.id())) {
+                List<String> skippedTools = skippedTools(status.id());
+                out.append("started — ").append(contributions(status.id(), !skippedTools.isEmpty()));
+                for (String skipped : skippedTools) {
                     out.append("\n  skipped tool ").append(skipped);
                 }
                 for (String note : notesOf(host, status.id())) {
@@ -212,7 +213,7 @@ public final class PluginsCommand implements Command {
         }
     }
 
-    private String contributions(String pluginId) {
+    private String contributions(String pluginId, boolean toolsSkipped) {
         List<String> parts = new ArrayList<>();
         List<String> tools;
         try {
@@ -229,7 +230,10 @@ public final class PluginsCommand implements Command {
                 .map(Path::getFileName).map(String::valueOf).toList());
         add(parts, pluginId, CommandProvider.class, "command", "commands", provider -> provider.commands().stream()
                 .map(command -> "/" + command.name()).toList());
-        return parts.isEmpty() ? "no tools or other extensions" : String.join(" — ", parts);
+        if (parts.isEmpty()) {
+            return toolsSkipped ? "no usable tools (each was skipped, see below)" : "no tools or other extensions";
+        }
+        return String.join(" — ", parts);
     }
 
     /** Appends {@code "<kind>: a, b"} for the plugin's extensions of {@code type}; a plugin bug shows, never breaks it. */

@@ -56,6 +56,24 @@ class PluginMistakesTest {
     }
 
     @Test
+    void aPluginWhoseEveryToolIsSkippedSaysSoInsteadOfOfferingNothing() {
+        TestPluginJars.plugin("paths").source("test.paths.PathTools", """
+                package test.paths;
+                import dev.langchain4j.agent.tool.Tool;
+                @org.pf4j.Extension
+                public class PathTools implements dev.cortana.api.tools.ToolProvider {
+                    public java.util.List<Object> tools() { return java.util.List.of(this); }
+                    @Tool(name = "size_of", value = "Gives a file's size")
+                    public long size(java.nio.file.Path file) { return 0; }
+                }
+                """).writeTo(dir);
+
+        assertThat(plugins()).startsWith(listing("""
+                • paths 0.1.0 — started — no usable tools (each was skipped, see below)
+                  skipped tool size_of: parameter 'file' is a java.nio.file.Path, which the model cannot fill"""));
+    }
+
+    @Test
     void toolParametersTheModelCannotFillSkipTheToolWithTheFix() {
         TestPluginJars.plugin("files").source("test.files.FileTools", """
                 package test.files;
