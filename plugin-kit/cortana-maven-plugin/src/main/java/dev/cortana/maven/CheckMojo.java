@@ -37,6 +37,14 @@ public final class CheckMojo extends AbstractMojo {
     @Parameter(property = "cortana.check.plugin")
     private File plugin;
 
+    /**
+     * What to check: {@code all} (default) runs every check; {@code archive} only the checks of the final archive
+     * (bundled copies of host packages, no extensions), for a JAR whose classes an earlier {@code all} run on
+     * {@code ${project.build.outputDirectory}} already checked, so no problem is reported twice.
+     */
+    @Parameter(property = "cortana.check.checks", defaultValue = "all")
+    private String checks;
+
     /** Skips the check. */
     @Parameter(property = "cortana.check.skip", defaultValue = "false")
     private boolean skip;
@@ -46,22 +54,36 @@ public final class CheckMojo extends AbstractMojo {
         if (skip || "pom".equals(project.getPackaging())) {
             return;
         }
+        if (!"all".equals(checks) && !"archive".equals(checks)) {
+            throw new MojoExecutionException("cortana:check: checks must be 'all' or 'archive', not '" + checks + "'");
+        }
         Path file = pluginFile();
         List<PluginProblem> problems;
         try (URLClassLoader loader = new URLClassLoader(classPath(file), ClassLoader.getPlatformClassLoader())) {
-            problems = PluginChecks.check(file, loader);
+            problems = "archive".equals(checks) ? PluginChecks.checkArchive(file) : PluginChecks.check(file, loader);
         } catch (IOException | RuntimeException e) {
             throw new MojoExecutionException("Cannot check the Cortana plugin " + file + ": " + e.getMessage(), e);
         }
         if (problems.isEmpty()) {
-            getLog().info("Cortana plugin check: no problems in " + file.getFileName());
+            getLog().info("Cortana plugin check: no problems in " + shown(file));
             return;
         }
         for (PluginProblem problem : problems) {
             getLog().error(problem.message());
         }
-        throw new MojoFailureException("The Cortana plugin " + file.getFileName() + " has " + problems.size()
+        throw new MojoFailureException("The Cortana plugin " + shown(file) + " has " + problems.size()
                 + (problems.size() == 1 ? " problem" : " problems") + ":\n" + PluginChecks.describe(problems));
+    }
+
+    /** The JAR's file name, or for a classes folder the plugin's final name and the folder: "x-1.0 (target/classes)". */
+    private String shown(Path file) {
+        if (!Files.isDirectory(file)) {
+            return file.getFileName().toString();
+        }
+        Path base = project.getBasedir() == null ? null : project.getBasedir().toPath().toAbsolutePath();
+        Path absolute = file.toAbsolutePath();
+        String where = base != null && absolute.startsWith(base) ? base.relativize(absolute).toString() : absolute.toString();
+        return project.getBuild().getFinalName() + " (" + where.replace('\\', '/') + ")";
     }
 
     private Path pluginFile() throws MojoExecutionException {
