@@ -129,30 +129,40 @@ public final class ToolRegistry {
                 ProviderTools known = reusable.get(contribution.extension());
                 List<RegisteredTool> tools;
                 List<String> badTools;
+                Map<RegisteredTool, String> origins;
                 if (known != null && known.epoch == epoch) {
                     tools = known.tools;
                     badTools = known.skipped;
+                    origins = known.origins;
                 } else {
                     tools = new ArrayList<>();
                     badTools = new ArrayList<>();
+                    origins = new IdentityHashMap<>();
                     for (Object object : contribution.extension().tools()) {
-                        tools.addAll(annotated(pluginId, object, badTools));
+                        tools.addAll(annotated(pluginId, object, badTools, origins));
                     }
                     for (AgentTool tool : contribution.extension().dynamicTools()) {
-                        tools.add(dynamic(pluginId, tool));
+                        RegisteredTool registered = dynamic(pluginId, tool);
+                        origins.put(registered, "dynamic tool of " + contribution.extension().getClass().getName());
+                        tools.add(registered);
                     }
                 }
-                byProvider.put(contribution.extension(), new ProviderTools(epoch, tools, badTools));
+                byProvider.put(contribution.extension(), new ProviderTools(epoch, tools, badTools, origins));
                 badTools.forEach(line -> skipped.computeIfAbsent(pluginId, k -> new ArrayList<>()).add(line));
                 for (RegisteredTool tool : tools) {
                     RegisteredTool previous = byName.putIfAbsent(tool.name(), tool);
-                    if (previous != null) {
+                    if (previous != null && previous.pluginId().equals(pluginId)) {
+                        String kept = origins.getOrDefault(previous, "another tool");
+                        String dropped = origins.getOrDefault(tool, "this tool");
+                        log.warn("Tool {} of plugin {} ({}) skipped: {} has that name too and is kept (the first in "
+                                + "tools() order, then by method name)", tool.name(), pluginId, dropped, kept);
+                        skipped.computeIfAbsent(pluginId, k -> new ArrayList<>()).add(tool.name() + " (" + dropped
+                                + "): " + kept + " has that name too and is kept (the first in tools() order, then by "
+                                + "method name) — ask its author to give each tool a unique name");
+                    } else if (previous != null) {
                         log.warn("Tool {} of plugin {} skipped: plugin {} already offers a tool with that name",
                                 tool.name(), pluginId, previous.pluginId());
-                        String line = previous.pluginId().equals(pluginId)
-                                ? tool.name() + ": another tool of this plugin has that name — ask its author to give "
-                                        + "each tool a unique name"
-                                : tool.name() + ": the name belongs to plugin " + previous.pluginId() + " — remove one of "
+                        String line = tool.name() + ": the name belongs to plugin " + previous.pluginId() + " — remove one of "
                                         + "the two plugins, or ask the author of " + pluginId + " to rename the tool";
                         skipped.computeIfAbsent(pluginId, k -> new ArrayList<>()).add(line);
                     }
@@ -168,12 +178,18 @@ public final class ToolRegistry {
     }
 
     /**
-     * The {@code @Tool} methods of {@code object}; a method whose parameters the model could not name or fill is left
-     * out, with its reason added to {@code skipped}.
+     * The {@code @Tool} methods of {@code object}, ordered by method name (then parameter types), so which of two
+     * same-named tools is kept does not depend on the JVM's method order; a method whose parameters the model could
+     * not name or fill is left out, with its reason added to {@code skipped}. Each tool's {@code Class.method} goes
+     * into {@code origins}.
      */
-    private static List<RegisteredTool> annotated(String pluginId, Object object, List<String> skipped) {
+    private static List<RegisteredTool> annotated(String pluginId, Object object, List<String> skipped,
+                                                  Map<RegisteredTool, String> origins) {
         List<RegisteredTool> tools = new ArrayList<>();
-        for (Method method : object.getClass().getMethods()) {
+        Method[] methods = object.getClass().getMethods();
+        java.util.Arrays.sort(methods, java.util.Comparator.comparing(Method::getName)
+                .thenComparing(m -> java.util.Arrays.toString(m.getParameterTypes())));
+        for (Method method : methods) {
             if (!method.isAnnotationPresent(Tool.class)) {
                 continue;
             }
@@ -193,7 +209,7 @@ public final class ToolRegistry {
                     .wrapToolArgumentsExceptions(true)
                     .propagateToolExecutionExceptions(true)
                     .build();
-            tools.add(new RegisteredTool(pluginId, specification, (arguments, userId) -> {
+            RegisteredTool registered = new RegisteredTool(pluginId, specification, (arguments, userId) -> {
                 ToolExecutionRequest request = ToolExecutionRequest.builder()
                         .name(specification.name())
                         .arguments(arguments)
@@ -205,7 +221,9 @@ public final class ToolRegistry {
                 } catch (ToolExecutionException | ToolArgumentsException e) {
                     throw e.getCause() instanceof Exception cause ? cause : e;
                 }
-            }));
+            });
+            origins.put(registered, method.getDeclaringClass().getName() + "." + method.getName());
+            tools.add(registered);
         }
         return tools;
     }
@@ -228,6 +246,7 @@ public final class ToolRegistry {
     }
 
     /** One provider's tools as read when its plugin's change counter was {@code epoch}, and the ones it skipped. */
-    private record ProviderTools(long epoch, List<RegisteredTool> tools, List<String> skipped) {
+    private record ProviderTools(long epoch, List<RegisteredTool> tools, List<String> skipped,
+                                 Map<RegisteredTool, String> origins) {
     }
 }

@@ -133,13 +133,14 @@ class PluginMistakesTest {
     }
 
     @Test
-    void twoToolsOfOnePluginWithTheSameNameOfferOnlyTheFirst() {
+    void twoToolsOfOnePluginWithTheSameNameOfferOnlyTheFirstByMethodName() {
         TestPluginJars.plugin("todos").toolProvider("test.todos.TodoTools", "add", "add").writeTo(dir);
 
         assertThat(plugins()).isEqualTo(listing("""
                 • todos 0.1.0 — started — tools: add
-                  skipped tool add: another tool of this plugin has that name — ask its author to give each tool a \
-                unique name"""));
+                  skipped tool add (test.todos.TodoTools.tool1): test.todos.TodoTools.tool0 has that name too and is \
+                kept (the first in tools() order, then by method name) — ask its author to give each tool a unique \
+                name"""));
     }
 
     @Test
