@@ -120,10 +120,52 @@ public final class ScriptedModel {
         int step = toolRoundsSinceUser(request);
         if (step < rule.calls.size()) {
             String[] call = rule.calls.get(step);
+            String mistake = unknownArguments(request, call[0], call[1]);
+            if (mistake != null) {
+                return Reply.text(mistake);
+            }
             return Reply.toolCalls(new Reply.ToolCall("call_kit_" + callIds.incrementAndGet(), call[0], call[1]));
         }
         String result = request.lastToolResult();
         return Reply.text(rule.answer.apply(result == null ? "" : result));
+    }
+
+    /**
+     * {@code "Scripted call of habit_done: unknown argument 'name' for habit_done (parameters: habit)"} when the
+     * scripted arguments name a parameter the offered tool's JSON schema does not have; null when they fit, or when
+     * the tool is not offered (the host then answers the model that there is no such tool).
+     */
+    private static String unknownArguments(RecordedRequest request, String tool, String argumentsJson) {
+        if (request.body() == null) {
+            return null;
+        }
+        for (JsonNode offered : request.body().path("tools")) {
+            JsonNode function = offered.path("function");
+            if (!function.path("name").asText().equals(tool)) {
+                continue;
+            }
+            List<String> parameters = new ArrayList<>();
+            function.path("parameters").path("properties").fieldNames().forEachRemaining(parameters::add);
+            JsonNode arguments;
+            try {
+                arguments = JSON.readTree(argumentsJson);
+            } catch (JsonProcessingException e) {
+                return null;
+            }
+            List<String> unknown = new ArrayList<>();
+            arguments.fieldNames().forEachRemaining(name -> {
+                if (!parameters.contains(name)) {
+                    unknown.add(name);
+                }
+            });
+            if (unknown.isEmpty()) {
+                return null;
+            }
+            return "Scripted call of " + tool + ": unknown argument" + (unknown.size() == 1 ? " '" : "s '")
+                    + String.join("', '", unknown) + "' for " + tool + " (parameters: "
+                    + (parameters.isEmpty() ? "none" : String.join(", ", parameters)) + ")";
+        }
+        return null;
     }
 
     /** How many tool-call rounds the model made since the newest user message: the step of the rule to play now. */

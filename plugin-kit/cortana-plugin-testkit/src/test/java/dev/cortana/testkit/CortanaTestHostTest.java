@@ -19,6 +19,15 @@ class CortanaTestHostTest {
             .startingAt(Instant.parse("2026-11-25T09:00:00Z"));
 
     @Test
+    void aScriptedCallWithAWrongArgumentNameSaysSoInsteadOfCallingTheTool() {
+        cortana.model().when("say hi to Grace").callTool("greet", Map.of("who", "Grace")).thenAnswerWithToolResult();
+
+        assertThat(cortana.chat("say hi to Grace"))
+                .isEqualTo("Scripted call of greet: unknown argument 'who' for greet (parameters: name)");
+        assertThat(cortana.toolCalls()).extracting(ToolCallRecord::arguments).doesNotContain("{\"who\":\"Grace\"}");
+    }
+
+    @Test
     void aToolAnswersThroughTheScriptedModel() {
         cortana.model().when("say hi to Ada").callTool("greet", Map.of("name", "Ada")).thenAnswerWithToolResult();
 
