@@ -256,6 +256,11 @@ public final class Cortana implements AutoCloseable {
         return new AttachmentInbox(config.workspaceDir().toAbsolutePath().resolve("users"), tools::acceptedFileTypes);
     }
 
+    /** The started plugins' tools, and the ones skipped (the plugin test kit reports the skipped ones). */
+    public ToolRegistry tools() {
+        return tools;
+    }
+
     /** The durable-job runner (the plugin test kit runs due jobs through it when its clock jumps). */
     public JobScheduler jobs() {
         return jobs;

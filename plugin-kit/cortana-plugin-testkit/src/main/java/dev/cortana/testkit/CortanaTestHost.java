@@ -4,6 +4,7 @@ import dev.cortana.api.Approvals;
 import dev.cortana.host.plugins.PluginStatus;
 import dev.cortana.testkit.wire.FakeOpenAi;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -153,6 +154,29 @@ public final class CortanaTestHost implements BeforeAllCallback, AfterAllCallbac
             server.close();
             throw e;
         }
+        List<String> skipped = skippedTools();
+        if (!skipped.isEmpty()) {
+            System.err.println("Cortana skipped " + skipped.size() + (skipped.size() == 1 ? " tool" : " tools")
+                    + " of the plugin under test (" + PluginUnderTest.idProperty().orElse("?") + "), so the model is "
+                    + "not offered " + (skipped.size() == 1 ? "it" : "them") + ":\n  skipped tool "
+                    + String.join("\n  skipped tool ", skipped));
+        }
+    }
+
+    /**
+     * The tools of the plugin under test that Cortana skipped, as {@code /plugins} lists them
+     * ({@code "<tool name>: <why> — <what to do>"}); empty when every tool is offered. {@link #start} also prints
+     * them to {@code System.err}.
+     *
+     * @since 0.1.0
+     */
+    public List<String> skippedTools() {
+        if (!withPluginUnderTest) {
+            return List.of();
+        }
+        return PluginUnderTest.idProperty()
+                .map(id -> running().cortana().tools().skippedToolsByPlugin().getOrDefault(id, List.of()))
+                .orElse(List.of());
     }
 
     /**
@@ -247,6 +271,16 @@ public final class CortanaTestHost implements BeforeAllCallback, AfterAllCallbac
      */
     public String awaitMessage(String text) {
         return messages.awaitMessage(text);
+    }
+
+    /**
+     * Waits up to {@code timeout} for a message to the master user containing {@code text}, and returns it.
+     *
+     * @throws AssertionError naming the messages that did arrive, when none contains it in time
+     * @since 0.1.0
+     */
+    public String awaitMessage(String text, Duration timeout) {
+        return messages.awaitMessage(text, timeout);
     }
 
     /**

@@ -47,16 +47,25 @@ public final class TestTools {
     }
 
     /**
-     * The tools of {@code providers} as one plugin offers them (the first of two tools with one name wins, as in the
-     * host). Calls are made as the console user ({@code console}) until {@link #as(String)}.
+     * The tools of {@code providers} as one plugin offers them. Calls are made as the console user
+     * ({@code console}) until {@link #as(String)}.
      *
+     * @throws IllegalArgumentException when the host would skip a tool (parameters the model cannot name or fill, a
+     *         name another tool already has), listing each skipped tool with the reason {@code /plugins} shows
      * @since 0.1.0
      */
     public static TestTools of(ToolProvider... providers) {
         String pluginId = PluginUnderTest.idProperty().orElse("plugin-under-test");
         List<Contribution<ToolProvider>> contributions = java.util.Arrays.stream(providers)
                 .map(provider -> new Contribution<>(pluginId, provider)).toList();
-        return new TestTools(new ToolRegistry(() -> contributions, () -> 0L), CortanaConfig.CONSOLE_USER);
+        ToolRegistry registry = new ToolRegistry(() -> contributions, () -> 0L);
+        List<String> skipped = registry.skippedToolsByPlugin().getOrDefault(pluginId, List.of());
+        if (!skipped.isEmpty()) {
+            throw new IllegalArgumentException("Cortana would skip " + skipped.size()
+                    + (skipped.size() == 1 ? " tool" : " tools") + " of " + pluginId + ":\n  skipped tool "
+                    + String.join("\n  skipped tool ", skipped));
+        }
+        return new TestTools(registry, CortanaConfig.CONSOLE_USER);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.cortana.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cortana.api.Approvals.Decision;
 import dev.cortana.testkit.ScriptedModel.ToolCallRecord;
@@ -17,6 +18,22 @@ class CortanaTestHostTest {
     static final CortanaTestHost cortana = CortanaTestHost.forPluginUnderTest()
             .setting("SAMPLE_GREETING", "Howdy")
             .startingAt(Instant.parse("2026-11-25T09:00:00Z"));
+
+    @Test
+    void theToolsTheHostSkippedAreShownWithTheirReason() {
+        assertThat(cortana.skippedTools()).singleElement().asString()
+                .startsWith("read_file: parameter 'file' is a java.nio.file.Path, which the model cannot fill");
+        assertThat(cortana.plugins()).contains("skipped tool read_file: parameter 'file' is a java.nio.file.Path");
+    }
+
+    @Test
+    void awaitMessageGivesUpAfterTheTimeoutItIsGiven() {
+        long started = System.nanoTime();
+
+        assertThatThrownBy(() -> cortana.awaitMessage("a message nobody sends", Duration.ofMillis(300)))
+                .isInstanceOf(AssertionError.class).hasMessageContaining("a message nobody sends");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+    }
 
     @Test
     void aScriptedCallWithAWrongArgumentNameSaysSoInsteadOfCallingTheTool() {
