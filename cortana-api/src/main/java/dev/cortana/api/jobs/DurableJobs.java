@@ -11,7 +11,8 @@ import java.util.Optional;
  *
  * <pre>{@code
  * DurableJobs jobs = context.jobs();
- * jobs.handle("remind", run -> notifier.send(run.payload()));                       // in the plugin's start-up
+ * jobs.handle("remind", run -> notifier.send(                                         // in the plugin's start-up
+ *         "⏰ " + new ObjectMapper().readTree(run.payloadJson()).path("text").asText()));   // "⏰ gifts", not JSON
  * Job job = jobs.schedule("remind", Schedule.at(Instant.parse("2026-12-24T18:00:00Z")), "{\"text\":\"gifts\"}");
  * jobs.schedule("digest", Schedule.rrule("FREQ=DAILY", LocalDate.now(zone).atTime(8, 0), zone), "{}");
  * jobs.cancel(job.id());

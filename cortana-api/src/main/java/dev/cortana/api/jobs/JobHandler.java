@@ -7,7 +7,7 @@ package dev.cortana.api.jobs;
  * <pre>{@code
  * context.jobs().handle("remind", run -> {
  *     if (run.lateness().toHours() >= 12) return;   // too late to be useful
- *     send(run.payload());
+ *     notifier.send("⏰ " + new ObjectMapper().readTree(run.payloadJson()).path("text").asText());
  * });
  * }</pre>
  *
