@@ -51,6 +51,10 @@ class GeneratedPluginIT {
         assertThat(Files.readAllLines(FIRST.resolve("pom.xml"))).hasSizeLessThanOrEqualTo(25);
         assertThat(Files.readAllLines(FIRST.resolve("src/main/java/com/example/CounterTools.java")))
                 .hasSizeLessThanOrEqualTo(40);
+        assertThat(Files.readAllLines(FIRST.resolve("src/main/java/com/example/CounterTools.java")))
+                .as("the example closes what it opens: each query's ResultSet in a try-with-resources")
+                .filteredOn(line -> line.contains("executeQuery()")).isNotEmpty()
+                .allMatch(line -> line.strip().startsWith("try ("));
         assertThat(Files.readString(FIRST.resolve("pom.xml")))
                 .contains("<artifactId>cortana-plugin-parent</artifactId>")
                 .contains("<plugin.id>weather</plugin.id>")

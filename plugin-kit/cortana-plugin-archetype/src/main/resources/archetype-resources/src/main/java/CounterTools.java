@@ -8,7 +8,6 @@ import dev.langchain4j.agent.tool.Tool;
 import dev.langchain4j.agent.tool.ToolMemoryId;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import org.pf4j.Extension;
@@ -33,9 +32,10 @@ public final class CounterTools implements ToolProvider {
                      ON CONFLICT (user_id, thing) DO UPDATE SET total = c.total + 1 RETURNING thing, total""")) {
             add.setString(1, userId);
             add.setString(2, thing);
-            ResultSet counted = add.executeQuery();
-            counted.next();
-            return counted.getString("thing") + ": " + counted.getInt("total");
+            try (var counted = add.executeQuery()) {
+                counted.next();
+                return counted.getString("thing") + ": " + counted.getInt("total");
+            }
         }
     }
 }
