@@ -31,6 +31,8 @@ import org.pf4j.ExtensionPoint;
  * a tool result the model reads ("Error: ..."), never a crash. Return short, user-presentable text: the model often
  * repeats it verbatim; return a {@link ToolResult} to attach files to the reply. Tool names must be unique across
  * plugins: a duplicate is not offered, and {@code /plugins} lists it as skipped with the plugin that owns the name.
+ * Within one plugin the first is kept in a fixed order (the objects in {@link #tools()} order, one object's
+ * {@code @Tool} methods by method name, then {@link #dynamicTools()}), and {@code /plugins} names both methods.
  * @since 0.1.0
  */
 public interface ToolProvider extends ExtensionPoint {
