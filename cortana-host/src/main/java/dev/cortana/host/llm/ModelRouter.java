@@ -141,7 +141,7 @@ public final class ModelRouter implements AutoCloseable {
      * Like {@link #chat}, streaming: text goes to {@code onText} as it arrives and the complete response is returned.
      * Keys rotate only while nothing has reached the user; a stream that breaks off after that fails with a clear
      * message instead of starting over on another key (which would repeat the text). A provider without a streaming
-     * client answers in one piece.
+     * client answers in one piece, and then nothing goes to {@code onText}.
      */
     public ChatResponse chatStreaming(String modelName, ChatRequest request, Consumer<String> onText) {
         return chatStreaming(modelName, request, onText, () -> false);
@@ -203,12 +203,9 @@ public final class ModelRouter implements AutoCloseable {
                 return failover.stream(streaming.get(), route.provider.prepare(request, route.model), onText, until,
                         stopped);
             }
-            ChatResponse whole = failover.call(client(route.provider, credential, route.model),
+            // Nothing goes to onText: an answer that arrives whole is shown as a whole reply (split, or as a file).
+            return failover.call(client(route.provider, credential, route.model),
                     route.provider.prepare(request, route.model), until);
-            if (whole.aiMessage() != null && whole.aiMessage().text() != null && !whole.aiMessage().text().isEmpty()) {
-                onText.accept(whole.aiMessage().text());
-            }
-            return whole;
         }, deadline);
     }
 
