@@ -212,8 +212,9 @@ public final class FakeOpenAi implements AutoCloseable {
     }
 
     /**
-     * Every text chunk streamed so far, oldest first, each with the {@link System#nanoTime()} at which it was flushed
-     * to the client: when "the model" wrote each piece of an answer, to compare with when a user saw it.
+     * Every text chunk streamed so far, oldest first, each with the {@link System#nanoTime()} just before it was
+     * written to the client (a client cannot see it earlier): when "the model" wrote each piece of an answer, to
+     * compare with when a user saw it. A chunk is listed once it was flushed.
      */
     public List<SentText> sentTexts() {
         return List.copyOf(sentTexts);
@@ -625,7 +626,7 @@ public final class FakeOpenAi implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------------ records
 
-    /** One streamed text chunk of the answer to request number {@code request}, flushed at {@code nanoTime}. */
+    /** One streamed text chunk of the answer to request number {@code request}, written at {@code nanoTime}. */
     public record SentText(int request, String text, long nanoTime) {
     }
 

@@ -34,7 +34,7 @@ final class OpenAiWireFormat {
 
     /**
      * @param pause    waits between streamed chunks; false when the server closed meanwhile (the stream then ends)
-     * @param sentText told of each streamed text chunk once it is flushed to the client
+     * @param sentText told of each streamed text chunk once it is flushed to the client, with the time its write began
      */
     OpenAiWireFormat(java.util.function.Predicate<java.time.Duration> pause,
                      java.util.function.Consumer<FakeOpenAi.SentText> sentText) {
@@ -113,8 +113,9 @@ final class OpenAiWireFormat {
                     return;
                 }
                 firstChunk = false;
+                long writtenAt = System.nanoTime(); // before the write: the client cannot see the piece earlier
                 event(out, chunk(chunkHeader, NODES.objectNode().put("content", piece), null));
-                sentText.accept(new FakeOpenAi.SentText(request.index(), piece, System.nanoTime()));
+                sentText.accept(new FakeOpenAi.SentText(request.index(), piece, writtenAt));
             }
         }
         for (int index = 0; index < calls.size(); index++) {
