@@ -175,7 +175,8 @@ public final class Cortana implements AutoCloseable {
                     userId -> skills.promptSection(userId, workspace.root()));
             Agent agent = new Agent(models, userId -> modelOf(userSettings, userId, config.modelName()),
                     tools, toolRunner, conversations, prompt, config.maxToolRounds(), compactor, memory,
-                    () -> database.availability().notice()); // while the database is away, each reply says so once
+                    () -> database.availability().notice(), // while the database is away, each reply says so once
+                    CortanaConfig.bool(raw, "STREAM_REPLIES", true));
 
             // The command list is built first; /help reads it, so no command needs the router that runs it.
             CommandRegistry commandList = new CommandRegistry(() -> plugins.extensions(CommandProvider.class));

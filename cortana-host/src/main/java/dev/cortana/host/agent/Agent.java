@@ -53,6 +53,7 @@ public final class Agent {
     private final Optional<ConversationCompactor> compactor;
     private final Optional<ActiveMemory> memory;
     private final ReplyNotice notice;
+    private final boolean streamReplies;
 
     public Agent(ModelRouter models, Function<String, String> modelOfUser, ToolRegistry tools, ToolRunner runner,
                  ConversationStore conversations, SystemPrompt systemPrompt, int maxToolRounds) {
@@ -71,6 +72,18 @@ public final class Agent {
     public Agent(ModelRouter models, Function<String, String> modelOfUser, ToolRegistry tools, ToolRunner runner,
                  ConversationStore conversations, SystemPrompt systemPrompt, int maxToolRounds,
                  ConversationCompactor compactor, ActiveMemory memory, ReplyNotice notice) {
+        this(models, modelOfUser, tools, runner, conversations, systemPrompt, maxToolRounds, compactor, memory, notice,
+                true);
+    }
+
+    /**
+     * @param streamReplies {@code STREAM_REPLIES}: whether a reply given a {@link ReplyStream} streams at all (when
+     *                      false the stream gets nothing and the reply comes back whole)
+     */
+    public Agent(ModelRouter models, Function<String, String> modelOfUser, ToolRegistry tools, ToolRunner runner,
+                 ConversationStore conversations, SystemPrompt systemPrompt, int maxToolRounds,
+                 ConversationCompactor compactor, ActiveMemory memory, ReplyNotice notice, boolean streamReplies) {
+        this.streamReplies = streamReplies;
         this.notice = notice;
         this.compactor = Optional.ofNullable(compactor);
         this.memory = Optional.ofNullable(memory);
@@ -104,10 +117,26 @@ public final class Agent {
     /** Like {@link #reply(String, UserMessage, BooleanSupplier)}; files tools attach to the reply go to {@code filesOut}. */
     public String reply(String userId, UserMessage message, BooleanSupplier cancelled,
                         java.util.function.Consumer<java.nio.file.Path> filesOut) {
+        return reply(userId, message, cancelled, filesOut, null);
+    }
+
+    /**
+     * Like {@link #reply(String, UserMessage, BooleanSupplier, java.util.function.Consumer)}, with the reply's text
+     * going to {@code stream} as the model writes it (unless {@code STREAM_REPLIES} is off); see {@link ReplyStream}
+     * for what a channel then shows. A stop while text is streaming cancels the model's answer and keeps what was
+     * shown, marked as cut, in the reply and in the conversation; a stop before any text drops the turn (null).
+     */
+    public String reply(String userId, UserMessage message, BooleanSupplier cancelled,
+                        java.util.function.Consumer<java.nio.file.Path> filesOut, ReplyStream stream) {
         ReentrantLock lock = turnLocks.computeIfAbsent(userId, k -> new ReentrantLock(true));
         lock.lock();
         try {
-            String reply = runTurn(userId, message, cancelled, filesOut);
+            StreamedText streamed = stream == null || !streamReplies ? null : new StreamedText(stream);
+            String reply = runTurn(userId, message, cancelled, filesOut, streamed);
+            if (reply != null && streamed != null && streamed.started()) {
+                notice.current().ifPresent(streamed::after);
+                return streamed.shown();
+            }
             return reply == null ? null : notice.current().map(sentence -> reply + "\n\n" + sentence).orElse(reply);
         } finally {
             lock.unlock();
@@ -132,7 +161,7 @@ public final class Agent {
     }
 
     private String runTurn(String userId, UserMessage message, BooleanSupplier cancelled,
-                           java.util.function.Consumer<java.nio.file.Path> filesOut) {
+                           java.util.function.Consumer<java.nio.file.Path> filesOut, StreamedText streamed) {
         String model = modelOfUser.apply(userId);
         ToolSet toolSet = tools.current();
         List<ChatMessage> turn = new ArrayList<>();
@@ -154,7 +183,7 @@ public final class Agent {
             messages.addAll(turn);
             for (int round = 0; ; round++) {
                 if (cancelled.getAsBoolean()) {
-                    return null;
+                    return stopped(userId, turn, streamed, "");
                 }
                 // The last round still offers the same tools (a different tool list would be a new prompt for the
                 // provider's cache) but forbids calling them, so the model has to answer in words.
@@ -169,7 +198,15 @@ public final class Agent {
                 }
                 ChatResponse response;
                 try {
-                    response = models.chat(model, request.build());
+                    if (streamed == null) {
+                        response = models.chat(model, request.build());
+                    } else {
+                        if (dropped > 0) {
+                            streamed.preamble(droppedNotice(model));
+                        }
+                        streamed.newRound();
+                        response = models.chatStreaming(model, request.build(), streamed::model, cancelled);
+                    }
                 } catch (LlmUnavailableException e) {
                     if (!e.isContextLength() || compactor.isEmpty()) {
                         throw e;
@@ -195,8 +232,11 @@ public final class Agent {
                     continue;
                 }
                 AiMessage answer = response.aiMessage();
+                if (streamed != null && cancelled.getAsBoolean()) {
+                    return stopped(userId, turn, streamed, answer == null || answer.text() == null ? "" : answer.text());
+                }
                 if (answer == null) {
-                    return "The model sent back nothing. Try again, or switch models with /settings model.";
+                    return failed(streamed, "The model sent back nothing. Try again, or switch models with /settings model.");
                 }
                 if (!toolsAllowed && answer.hasToolExecutionRequests()) {
                     // Tool calls we won't run must not enter the history without results: providers reject that.
@@ -216,22 +256,51 @@ public final class Agent {
                 }
                 String reply = answer.text();
                 if (reply == null || reply.isBlank()) {
-                    return "The model sent back an empty answer. Try again, or switch models with /settings model.";
+                    return failed(streamed, "The model sent back an empty answer. Try again, or switch models with /settings model.");
                 }
                 if (cancelled.getAsBoolean()) {
-                    return null;
+                    return stopped(userId, turn, streamed, null);
                 }
                 conversations.append(userId, turn);
                 memory.ifPresent(m -> m.learn(userId, turn));
+                if (streamed != null && streamed.started()) {
+                    return streamed.shown();
+                }
                 return dropped == 0 ? reply.strip() : droppedNotice(model) + "\n\n" + reply.strip();
             }
         } catch (LlmUnavailableException e) {
-            return e.getMessage();
+            return failed(streamed, e.getMessage());
         } catch (RuntimeException e) {
             log.error("Turn for user {} failed", userId, e);
-            return "Something went wrong while answering: " + e.getClass().getSimpleName()
-                    + ". The details are in Cortana's log; your data is safe.";
+            return failed(streamed, "Something went wrong while answering: " + e.getClass().getSimpleName()
+                    + ". The details are in Cortana's log; your data is safe.");
         }
+    }
+
+    /** A failure in words: after streamed text, it follows what was shown. */
+    private static String failed(StreamedText streamed, String message) {
+        if (streamed == null || !streamed.started()) {
+            return message;
+        }
+        streamed.after(message);
+        return streamed.shown();
+    }
+
+    /**
+     * The user stopped the turn. Nothing shown yet: nothing of it is kept (null). Text already streamed: it stays,
+     * marked as cut, and the turn is kept as far as it went ({@code partial}, the text of the answer being streamed,
+     * ends it; null when the last answer is already in {@code turn}), so the conversation holds what the user saw.
+     */
+    private String stopped(String userId, List<ChatMessage> turn, StreamedText streamed, String partial) {
+        if (streamed == null || !streamed.started()) {
+            return null;
+        }
+        streamed.cut();
+        if (partial != null) {
+            turn.add(AiMessage.from((partial.strip() + StreamedText.CUT).strip()));
+        }
+        conversations.append(userId, turn);
+        return streamed.shown();
     }
 
     /**

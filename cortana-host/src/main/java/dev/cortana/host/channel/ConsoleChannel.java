@@ -36,6 +36,10 @@ public final class ConsoleChannel implements MasterChannel {
     private final ConsoleInput input = new ConsoleInput();
     private final Object approvalTurn = new Object();
     private ApprovalTerminal terminal;
+    /** Guarded by {@code out}: a reply is being printed piece by piece, and what waits for its end. */
+    private boolean streaming;
+    private boolean midLine;
+    private final List<String> heldNotices = new ArrayList<>();
 
     /** A console whose input, when {@code interactive}, is a terminal that answers approval questions. */
     public ConsoleChannel(Agent agent, CommandRouter commands, String userId, PrintStream out, boolean interactive) {
@@ -77,9 +81,11 @@ public final class ConsoleChannel implements MasterChannel {
             String text = line.get().strip();
             if (!text.isEmpty()) {
                 List<Path> files = new ArrayList<>();
-                String reply = CommandRouter.isCommand(text) ? commands.run(userId, text)
-                        : agent.reply(userId, UserMessage.from(text), () -> false, files::add);
-                print(reply);
+                if (CommandRouter.isCommand(text)) {
+                    print(commands.run(userId, text));
+                } else {
+                    replyStreaming(text, files);
+                }
                 // No attachments on a console: the files a tool made are named where they are.
                 files.forEach(file -> print("Attached file: " + file));
             }
@@ -90,6 +96,43 @@ public final class ConsoleChannel implements MasterChannel {
                 out.println();
                 out.flush();
             }
+        }
+    }
+
+    /**
+     * The agent's reply, printed as the model writes it: each piece as it arrives, the line ended when the reply is
+     * complete. A reply that streamed nothing (an error before any text, {@code STREAM_REPLIES=false}) is printed
+     * whole. Notifications that come meanwhile wait until the reply's line is ended.
+     */
+    private void replyStreaming(String text, List<Path> files) {
+        boolean[] streamed = {false};
+        String reply;
+        try {
+            reply = agent.reply(userId, UserMessage.from(text), () -> false, files::add, piece -> {
+                synchronized (out) {
+                    streaming = true;
+                    streamed[0] = true;
+                    midLine = true;
+                    out.print(piece);
+                    out.flush();
+                }
+            });
+        } finally {
+            List<String> waiting;
+            synchronized (out) {
+                if (midLine) {
+                    out.println();
+                    out.flush();
+                    midLine = false;
+                }
+                streaming = false;
+                waiting = new ArrayList<>(heldNotices);
+                heldNotices.clear();
+            }
+            waiting.forEach(this::print);
+        }
+        if (!streamed[0]) {
+            print(reply);
         }
     }
 
@@ -143,14 +186,24 @@ public final class ConsoleChannel implements MasterChannel {
         return userId;
     }
 
-    /** Proactive messages (reminders) are printed between turns, never inside a reply. */
+    /** Proactive messages (reminders) are printed between turns, never inside a reply (held while one streams). */
     @Override
     public void notify(String text) {
-        print(text);
+        synchronized (out) {
+            if (streaming) {
+                heldNotices.add(text);
+                return;
+            }
+            print(text);
+        }
     }
 
     private void print(String text) {
         synchronized (out) {
+            if (midLine) { // an approval question in the middle of a streamed reply goes on a line of its own
+                out.println();
+                midLine = false;
+            }
             out.println(text);
             out.flush();
         }

@@ -53,6 +53,7 @@ final class SettingsCheck {
         });
         CortanaConfig.bool(config, "ENABLE_ROTATOR", true);
         CortanaConfig.bool(config, "ENABLE_SKILLS", true);
+        CortanaConfig.bool(config, "STREAM_REPLIES", true);
         config.get("SKILLS_DIR").ifPresent(dir -> folder("SKILLS_DIR", dir, workingDir));
         config.get("MEMORY_PROVIDER").ifPresent(id -> {
             if (!PLUGIN_ID.matcher(id.trim()).matches()) {

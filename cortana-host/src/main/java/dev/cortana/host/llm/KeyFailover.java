@@ -33,6 +33,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+import dev.langchain4j.model.chat.response.PartialResponse;
+import dev.langchain4j.model.chat.response.PartialResponseContext;
+import dev.langchain4j.model.chat.response.StreamingHandle;
+import dev.langchain4j.model.output.FinishReason;
+import dev.langchain4j.data.message.AiMessage;
+import java.util.function.BooleanSupplier;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -183,20 +190,36 @@ final class KeyFailover implements AutoCloseable {
     /**
      * Streams one answer, passing text on as it arrives. A failure before any text is an ordinary failure (the next
      * key may answer); after text reached the user it is a {@link StreamCutOff}, never retried elsewhere, because a
-     * second answer would repeat what the user already read.
+     * second answer would repeat what the user already read. Once {@code stopped} says so (checked as text arrives
+     * and every {@link #STOP_CHECK} while waiting), the stream is cancelled and the text so far comes back as the
+     * answer, with finish reason {@code OTHER}.
      */
-    ChatResponse stream(StreamingChatModel client, ChatRequest request, Consumer<String> onText, Instant deadline) {
+    ChatResponse stream(StreamingChatModel client, ChatRequest request, Consumer<String> onText, Instant deadline,
+                        BooleanSupplier stopped) {
         long remaining = Duration.between(clock.instant(), deadline).toMillis();
         if (remaining <= 0) {
             throw new DeadlineException();
         }
         CompletableFuture<ChatResponse> done = new CompletableFuture<>();
         AtomicBoolean textSent = new AtomicBoolean();
+        StringBuilder shown = new StringBuilder();
+        AtomicReference<StreamingHandle> handle = new AtomicReference<>();
         client.chat(request, new StreamingChatResponseHandler() {
             @Override
-            public void onPartialResponse(String text) {
-                if (!done.isDone() && text != null && !text.isEmpty()) {
+            public void onPartialResponse(PartialResponse partial, PartialResponseContext context) {
+                handle.set(context.streamingHandle());
+                String text = partial.text();
+                synchronized (shown) {
+                    if (done.isDone() || text == null || text.isEmpty()) {
+                        return;
+                    }
+                    if (stopped.getAsBoolean()) {
+                        context.streamingHandle().cancel();
+                        done.complete(cut(shown));
+                        return;
+                    }
                     textSent.set(true);
+                    shown.append(text);
                     onText.accept(text);
                 }
             }
@@ -212,20 +235,57 @@ final class KeyFailover implements AutoCloseable {
             }
         });
         try {
-            return done.get(remaining, TimeUnit.MILLISECONDS);
+            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(remaining);
+            while (true) {
+                try {
+                    return done.get(Math.min(STOP_CHECK.toNanos(), Math.max(1, end - System.nanoTime())),
+                            TimeUnit.NANOSECONDS);
+                } catch (TimeoutException e) {
+                    if (stopped.getAsBoolean()) {
+                        synchronized (shown) {
+                            done.complete(cut(shown));
+                        }
+                        cancel(handle.get());
+                        return done.get();
+                    }
+                    if (System.nanoTime() - end >= 0) {
+                        throw e;
+                    }
+                }
+            }
         } catch (TimeoutException e) {
+            cancel(handle.get());
             done.cancel(true);
             if (textSent.get()) {
                 throw new StreamCutOff(new java.net.http.HttpTimeoutException("stream stalled"));
             }
             throw new DeadlineException();
         } catch (InterruptedException e) {
+            cancel(handle.get());
             Thread.currentThread().interrupt();
             throw new LlmUnavailableException("The model call was interrupted.");
         } catch (ExecutionException e) {
             RuntimeException cause = e.getCause() instanceof RuntimeException runtime ? runtime
                     : new IllegalStateException(e.getCause());
             throw textSent.get() ? new StreamCutOff(cause) : cause;
+        }
+    }
+
+    /** How often a stream that is waiting for the model checks whether the user stopped it. */
+    static final Duration STOP_CHECK = Duration.ofMillis(50);
+
+    private static ChatResponse cut(CharSequence shown) {
+        return ChatResponse.builder().aiMessage(AiMessage.from(shown.toString())).finishReason(FinishReason.OTHER)
+                .build();
+    }
+
+    private static void cancel(StreamingHandle handle) {
+        if (handle != null) {
+            try {
+                handle.cancel();
+            } catch (RuntimeException e) {
+                log.debug("Cancelling a stream failed: {}", e.toString());
+            }
         }
     }
 

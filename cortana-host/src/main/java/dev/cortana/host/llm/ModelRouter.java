@@ -9,6 +9,7 @@ import dev.cortana.api.llm.ModelSetup;
 import dev.cortana.host.config.Config;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
@@ -140,22 +141,71 @@ public final class ModelRouter implements AutoCloseable {
      * Like {@link #chat}, streaming: text goes to {@code onText} as it arrives and the complete response is returned.
      * Keys rotate only while nothing has reached the user; a stream that breaks off after that fails with a clear
      * message instead of starting over on another key (which would repeat the text). A provider without a streaming
-     * client answers in one piece. Fallback models are not tried for streams.
+     * client answers in one piece, and then nothing goes to {@code onText}.
      */
     public ChatResponse chatStreaming(String modelName, ChatRequest request, Consumer<String> onText) {
+        return chatStreaming(modelName, request, onText, () -> false);
+    }
+
+    /**
+     * Like {@link #chatStreaming(String, ChatRequest, Consumer)}, and when the provider fails before any text reached
+     * the user, each of {@code LLM_FALLBACK_MODELS} is tried as {@link #chat} tries them, the fallback notice going
+     * out first, as the start of the text. Once {@code stopped} says so the stream is cancelled and the text so far
+     * is returned as the answer (finish reason {@code OTHER}).
+     */
+    public ChatResponse chatStreaming(String modelName, ChatRequest request, Consumer<String> onText,
+                                      BooleanSupplier stopped) {
         Instant deadline = clock.instant().plus(settings.globalTimeout());
-        Route route = resolve(modelName);
+        java.util.concurrent.atomic.AtomicBoolean textShown = new java.util.concurrent.atomic.AtomicBoolean();
+        Consumer<String> shown = text -> {
+            textShown.set(true);
+            onText.accept(text);
+        };
+        try {
+            return streamWithKeys(resolve(modelName), request, shown, deadline, stopped);
+        } catch (LlmUnavailableException primaryFailure) {
+            if (textShown.get() || primaryFailure.failure().map(f -> f.kind() == LlmFailure.Kind.CONTEXT_LENGTH
+                    || f.kind() == LlmFailure.Kind.INVALID_REQUEST).orElse(false)) {
+                throw primaryFailure; // after text reached the user, another model would start the answer over
+            }
+            for (String fallback : settings.fallbackModels()) {
+                if (fallback.equals(modelName) || clock.instant().isAfter(deadline) || stopped.getAsBoolean()) {
+                    continue;
+                }
+                String notice = FailoverMessages.fallbackNotice(modelName, fallback);
+                java.util.concurrent.atomic.AtomicBoolean noticeSent = new java.util.concurrent.atomic.AtomicBoolean();
+                Consumer<String> afterNotice = text -> {
+                    if (noticeSent.compareAndSet(false, true)) {
+                        shown.accept(notice + "\n\n");
+                    }
+                    shown.accept(text);
+                };
+                try {
+                    ChatResponse response = streamWithKeys(resolve(fallback), request, afterNotice, deadline, stopped);
+                    log.warn("Model {} unavailable; answered by fallback {} (streamed)", modelName, fallback);
+                    return withNotice(response, notice);
+                } catch (LlmUnavailableException fallbackFailure) {
+                    log.warn("Fallback model {} unavailable too: {}", fallback, fallbackFailure.getMessage());
+                    if (textShown.get()) {
+                        throw fallbackFailure;
+                    }
+                }
+            }
+            throw primaryFailure;
+        }
+    }
+
+    private ChatResponse streamWithKeys(Route route, ChatRequest request, Consumer<String> onText, Instant deadline,
+                                        BooleanSupplier stopped) {
         return failover.chat(route.provider, route.providerName, route.model, pool(route), (credential, until) -> {
             Optional<StreamingChatModel> streaming = streamingClient(route.provider, credential, route.model);
             if (streaming.isPresent()) {
-                return failover.stream(streaming.get(), route.provider.prepare(request, route.model), onText, until);
+                return failover.stream(streaming.get(), route.provider.prepare(request, route.model), onText, until,
+                        stopped);
             }
-            ChatResponse whole = failover.call(client(route.provider, credential, route.model),
+            // Nothing goes to onText: an answer that arrives whole is shown as a whole reply (split, or as a file).
+            return failover.call(client(route.provider, credential, route.model),
                     route.provider.prepare(request, route.model), until);
-            if (whole.aiMessage() != null && whole.aiMessage().text() != null) {
-                onText.accept(whole.aiMessage().text());
-            }
-            return whole;
         }, deadline);
     }
 

@@ -12,9 +12,9 @@ import java.util.List;
  * The real LangChain4j OpenAI client, retries off, as a provider plugin builds it: lets host tests drive rotation over
  * real HTTP against {@link dev.cortana.testkit.wire.FakeOpenAi} without building a plugin JAR.
  */
-record LoopbackOpenAiProvider(String id, List<ModelInfo> catalog) implements LlmProvider {
+public record LoopbackOpenAiProvider(String id, List<ModelInfo> catalog) implements LlmProvider {
 
-    LoopbackOpenAiProvider(String id) {
+    public LoopbackOpenAiProvider(String id) {
         this(id, List.of(new ModelInfo(id, "gpt-4o", 128_000, 16_384)));
     }
 

@@ -204,17 +204,53 @@ public final class DiscordChannel extends ListenerAdapter implements MasterChann
         startTyping(dm);
         long generation = stops.get();
         turns.execute(() -> {
-            // A stop since this message arrived drops it, and abandons it between model rounds if already running.
+            // A stop since this message arrived drops it, and abandons it if already running (a reply that is
+            // streaming stops where it is, marked as cut).
             List<java.nio.file.Path> files = new java.util.concurrent.CopyOnWriteArrayList<>();
+            java.util.concurrent.atomic.AtomicBoolean typingStopped = new java.util.concurrent.atomic.AtomicBoolean();
+            Runnable endTyping = () -> {
+                if (typingStopped.compareAndSet(false, true)) {
+                    stopTyping();
+                }
+            };
+            LiveReply live = new LiveReply(dm, timers, endTyping);
             String reply = stops.get() != generation ? null
                     : agent.reply(masterUserId, AttachmentReader.read(text, attachments, inbox, masterUserId),
-                            () -> stops.get() != generation, files::add);
+                            () -> stops.get() != generation, files::add, live);
             if (reply == null) {
-                stopTyping();
+                endTyping.run();
+            } else if (live.started()) {
+                finishLive(dm, live, reply, files, endTyping);
             } else {
-                sender.send(dm, reply, files, null, failure -> stopTyping());
+                sender.send(dm, reply, files, null, failure -> endTyping.run());
             }
         });
+    }
+
+    /**
+     * The last update of a streamed reply, then the files a tool attached, in a message of their own. The turn waits
+     * for it (bounded), so the next reply cannot start between its messages.
+     */
+    private void finishLive(MessageChannel dm, LiveReply live, String reply, List<java.nio.file.Path> files,
+                            Runnable endTyping) {
+        CompletableFuture<Void> shown = new CompletableFuture<>();
+        live.finish(reply, () -> {
+            if (files.isEmpty()) {
+                shown.complete(null);
+            } else {
+                sender.send(dm, "Attached: " + files.stream().map(f -> f.getFileName().toString())
+                        .collect(java.util.stream.Collectors.joining(", ")), files, null, failure -> shown.complete(null));
+            }
+        });
+        try {
+            shown.get(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("The end of a streamed reply was not confirmed in time: {}", e.toString());
+        } finally {
+            endTyping.run();
+        }
     }
 
     /** {@code stop}: the running turn is abandoned (nothing of it is kept) and queued messages are dropped. */

@@ -73,6 +73,21 @@ public final class DiscordTestBot implements AutoCloseable {
     /** Against a {@link FakeDiscord} of another JVM. */
     public DiscordTestBot(String apiBaseUrl, String gatewayUrl, Path workspace, List<Command> extraCommands,
                           Duration typingRefresh, List<ToolProvider> toolProviders, boolean saveAttachments) {
+        this(apiBaseUrl, gatewayUrl, workspace, extraCommands, typingRefresh, toolProviders, saveAttachments, null);
+    }
+
+    /**
+     * With the real LangChain4j OpenAI clients (streaming ones for replies) talking to the loopback OpenAI server at
+     * {@code openAiBaseUrl} instead of the in-process scripted model: for replies that stream over the wire.
+     */
+    public static DiscordTestBot streamingFrom(FakeDiscord discord, Path workspace, String openAiBaseUrl) {
+        return new DiscordTestBot(discord.apiBaseUrl(), discord.gatewayUrl(), workspace, List.of(),
+                DiscordSettings.DEFAULT_TYPING_REFRESH, List.of(), false, openAiBaseUrl);
+    }
+
+    private DiscordTestBot(String apiBaseUrl, String gatewayUrl, Path workspace, List<Command> extraCommands,
+                           Duration typingRefresh, List<ToolProvider> toolProviders, boolean saveAttachments,
+                           String openAiBaseUrl) {
         LlmProvider scripted = new LlmProvider() {
             @Override
             public String id() {
@@ -107,11 +122,14 @@ public final class DiscordTestBot implements AutoCloseable {
                 });
             }
         };
-        Config config = Config.of(Map.of("SCRIPTED_API_KEY", "sk-scripted-0001"));
-        ModelRouter models = new ModelRouter(() -> List.of(scripted), () -> 1L, config);
+        LlmProvider llm = openAiBaseUrl == null ? scripted : new dev.cortana.host.llm.LoopbackOpenAiProvider("openai");
+        Config config = Config.of(openAiBaseUrl == null ? Map.of("SCRIPTED_API_KEY", "sk-scripted-0001")
+                : Map.of("OPENAI_API_KEY", "sk-discord-stream-0001", "OPENAI_API_BASE", openAiBaseUrl));
+        ModelRouter models = new ModelRouter(() -> List.of(llm), () -> 1L, config);
         ToolRegistry tools = new ToolRegistry(() -> toolProviders.stream()
                 .map(provider -> new Contribution<>("test-tools", provider)).toList(), () -> 1L);
-        Agent agent = new Agent(models, userId -> "scripted/echo", tools,
+        String model = openAiBaseUrl == null ? "scripted/echo" : "openai/gpt-4o";
+        Agent agent = new Agent(models, userId -> model, tools,
                 new ToolRunner(Duration.ofSeconds(5)), conversations,
                 new SystemPrompt(HostWorkspace.open(workspace), Clock.system(ZoneOffset.UTC), user -> ZoneOffset.UTC,
                         20_000), 3);

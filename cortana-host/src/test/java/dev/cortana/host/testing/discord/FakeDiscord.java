@@ -93,6 +93,16 @@ public final class FakeDiscord implements AutoCloseable {
             return method.equals("POST") && path.matches(".*/channels/\\d+/messages");
         }
 
+        /** An edit of a message's content ({@code PATCH /channels/{channel}/messages/{message}}). */
+        public boolean isMessageEdit() {
+            return method.equals("PATCH") && path.matches(".*/channels/\\d+/messages/\\d+");
+        }
+
+        /** The id of the message an edit changes. */
+        public String editedMessageId() {
+            return path.substring(path.lastIndexOf('/') + 1);
+        }
+
         public boolean isTyping() {
             return method.equals("POST") && path.endsWith("/typing");
         }
@@ -236,7 +246,9 @@ public final class FakeDiscord implements AutoCloseable {
      * {@code enforce_nonce} returns that message and creates none, as Discord does for a few minutes.
      */
     public List<String> createdMessages() {
-        return created.stream().map(m -> m.path("content").asText()).toList();
+        synchronized (byNonce) {
+            return created.stream().map(m -> m.path("content").asText()).toList();
+        }
     }
 
     // ---- gateway events -------------------------------------------------------------------------------------
@@ -459,6 +471,9 @@ public final class FakeDiscord implements AutoCloseable {
                     }
                 }
                 respond(exchange, 200, message.toString());
+            } else if (method.equals("PATCH") && route.matches("/channels/\\d+/messages/\\d+")
+                    && edit(route.substring(route.lastIndexOf('/') + 1), body) != null) {
+                respond(exchange, 200, edit(route.substring(route.lastIndexOf('/') + 1), body).toString());
             } else if (route.startsWith("/webhooks/") || route.matches("/channels/\\d+/messages/\\d+")) {
                 respond(exchange, 200, sent(dmChannelOf(MASTER), body).toString());
             } else {
@@ -468,6 +483,23 @@ public final class FakeDiscord implements AutoCloseable {
             e.printStackTrace();
             throw e;
         }
+    }
+
+    /** Edits the content of a message this fake created; null when it created none with that id. */
+    private ObjectNode edit(String messageId, String body) {
+        String content = new Call("PATCH", "", body, 0).content();
+        synchronized (byNonce) {
+            for (ObjectNode message : created) {
+                if (message.path("id").asText().equals(messageId)) {
+                    if (content != null) {
+                        message.put("content", content);
+                        message.put("edited_timestamp", java.time.OffsetDateTime.now().toString());
+                    }
+                    return message.deepCopy();
+                }
+            }
+        }
+        return null;
     }
 
     private ObjectNode sent(String channelId, String body) {

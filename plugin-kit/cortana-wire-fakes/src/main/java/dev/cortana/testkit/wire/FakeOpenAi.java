@@ -80,7 +80,8 @@ public final class FakeOpenAi implements AutoCloseable {
     private final Map<String, Script> byKey = new ConcurrentHashMap<>();
     private final Set<String> rejectedKeys = ConcurrentHashMap.newKeySet();
     private final RequestRecorder requests = new RequestRecorder();
-    private final OpenAiWireFormat wire = new OpenAiWireFormat();
+    private final List<SentText> sentTexts = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final OpenAiWireFormat wire = new OpenAiWireFormat(this::awaitClose, sentTexts::add);
     private volatile List<String> models = DEFAULT_MODELS;
     private final Map<String, Integer> contextWindows = new ConcurrentHashMap<>();
 
@@ -210,6 +211,15 @@ public final class FakeOpenAi implements AutoCloseable {
         return requests.count();
     }
 
+    /**
+     * Every text chunk streamed so far, oldest first, each with the {@link System#nanoTime()} just before it was
+     * written to the client (a client cannot see it earlier): when "the model" wrote each piece of an answer, to
+     * compare with when a user saw it. A chunk is listed once it was flushed.
+     */
+    public List<SentText> sentTexts() {
+        return List.copyOf(sentTexts);
+    }
+
     /** The newest request; fails when there is none. */
     public RecordedRequest lastRequest() {
         RecordedRequest last = requests.last();
@@ -232,6 +242,7 @@ public final class FakeOpenAi implements AutoCloseable {
         models = DEFAULT_MODELS;
         contextWindows.clear();
         requests.clear();
+        sentTexts.clear();
     }
 
     /** Stops the server; requests still hung or delayed are dropped without an answer. */
@@ -405,10 +416,11 @@ public final class FakeOpenAi implements AutoCloseable {
         final Integer completionTokens;
         final String finishReason;
         final int chunkSize;
+        final Duration chunkPause;
 
         private Reply(Kind kind, String text, List<ToolCall> toolCalls, int status, String errorBody,
                       Map<String, String> headers, Duration delay, Integer promptTokens, Integer completionTokens,
-                      String finishReason, int chunkSize) {
+                      String finishReason, int chunkSize, Duration chunkPause) {
             this.kind = kind;
             this.text = text;
             this.toolCalls = List.copyOf(toolCalls);
@@ -420,10 +432,11 @@ public final class FakeOpenAi implements AutoCloseable {
             this.completionTokens = completionTokens;
             this.finishReason = finishReason;
             this.chunkSize = chunkSize;
+            this.chunkPause = chunkPause;
         }
 
         private static Reply answer(String text, List<ToolCall> calls) {
-            return new Reply(Kind.ANSWER, text, calls, 200, null, Map.of(), null, null, null, null, 8);
+            return new Reply(Kind.ANSWER, text, calls, 200, null, Map.of(), null, null, null, null, 8, Duration.ZERO);
         }
 
         /** The assistant answers with text. */
@@ -455,13 +468,13 @@ public final class FakeOpenAi implements AutoCloseable {
                 throw new IllegalArgumentException("an error status is 400 or more, got " + status);
             }
             return new Reply(Kind.ERROR, null, List.of(), status, Objects.requireNonNull(body, "body"), Map.of(),
-                    null, null, null, null, 8);
+                    null, null, null, null, 8, Duration.ZERO);
         }
 
         /** A 200 whose body is not what the protocol promises (an HTML page, truncated JSON): a model gone wrong. */
         public static Reply garbage(String body) {
             return new Reply(Kind.ERROR, null, List.of(), 200, Objects.requireNonNull(body, "body"), Map.of(),
-                    null, null, null, null, 8);
+                    null, null, null, null, 8, Duration.ZERO);
         }
 
         /** An HTTP error with OpenAI's body: {@code {"error":{"message","type","param","code"}}}. */
@@ -522,14 +535,14 @@ public final class FakeOpenAi implements AutoCloseable {
 
         /** Never answers: the request stays open until the client gives up or the server closes. */
         public static Reply hang() {
-            return new Reply(Kind.HANG, null, List.of(), 0, null, Map.of(), null, null, null, null, 8);
+            return new Reply(Kind.HANG, null, List.of(), 0, null, Map.of(), null, null, null, null, 8, Duration.ZERO);
         }
 
         /** Adds text before this answer's tool calls, or replaces its text. */
         public Reply withText(String newText) {
             requireAnswer();
             return new Reply(kind, newText, toolCalls, status, errorBody, headers, delay, promptTokens,
-                    completionTokens, finishReason, chunkSize);
+                    completionTokens, finishReason, chunkSize, chunkPause);
         }
 
         /** Adds one more tool call to this answer. */
@@ -538,7 +551,7 @@ public final class FakeOpenAi implements AutoCloseable {
             List<ToolCall> calls = new ArrayList<>(toolCalls);
             calls.add(call(name, argumentsJson));
             return new Reply(kind, text, calls, status, errorBody, headers, delay, promptTokens, completionTokens,
-                    finishReason, chunkSize);
+                    finishReason, chunkSize, chunkPause);
         }
 
         /** Adds a response header, e.g. {@code x-ratelimit-remaining-requests}. */
@@ -546,7 +559,7 @@ public final class FakeOpenAi implements AutoCloseable {
             Map<String, String> more = new LinkedHashMap<>(headers);
             more.put(name, value);
             return new Reply(kind, text, toolCalls, status, errorBody, more, delay, promptTokens, completionTokens,
-                    finishReason, chunkSize);
+                    finishReason, chunkSize, chunkPause);
         }
 
         /**
@@ -555,20 +568,32 @@ public final class FakeOpenAi implements AutoCloseable {
          */
         public Reply withUsage(int promptTokens, int completionTokens) {
             return new Reply(kind, text, toolCalls, status, errorBody, headers, delay, promptTokens,
-                    completionTokens, finishReason, chunkSize);
+                    completionTokens, finishReason, chunkSize, chunkPause);
         }
 
         /** Overrides {@code finish_reason} ({@code stop} or {@code tool_calls} by default), e.g. {@code length}. */
         public Reply withFinishReason(String reason) {
             requireAnswer();
             return new Reply(kind, text, toolCalls, status, errorBody, headers, delay, promptTokens,
-                    completionTokens, reason, chunkSize);
+                    completionTokens, reason, chunkSize, chunkPause);
         }
 
         /** Waits this long before answering (or failing), for timeout and concurrency tests. */
         public Reply delayed(Duration by) {
             return new Reply(kind, text, toolCalls, status, errorBody, headers, Objects.requireNonNull(by), promptTokens,
-                    completionTokens, finishReason, chunkSize);
+                    completionTokens, finishReason, chunkSize, chunkPause);
+        }
+
+        /**
+         * Pauses this long before each streamed text or arguments chunk after the first (none by default), as a model
+         * writing its answer token by token: for tests that must see a reply arrive in pieces.
+         */
+        public Reply pausedBetweenChunks(Duration pause) {
+            if (pause.isNegative()) {
+                throw new IllegalArgumentException("a pause is zero or more");
+            }
+            return new Reply(kind, text, toolCalls, status, errorBody, headers, delay, promptTokens,
+                    completionTokens, finishReason, chunkSize, pause);
         }
 
         /** How many characters each streamed text or arguments chunk carries (8 by default). */
@@ -577,7 +602,7 @@ public final class FakeOpenAi implements AutoCloseable {
                 throw new IllegalArgumentException("chunk size must be positive");
             }
             return new Reply(kind, text, toolCalls, status, errorBody, headers, delay, promptTokens,
-                    completionTokens, finishReason, characters);
+                    completionTokens, finishReason, characters, chunkPause);
         }
 
         private void requireAnswer() {
@@ -600,6 +625,10 @@ public final class FakeOpenAi implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------------------------------------ records
+
+    /** One streamed text chunk of the answer to request number {@code request}, written at {@code nanoTime}. */
+    public record SentText(int request, String text, long nanoTime) {
+    }
 
     /** A tool result the client sent back: a {@code role: tool} message. */
     public record ToolResult(String toolCallId, String content) {

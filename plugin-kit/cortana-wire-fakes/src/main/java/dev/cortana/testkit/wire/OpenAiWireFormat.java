@@ -29,6 +29,18 @@ final class OpenAiWireFormat {
     private final AtomicInteger completionIds = new AtomicInteger();
     private final AtomicInteger toolCallIds = new AtomicInteger();
     private final PrefixCache cache = new PrefixCache();
+    private final java.util.function.Predicate<java.time.Duration> pause;
+    private final java.util.function.Consumer<FakeOpenAi.SentText> sentText;
+
+    /**
+     * @param pause    waits between streamed chunks; false when the server closed meanwhile (the stream then ends)
+     * @param sentText told of each streamed text chunk once it is flushed to the client, with the time its write began
+     */
+    OpenAiWireFormat(java.util.function.Predicate<java.time.Duration> pause,
+                     java.util.function.Consumer<FakeOpenAi.SentText> sentText) {
+        this.pause = pause;
+        this.sentText = sentText;
+    }
 
     /** Sends {@code reply} (an error or an answer, its delay already over) in the form {@code request} asked for. */
     void send(HttpExchange exchange, RecordedRequest request, Reply reply) throws IOException {
@@ -94,9 +106,16 @@ final class OpenAiWireFormat {
         ObjectNode first = NODES.objectNode().put("role", "assistant");
         first.put("content", "");
         event(out, chunk(chunkHeader, first, null));
+        boolean firstChunk = true;
         if (reply.text != null) {
             for (String piece : split(reply.text, reply.chunkSize)) {
+                if (!firstChunk && !pauseBetween(reply)) {
+                    return;
+                }
+                firstChunk = false;
+                long writtenAt = System.nanoTime(); // before the write: the client cannot see the piece earlier
                 event(out, chunk(chunkHeader, NODES.objectNode().put("content", piece), null));
+                sentText.accept(new FakeOpenAi.SentText(request.index(), piece, writtenAt));
             }
         }
         for (int index = 0; index < calls.size(); index++) {
@@ -107,6 +126,10 @@ final class OpenAiWireFormat {
             callNode.putObject("function").put("name", call.name()).put("arguments", "");
             event(out, chunk(chunkHeader, opening, null));
             for (String piece : split(call.arguments(), reply.chunkSize)) {
+                if (!firstChunk && !pauseBetween(reply)) {
+                    return;
+                }
+                firstChunk = false;
                 ObjectNode delta = NODES.objectNode();
                 delta.putArray("tool_calls").addObject().put("index", index)
                         .putObject("function").put("arguments", piece);
@@ -121,6 +144,10 @@ final class OpenAiWireFormat {
             event(out, usage.toString());
         }
         event(out, "[DONE]");
+    }
+
+    private boolean pauseBetween(Reply reply) {
+        return reply.chunkPause.isZero() || pause.test(reply.chunkPause);
     }
 
     private static String chunk(ObjectNode header, ObjectNode delta, String finishReason) {

@@ -202,6 +202,33 @@ class FakeOpenAiTest {
     }
 
     @Test
+    void pausesBetweenStreamedChunksAndSaysWhenEachWasSent() throws Exception {
+        openAi.enqueue(Reply.text("one two three four").inChunksOf(5).pausedBetweenChunks(Duration.ofMillis(120)));
+        List<Long> arrived = new CopyOnWriteArrayList<>();
+        List<String> partials = new CopyOnWriteArrayList<>() {
+            @Override
+            public boolean add(String piece) {
+                arrived.add(System.nanoTime());
+                return super.add(piece);
+            }
+        };
+        long start = System.nanoTime();
+
+        stream(streamingModel("sk-stream"), ChatRequest.builder().messages(UserMessage.from("Count")).build(),
+                partials, new ArrayList<>());
+
+        assertThat(partials).containsExactly("one t", "wo th", "ree f", "our");
+        List<FakeOpenAi.SentText> sent = openAi.sentTexts();
+        assertThat(sent).extracting(FakeOpenAi.SentText::text).containsExactly("one t", "wo th", "ree f", "our");
+        for (int i = 1; i < sent.size(); i++) {
+            assertThat(sent.get(i).nanoTime() - sent.get(i - 1).nanoTime()).isGreaterThanOrEqualTo(110_000_000L);
+        }
+        // Each piece reached the client before the next one was written: the answer really arrives in pieces.
+        assertThat(arrived.get(0)).isLessThan(sent.get(1).nanoTime());
+        assertThat(sent.get(0).nanoTime()).isGreaterThan(start);
+    }
+
+    @Test
     void rateLimitSurfacesAsStatus429WithRetryAfterOnTheWire() throws Exception {
         openAi.enqueue(Reply.rateLimited(Duration.ofSeconds(7)));
 
