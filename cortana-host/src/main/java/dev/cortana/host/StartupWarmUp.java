@@ -29,9 +29,9 @@ import org.slf4j.LoggerFactory;
 /**
  * What the first message after start-up would otherwise pay for, done on a background thread once Cortana is ready:
  * a database round trip through the pool, the system prompt and tool list, the tokenizer tables of the model's
- * encoding, and the model's clients with one request built, prepared and serialised by the real client code. The
- * request goes to a local sink that refuses it, made with a placeholder key: no model is asked, no key is used, no
- * money is spent. A step that fails is logged and skipped; the first message then does that work itself.
+ * encoding, and the model's clients with one request built, prepared, serialised and its answer parsed by the real
+ * client code. The request goes to a local sink ({@link StandInSink}) with a placeholder key: no model is asked, no
+ * key is used, no money is spent. A step that fails is logged and skipped; the first message then does that work itself.
  */
 final class StartupWarmUp {
 
@@ -90,7 +90,7 @@ final class StartupWarmUp {
             if (!toolSet[0].isEmpty()) {
                 request.toolSpecifications(toolSet[0].specifications());
             }
-            try (RefusingSink sink = RefusingSink.open()) {
+            try (StandInSink sink = StandInSink.open()) {
                 models.warmUp(model[0], request.build(), sink.baseUrl());
             }
         });
@@ -115,23 +115,24 @@ final class StartupWarmUp {
     }
 
     /**
-     * A loopback HTTP server of one purpose: it reads a request and answers 503, so a client serialises and sends a
-     * real request without reaching any model. Bound to 127.0.0.1 at a free port for one warm-up.
+     * A loopback HTTP server of one purpose: it reads a request and answers "ok" in the provider's wire format (503
+     * for a path it does not know), so a client serialises, sends and parses a real exchange without reaching any
+     * model. Bound to 127.0.0.1 at a free port for one warm-up.
      */
-    static final class RefusingSink implements AutoCloseable {
+    static final class StandInSink implements AutoCloseable {
 
         private final ServerSocket socket;
         private final Thread acceptor;
 
-        private RefusingSink(ServerSocket socket) {
+        private StandInSink(ServerSocket socket) {
             this.socket = socket;
             this.acceptor = new Thread(this::serve, "cortana-warm-up-sink");
             acceptor.setDaemon(true);
             acceptor.start();
         }
 
-        static RefusingSink open() throws IOException {
-            return new RefusingSink(new ServerSocket(0, 4, InetAddress.getLoopbackAddress()));
+        static StandInSink open() throws IOException {
+            return new StandInSink(new ServerSocket(0, 4, InetAddress.getLoopbackAddress()));
         }
 
         String baseUrl() {
@@ -142,10 +143,14 @@ final class StartupWarmUp {
             while (!socket.isClosed()) {
                 try (Socket connection = socket.accept()) {
                     connection.setSoTimeout(2000);
-                    readRequest(connection.getInputStream());
+                    String requestLine = readRequest(connection.getInputStream());
+                    String body = answerTo(requestLine);
+                    String status = body == null ? "503 Service Unavailable" : "200 OK";
+                    if (body == null) {
+                        body = "{\"error\":{\"message\":\"warm-up: not a model\",\"type\":\"server_error\"}}";
+                    }
                     OutputStream out = connection.getOutputStream();
-                    String body = "{\"error\":{\"message\":\"warm-up: not a model\",\"type\":\"server_error\"}}";
-                    out.write(("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+                    out.write(("HTTP/1.1 " + status + "\r\nContent-Type: application/json\r\n"
                             + "Content-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body)
                             .getBytes(StandardCharsets.US_ASCII));
                     out.flush();
@@ -155,8 +160,32 @@ final class StartupWarmUp {
             }
         }
 
-        /** Reads the headers and as many body bytes as {@code Content-Length} says. */
-        private static void readRequest(InputStream in) throws IOException {
+        /**
+         * A one-word answer in the wire format the request's path asks for (OpenAI chat completions, Anthropic
+         * messages, Gemini generateContent), so the client's response parsing is warmed up too; null for others.
+         */
+        static String answerTo(String requestLine) {
+            if (requestLine.contains("/chat/completions")) {
+                return "{\"id\":\"warm-up\",\"object\":\"chat.completion\",\"created\":0,\"model\":\"warm-up\","
+                        + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"ok\"},"
+                        + "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":1,"
+                        + "\"total_tokens\":2}}";
+            }
+            if (requestLine.contains("/messages")) {
+                return "{\"id\":\"warm-up\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"warm-up\","
+                        + "\"content\":[{\"type\":\"text\",\"text\":\"ok\"}],\"stop_reason\":\"end_turn\","
+                        + "\"usage\":{\"input_tokens\":1,\"output_tokens\":1}}";
+            }
+            if (requestLine.contains(":generateContent")) {
+                return "{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"text\":\"ok\"}]},"
+                        + "\"finishReason\":\"STOP\"}],\"usageMetadata\":{\"promptTokenCount\":1,"
+                        + "\"candidatesTokenCount\":1,\"totalTokenCount\":2}}";
+            }
+            return null;
+        }
+
+        /** Reads the headers and as many body bytes as {@code Content-Length} says; returns the request line. */
+        private static String readRequest(InputStream in) throws IOException {
             StringBuilder headers = new StringBuilder();
             int b;
             while ((b = in.read()) >= 0) {
@@ -172,6 +201,8 @@ final class StartupWarmUp {
                 }
             }
             in.skipNBytes(length);
+            int end = headers.indexOf("\r\n");
+            return end < 0 ? headers.toString() : headers.substring(0, end);
         }
 
         @Override

@@ -113,6 +113,8 @@ class LauncherEndToEndTest {
         Process process = builder.start();
         try (OutputStream in = process.getOutputStream()) {
             in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        } catch (java.io.IOException e) {
+            // it exited before reading its input (a start-up failure): what it printed is the result
         }
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(90, TimeUnit.SECONDS)) {

@@ -407,8 +407,8 @@ public final class ModelRouter implements AutoCloseable {
      * Does ahead of time what the first request to {@code modelName} would otherwise pay for, and sends nothing to
      * the provider: builds the clients of each of its keys (whole and streaming), runs {@code request} through the
      * provider's {@code prepare}, then sends it with a client made for a placeholder key (never a configured one) to
-     * {@code sinkBaseUrl}, a local server that refuses it, so the request is serialised and written by the real
-     * client code. No key is selected, used or rested, and the usage ledger does not change.
+     * {@code sinkBaseUrl}, a local server standing in for the provider, so the request is serialised, written and
+     * its answer parsed by the real client code. No key is selected, used or rested, and the usage ledger does not change.
      *
      * @throws LlmUnavailableException when the model cannot be served (no provider plugin, no key): the first
      *                                 message will say so
@@ -426,8 +426,8 @@ public final class ModelRouter implements AutoCloseable {
                 instanceof ModelClient.Blocking blocking) {
             try {
                 blocking.model().chat(prepared);
-            } catch (RuntimeException expected) { // the sink refuses every request
-                log.trace("Warm-up request refused by the local sink, as expected: {}", expected.toString());
+            } catch (RuntimeException refused) { // a sink that does not speak this provider's format
+                log.debug("Warm-up request refused by the local sink: {}", refused.toString());
             }
         }
     }
