@@ -12,8 +12,14 @@ RUN useradd --create-home --uid 1000 cortana && mkdir -p /workspace /app/plugins
 WORKDIR /app
 COPY --from=build /src/cortana-host/target/cortana-host.jar /app/cortana-host.jar
 COPY --from=build /src/plugins-dist/target/plugins/ /app/plugins/
+COPY --from=build /src/bin/cortana /app/cortana
+# bin/cortana: class data sharing; the first run of a container records /app/cortana-host.jsa when it stops (outside
+# the workspace, which the agent's file tools may write), later runs start from it.
 ENV WORKSPACE_DIR=/workspace \
-    PLUGINS_DIR=/app/plugins
+    PLUGINS_DIR=/app/plugins \
+    CORTANA_JAR=/app/cortana-host.jar \
+    CORTANA_CDS_ARCHIVE=/app/cortana-host.jsa \
+    JAVA_OPTS="-XX:+UseSerialGC -Xss512k"
 USER cortana
 VOLUME ["/workspace"]
-ENTRYPOINT ["java", "-XX:+UseSerialGC", "-Xss512k", "-jar", "/app/cortana-host.jar"]
+ENTRYPOINT ["/app/cortana"]

@@ -84,11 +84,12 @@ public final class Cortana implements AutoCloseable {
     private final ShutdownSequence running;
     private final ToolRegistry tools;
     private final JobScheduler jobs;
+    private final StartupWarmUp warmUp;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Cortana(CortanaConfig config, Database database, PluginHost plugins, MasterConnection notifier,
                     ModelRouter models, Agent agent, CommandRouter commands, UserSettingsStore userSettings,
-                    ShutdownSequence running, ToolRegistry tools, JobScheduler jobs) {
+                    ShutdownSequence running, ToolRegistry tools, JobScheduler jobs, StartupWarmUp warmUp) {
         this.config = config;
         this.database = database;
         this.plugins = plugins;
@@ -100,6 +101,7 @@ public final class Cortana implements AutoCloseable {
         this.running = running;
         this.tools = tools;
         this.jobs = jobs;
+        this.warmUp = warmUp;
     }
 
     /** Starts everything but the channels. Throws with a clear message when the database or workspace is unusable. */
@@ -113,6 +115,11 @@ public final class Cortana implements AutoCloseable {
         HostWorkspace opened = HostWorkspace.open(config.workspaceDir()).withPrivatePaths(privateElsewhere);
         HostWorkspace workspace = raw.get("SKILLS_DIR").filter(v -> !v.isBlank())
                 .map(dir -> opened.withSkillsDir(Path.of(dir))).orElse(opened); // plugins read it from the workspace
+        // The tokenizer tables load while the database starts (the main thread mostly waits for PostgreSQL then).
+        TokenCounter tokenCounter = new TokenCounter();
+        Thread tables = new Thread(() -> tokenCounter.preload(config.modelName()), "cortana-tokenizer-tables");
+        tables.setDaemon(true);
+        tables.start();
         Database database = Database.open(config.databaseUrl(), workspace.root());
         // From here on, each part is registered as soon as it runs: a failure further down stops what started.
         ShutdownSequence running = new ShutdownSequence();
@@ -148,7 +155,6 @@ public final class Cortana implements AutoCloseable {
             ToolRunner toolRunner = new ToolRunner(config.toolTimeout());
             running.add("the tool runner", toolRunner, toolRunner::close);
             ConversationSettings conversationSettings = ConversationSettings.from(raw);
-            TokenCounter tokenCounter = new TokenCounter();
             ConversationCache conversations = ConversationCache.open(new ConversationFiles(
                     workspace.root().resolve(".conversation_cache"), tokenCounter), clock, conversationSettings.ttl());
             notifier.recordIn(conversations, new MasterDeliveries(database.dataSource())); // Notifier.send joins it
@@ -189,7 +195,11 @@ public final class Cortana implements AutoCloseable {
                     .register(new SettingsCommand(models, userSettings, config.modelName(), config.timeZone(),
                             () -> PluginsCommand.statusLines(plugins)));
             CommandRouter commands = new CommandRouter(commandList::all);
-            return new Cortana(config, database, plugins, notifier, models, agent, commands, userSettings, running, tools, jobs);
+            StartupWarmUp warmUp = new StartupWarmUp(models,
+                    () -> modelOf(userSettings, config.consoleUserId(), config.modelName()), userSettings,
+                    config.consoleUserId(), prompt, tools, tokenCounter);
+            return new Cortana(config, database, plugins, notifier, models, agent, commands, userSettings, running, tools, jobs,
+                    warmUp);
         } catch (RuntimeException | Error e) {
             running.close(); // plugins stopped, threads ended, the embedded PostgreSQL shut down: nothing left running
             throw e;
@@ -260,6 +270,15 @@ public final class Cortana implements AutoCloseable {
     /** The started plugins' tools, and the ones skipped (the plugin test kit reports the skipped ones). */
     public ToolRegistry tools() {
         return tools;
+    }
+
+    /**
+     * Starts, on a background thread, what the first message would otherwise wait for (class loading, the model's
+     * clients, the tokenizer tables, the database pool; see {@link StartupWarmUp}), asking no model. Channels call it
+     * once they are ready; completes with the milliseconds of each step that ran.
+     */
+    public java.util.concurrent.CompletableFuture<java.util.Map<String, Long>> warmUp() {
+        return warmUp.start();
     }
 
     /** The durable-job runner (the plugin test kit runs due jobs through it when its clock jumps). */

@@ -48,6 +48,7 @@ final class DiscordMain {
                     cortana.config().modelName(), plugins, cortana.database().description(),
                     PluginsCommand.startupNotes(cortana.plugins()));
             stderr.flush();
+            cortana.warmUp(); // in the background: the first DM does not pay for class loading and client set-up
             stopped.await();
             return 0;
         } catch (InterruptedException e) {

@@ -115,6 +115,7 @@ public final class Main {
                     Cortana.VERSION, (System.nanoTime() - started) / 1_000_000, config.modelName(), plugins,
                     cortana.database().description(), PluginsCommand.startupNotes(cortana.plugins()));
             stderr.flush();
+            cortana.warmUp(); // in the background, after the ready line: the first message finds it done or under way
             channel.run(new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8)));
             return 0;
         } catch (java.io.IOException e) {

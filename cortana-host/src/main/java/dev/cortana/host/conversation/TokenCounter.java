@@ -56,6 +56,14 @@ public final class TokenCounter {
     private final Cache<String, Integer> systemPromptCounts = Caffeine.newBuilder().maximumSize(64).build();
 
     /**
+     * Reads the tables of {@code modelName}'s encoding now (about half a second for o200k), so the first count does
+     * not wait for them; nothing for a model counted by estimate. Safe to call from any thread, alongside counts.
+     */
+    public void preload(String modelName) {
+        encodingFor(modelName).ifPresent(encoding -> encoding.countTokens("preload"));
+    }
+
+    /**
      * The tokens {@code messages} cost when sent to {@code modelName} ({@code openai/gpt-4o} or {@code gpt-4o}). A
      * conversation's messages and history keep running totals, so counting them again after a turn costs only the
      * new messages, not the whole history.

@@ -453,6 +453,35 @@ public final class ModelRouter implements AutoCloseable {
                 () -> ledger.ifPresent(UsageLedger::changed)));
     }
 
+    /**
+     * Does ahead of time what the first request to {@code modelName} would otherwise pay for, and sends nothing to
+     * the provider: builds the clients of each of its keys (whole and streaming), runs {@code request} through the
+     * provider's {@code prepare}, then sends it with a client made for a placeholder key (never a configured one) to
+     * {@code sinkBaseUrl}, a local server standing in for the provider, so the request is serialised, written and
+     * its answer parsed by the real client code. No key is selected, used or rested, and the usage ledger does not change.
+     *
+     * @throws LlmUnavailableException when the model cannot be served (no provider plugin, no key): the first
+     *                                 message will say so
+     */
+    public void warmUp(String modelName, ChatRequest request, String sinkBaseUrl) {
+        Route route = resolve(modelName);
+        for (LlmCredential credential : route.credentials) {
+            client(route.provider, credential, route.model);
+            streamingClient(route.provider, credential, route.model);
+        }
+        ChatRequest prepared = route.provider.prepare(request, route.model);
+        LlmCredential placeholder = new LlmCredential(route.credentials.get(0).provider(), "cortana-warm-up-no-key",
+                Optional.of(sinkBaseUrl));
+        if (route.provider.model(setup(route.provider, placeholder, route.model, false))
+                instanceof ModelClient.Blocking blocking) {
+            try {
+                blocking.model().chat(prepared);
+            } catch (RuntimeException refused) { // a sink that does not speak this provider's format
+                log.debug("Warm-up request refused by the local sink: {}", refused.toString());
+            }
+        }
+    }
+
     /** Every saved key, including keys no longer configured (their history is kept, not dropped). */
     private Map<String, KeyRecord> ledgerSnapshot() {
         Map<String, KeyRecord> all = new HashMap<>(restored);

