@@ -169,15 +169,17 @@ public final class Agent {
                 .map(c -> ((TextContent) c).text()).collect(java.util.stream.Collectors.joining("\n"));
         String memoryContext = memory.map(m -> m.context(userId, text)).orElse("");
         // The time and what memory recalled go with the message, not into the system prompt: the system prompt and
-        // the history stay byte-identical from message to message, so provider prompt caches can serve them. Every
-        // message is kept exactly as it was sent (capped before sending, not after).
-        turn.add(MessageCap.apply(withContext(message, systemPrompt.messageContext(userId, memoryContext))));
+        // the history stay byte-identical from message to message, so provider prompt caches can serve them. They
+        // travel as their own short user message right before the user's, so the user's words reach the model (and
+        // the history) unchanged. Every message is kept exactly as it was sent (capped before sending, not after).
+        turn.add(UserMessage.from(systemPrompt.messageContext(userId, memoryContext)));
+        turn.add(MessageCap.apply(message));
         SystemMessage system = SystemMessage.from(systemPrompt.forUser(userId));
         List<ChatMessage> messages = new ArrayList<>();
         int keptAfterCompaction = -1; // exchanges the last retry compaction kept; -1 before any, 0: nothing left to fold
         int dropped = 0;
         try {
-            dropped += compactIfNeeded(userId, model, system, turn.get(0), toolSet);
+            dropped += compactIfNeeded(userId, model, system, turn.get(1), toolSet); // the context line is a few tokens
             messages.add(system);
             messages.addAll(conversations.history(userId));
             messages.addAll(turn);
@@ -301,23 +303,6 @@ public final class Agent {
         }
         conversations.append(userId, turn);
         return streamed.shown();
-    }
-
-    /**
-     * {@code message} with {@code context} and a blank line before its first text, so a text message stays one text
-     * ({@code singleText()} keeps working for memory plugins and summaries); a message that begins with an image gets
-     * the context as a text part in front.
-     */
-    private static UserMessage withContext(UserMessage message, String context) {
-        List<Content> contents = new ArrayList<>(message.contents().size() + 1);
-        if (!message.contents().isEmpty() && message.contents().get(0) instanceof TextContent first) {
-            contents.add(TextContent.from(context + "\n\n" + first.text()));
-            contents.addAll(message.contents().subList(1, message.contents().size()));
-        } else {
-            contents.add(TextContent.from(context));
-            contents.addAll(message.contents());
-        }
-        return message.toBuilder().contents(contents).build();
     }
 
     /** Compacts when the next request passes the threshold; returns how many messages were dropped unsummarised. */

@@ -352,11 +352,14 @@ public final class ConversationCompactor {
         }
     }
 
-    /** Indexes where an exchange starts: every user message. */
+    /**
+     * Indexes where an exchange starts: every user message that does not follow another one (the time-and-memory
+     * context Cortana sends right before the user's words is one exchange with them).
+     */
     static List<Integer> exchangeStarts(List<ChatMessage> messages) {
         List<Integer> starts = new ArrayList<>();
         for (int i = 0; i < messages.size(); i++) {
-            if (messages.get(i) instanceof UserMessage) {
+            if (messages.get(i) instanceof UserMessage && !(i > 0 && messages.get(i - 1) instanceof UserMessage)) {
                 starts.add(i);
             }
         }

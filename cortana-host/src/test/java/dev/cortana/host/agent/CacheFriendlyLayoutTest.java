@@ -124,8 +124,10 @@ class CacheFriendlyLayoutTest {
         assertThat(second.lastUserMessageAsSent())
                 .isEqualTo("Now: Tuesday 2026-12-01 13:00 (Europe/Berlin, UTC+01:00)\n\nhello again");
         assertThat(second.lastUserMessage()).isEqualTo("hello again");
+        // the context is a message of its own right before the user's words, kept in the history as sent
         assertThat(second.messages().get(1).path("content").asText())
-                .isEqualTo("Now: Tuesday 2026-12-01 12:59 (Europe/Berlin, UTC+01:00)\n\nhi");
+                .isEqualTo("Now: Tuesday 2026-12-01 12:59 (Europe/Berlin, UTC+01:00)");
+        assertThat(second.messages().get(2).path("content").asText()).isEqualTo("hi");
     }
 
     @Test

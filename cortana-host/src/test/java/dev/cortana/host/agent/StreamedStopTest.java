@@ -53,9 +53,10 @@ class StreamedStopTest {
 
             assertThat(reply).isEqualTo("alpha beta g … (stopped)").isEqualTo(String.join("", shown));
             List<ChatMessage> history = conversations.history("console");
-            assertThat(history).hasSize(2);
+            assertThat(history).hasSize(3); // the time, the user's words, what was shown
             assertThat(history.get(0)).isInstanceOf(UserMessage.class);
-            assertThat(((AiMessage) history.get(1)).text()).isEqualTo("alpha beta g … (stopped)");
+            assertThat(((UserMessage) history.get(1)).singleText()).isEqualTo("tell me the letters");
+            assertThat(((AiMessage) history.get(2)).text()).isEqualTo("alpha beta g … (stopped)");
         }
     }
 

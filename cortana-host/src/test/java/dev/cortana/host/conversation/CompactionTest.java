@@ -59,7 +59,8 @@ class CompactionTest {
 
     private static List<String> userTexts(RecordedRequest request) {
         return request.messages().stream().filter(m -> m.path("role").asText().equals("user"))
-                .map(m -> RecordedRequest.userText(m.path("content").asText()).substring(0, 3).strip()).toList();
+                .map(m -> m.path("content").asText()).filter(text -> !text.startsWith("Now: "))
+                .map(text -> text.substring(0, 3).strip()).toList();
     }
 
     @Test
@@ -128,8 +129,8 @@ class CompactionTest {
             assertThat(memory.events).containsSubsequence("forget m1", "summary requested");
             // Whole exchanges (m1, its tool call, the result, the answer; and more, now that each message carries
             // its time and recalled memory), never a call without its result.
-            assertThat(memory.forgotten.get(0)).hasSizeGreaterThanOrEqualTo(4);
-            assertThat(memory.forgotten.get(0).size() % 4).isZero();
+            assertThat(memory.forgotten.get(0)).hasSizeGreaterThanOrEqualTo(5);
+            assertThat(memory.forgotten.get(0).size() % 5).isZero(); // the time, m1, its tool call, the result, the answer
         }
     }
 
@@ -201,12 +202,12 @@ class CompactionTest {
 
             String reply = new CompactCommand(bot.agent).run(new CommandInvocation("u1", null, Map.of()));
 
-            Matcher numbers = Pattern.compile("Compacted the conversation: ([\\d,]+) → ([\\d,]+) tokens \\(8 older messages "
+            Matcher numbers = Pattern.compile("Compacted the conversation: ([\\d,]+) → ([\\d,]+) tokens \\(10 older messages "
                     + "summarised, last 3 exchanges kept\\)\\.").matcher(reply);
             assertThat(numbers.matches()).as(reply).isTrue();
             assertThat(Integer.parseInt(numbers.group(2).replace(",", "")))
                     .isLessThan(Integer.parseInt(numbers.group(1).replace(",", "")));
-            assertThat(bot.cache.history("u1")).hasSize(1 + 3 * 4);
+            assertThat(bot.cache.history("u1")).hasSize(1 + 3 * 5);
         }
     }
 
@@ -248,13 +249,19 @@ class CompactionTest {
 
         @Override
         public void learn(String userId, List<ChatMessage> turn) {
-            events.add("learn " + RecordedRequest.userText(((UserMessage) turn.get(0)).singleText()).substring(0, 4).strip());
+            events.add("learn " + wordsOf(turn).substring(0, 4).strip());
         }
 
         @Override
         public void beforeForget(String userId, List<ChatMessage> messages) {
             forgotten.add(new ArrayList<>(messages));
-            events.add("forget " + RecordedRequest.userText(((UserMessage) messages.get(0)).singleText()).substring(0, 2));
+            events.add("forget " + wordsOf(messages).substring(0, 2));
         }
+    }
+
+    /** The user's words in {@code messages}: the first user message that is not the time-and-memory context. */
+    private static String wordsOf(List<ChatMessage> messages) {
+        return messages.stream().filter(UserMessage.class::isInstance).map(m -> ((UserMessage) m).singleText())
+                .filter(text -> !text.startsWith("Now: ")).findFirst().orElse("");
     }
 }

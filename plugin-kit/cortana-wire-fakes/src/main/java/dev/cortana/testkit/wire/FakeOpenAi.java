@@ -748,9 +748,8 @@ public final class FakeOpenAi implements AutoCloseable {
 
         /**
          * What the user wrote in the newest user message, or {@code null}; multi-part content has its text parts
-         * joined. The context Cortana puts first in every user message (text beginning {@code "Now: "} up to the
-         * first blank line: the time it was sent and recalled memory) is left out ({@link #userText}); {@link
-         * #lastUserMessageAsSent()} keeps it.
+         * joined. The context Cortana sends before it (its own message beginning {@code "Now: "}: the time and
+         * recalled memory) is not part of it; {@link #lastUserMessageAsSent()} includes it.
          */
         public String lastUserMessage() {
             JsonNode message = lastUser();
@@ -766,10 +765,26 @@ public final class FakeOpenAi implements AutoCloseable {
             return blank < 0 ? "" : sent.substring(blank + 2);
         }
 
-        /** The text of the newest user message as it was sent, every text part joined, or {@code null}. */
+        /**
+         * The newest user message as it was sent, every text part joined, or {@code null}; with the context Cortana
+         * sends right before it as a message of its own ({@code "Now: ..."}, recalled memory) in front, and a blank
+         * line between.
+         */
         public String lastUserMessageAsSent() {
-            JsonNode message = lastUser();
-            return message == null ? null : text(message);
+            List<JsonNode> messages = messages();
+            for (int i = messages.size() - 1; i >= 0; i--) {
+                if (messages.get(i).path("role").asText().equals("user")) {
+                    String sent = text(messages.get(i));
+                    if (i > 0 && messages.get(i - 1).path("role").asText().equals("user")) {
+                        String before = text(messages.get(i - 1));
+                        if (before != null && before.startsWith("Now: ")) {
+                            return before + "\n\n" + sent;
+                        }
+                    }
+                    return sent;
+                }
+            }
+            return null;
         }
 
         private JsonNode lastUser() {
