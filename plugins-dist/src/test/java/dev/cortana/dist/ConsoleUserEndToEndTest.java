@@ -84,7 +84,9 @@ class ConsoleUserEndToEndTest {
                 try {
                     cortana.master().attach(channel);
                     discord.directMessage(MASTER, "what's on my list?");
-                    await().atMost(Duration.ofSeconds(20)).until(() -> discord.calls(Call::isMessagePost).stream()
+                    // posted, or shown by an edit of the streamed reply
+                    await().atMost(Duration.ofSeconds(20)).until(() -> discord.calls(c -> c.isMessagePost()
+                                    || c.isMessageEdit()).stream()
                             .anyMatch(c -> c.content() != null && c.content().contains("2. feed the cat — due " + dueText)));
                 } finally {
                     channel.close();

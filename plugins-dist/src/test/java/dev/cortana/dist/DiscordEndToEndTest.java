@@ -72,8 +72,10 @@ class DiscordEndToEndTest {
         database.close();
     }
 
+    /** A reply showed {@code fragment}: in a message posted, or in an edit of a streamed one. */
     private boolean posted(String fragment) {
-        return discord.calls(Call::isMessagePost).stream().anyMatch(c -> c.content() != null && c.content().contains(fragment));
+        return discord.calls(c -> c.isMessagePost() || c.isMessageEdit()).stream()
+                .anyMatch(c -> c.content() != null && c.content().contains(fragment));
     }
 
     @Test

@@ -118,8 +118,9 @@ class SettingsAndBoundsEndToEndTest {
     void aFifteenMegabyteAnswerIsRefusedKeptNowhereAndTheNextMessageIsAnswered() throws Exception {
         try (FakeOpenAi openAi = FakeOpenAi.start()) {
             openAi.enqueue(Reply.text("x".repeat(15_000_000)), Reply.text("fine again"));
+            // Not streamed: nothing of the answer reaches the user (streamed: see the next test).
             Map<String, String> env = environment("OPENAI_API_KEY", "sk-test-bounds-0001", "OPENAI_API_BASE",
-                    openAi.baseUrl(), "LLM_MODEL_NAME", "gpt-4o");
+                    openAi.baseUrl(), "LLM_MODEL_NAME", "gpt-4o", "STREAM_REPLIES", "false");
 
             ConsoleSession.Result result = ConsoleSession.run(env, workingDir, "write me something huge", "and now?");
 
@@ -139,6 +140,26 @@ class SettingsAndBoundsEndToEndTest {
 
             ConsoleSession.Result restarted = ConsoleSession.run(env, workingDir, "still there?");
             assertThat(restarted.exitCode()).as(restarted.stderr()).isZero();
+        }
+    }
+
+    @Test
+    void aFifteenMegabyteStreamedAnswerIsCutWithTheSameSentenceAndKeptNowhere() throws Exception {
+        try (FakeOpenAi openAi = FakeOpenAi.start()) {
+            openAi.enqueue(Reply.text("x".repeat(15_000_000)), Reply.text("fine again"));
+            Map<String, String> env = environment("OPENAI_API_KEY", "sk-test-bounds-0002", "OPENAI_API_BASE",
+                    openAi.baseUrl(), "LLM_MODEL_NAME", "gpt-4o");
+
+            ConsoleSession.Result result = ConsoleSession.run(env, workingDir, "write me something huge", "and now?");
+
+            assertThat(result.exitCode()).as(result.stderr()).isZero();
+            // what streamed before the bound was shown; then the same sentence, and the next message is answered
+            assertThat(result.stdout()).endsWith("The model's answer was larger than 8 MB, so it was dropped; "
+                    + "nothing was kept. Ask again, perhaps for a shorter answer.\nfine again\n");
+            try (Stream<Path> files = Files.list(workspace.resolve(".conversation_cache"))) {
+                assertThat(files.filter(f -> f.toString().endsWith(".json"))).singleElement()
+                        .satisfies(file -> assertThat(Files.size(file)).isLessThan(20_000));
+            }
         }
     }
 
