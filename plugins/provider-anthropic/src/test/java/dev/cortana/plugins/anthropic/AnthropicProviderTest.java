@@ -10,6 +10,7 @@ import dev.cortana.api.llm.ModelInfo;
 import dev.cortana.api.llm.ModelSetup;
 import dev.cortana.testkit.wire.FakeAnthropic;
 import dev.cortana.testkit.wire.FakeAnthropic.Reply;
+import dev.cortana.testkit.wire.RecordingHttpClientBuilder;
 import dev.langchain4j.exception.HttpException;
 import dev.langchain4j.exception.TimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +31,7 @@ class AnthropicProviderTest {
     private static final String KEY = "sk-ant-test-alpha-000000000001";
 
     private final FakeAnthropic anthropic = FakeAnthropic.start();
-    private final SetupHttp http = new SetupHttp();
+    private final RecordingHttpClientBuilder http = new RecordingHttpClientBuilder();
     private final AnthropicProvider provider = provider(Map.of());
 
     @AfterEach

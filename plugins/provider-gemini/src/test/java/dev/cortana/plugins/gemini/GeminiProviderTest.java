@@ -10,6 +10,7 @@ import dev.cortana.api.llm.ModelInfo;
 import dev.cortana.api.llm.ModelSetup;
 import dev.cortana.testkit.wire.FakeGemini;
 import dev.cortana.testkit.wire.FakeGemini.Reply;
+import dev.cortana.testkit.wire.RecordingHttpClientBuilder;
 import dev.langchain4j.exception.HttpException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,7 +30,7 @@ class GeminiProviderTest {
     private static final String KEY = "AIzaTestAlphaKey000000000001";
 
     private final FakeGemini gemini = FakeGemini.start();
-    private final SetupHttp http = new SetupHttp();
+    private final RecordingHttpClientBuilder http = new RecordingHttpClientBuilder();
     private final GeminiProvider provider = new GeminiProvider();
 
     @AfterEach

@@ -11,6 +11,7 @@ import dev.cortana.api.llm.ModelSetup;
 import dev.cortana.testkit.wire.FakeOpenAi;
 import dev.cortana.testkit.wire.FakeOpenAi.RecordedRequest;
 import dev.cortana.testkit.wire.FakeOpenAi.Reply;
+import dev.cortana.testkit.wire.RecordingHttpClientBuilder;
 import dev.langchain4j.exception.HttpException;
 import dev.langchain4j.exception.RateLimitException;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +30,7 @@ class OpenAiCompatibleProviderTest {
     private static final String KEY = "sk-deepseek-000000000001";
 
     private final FakeOpenAi server = FakeOpenAi.start();
-    private final SetupHttp http = new SetupHttp();
+    private final RecordingHttpClientBuilder http = new RecordingHttpClientBuilder();
 
     @AfterEach
     void stop() {

@@ -10,6 +10,7 @@ import dev.cortana.api.llm.ModelSetup;
 import dev.cortana.testkit.wire.FakeOpenAi;
 import dev.cortana.testkit.wire.FakeOpenAi.RecordedRequest;
 import dev.cortana.testkit.wire.FakeOpenAi.Reply;
+import dev.cortana.testkit.wire.RecordingHttpClientBuilder;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.exception.HttpException;
@@ -40,7 +41,7 @@ class OpenAiProviderTest {
     private FakeOpenAi openAi;
     private LlmCredential credential;
     private final OpenAiProvider provider = new OpenAiProvider();
-    private final SetupHttp http = new SetupHttp();
+    private final RecordingHttpClientBuilder http = new RecordingHttpClientBuilder();
 
     @BeforeEach
     void start() {

@@ -9,6 +9,7 @@ import dev.cortana.api.llm.ModelInfo;
 import dev.cortana.api.llm.ModelSetup;
 import dev.cortana.testkit.wire.FakeOpenAi;
 import dev.cortana.testkit.wire.FakeOpenAi.Reply;
+import dev.cortana.testkit.wire.RecordingHttpClientBuilder;
 import dev.langchain4j.exception.HttpException;
 import java.time.Duration;
 import java.util.Optional;
@@ -24,7 +25,7 @@ class OpenAiRetryAfterTest {
     private static final String KEY = "sk-test-retry-alpha-000000001";
 
     private final FakeOpenAi openAi = FakeOpenAi.start();
-    private final SetupHttp http = new SetupHttp();
+    private final RecordingHttpClientBuilder http = new RecordingHttpClientBuilder();
 
     @AfterEach
     void stop() {

@@ -1,4 +1,4 @@
-package dev.cortana.plugins.gemini;
+package dev.cortana.testkit.wire;
 
 import dev.langchain4j.http.client.HttpClient;
 import dev.langchain4j.http.client.HttpClientBuilder;
@@ -16,15 +16,24 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * client speaking HTTP/1.1 to the loopback fake, noting every request it sends. A test reads {@link #sent()} to see
  * that the provider sent through the builder it was given, which is the provider's half of the {@code Retry-After}
  * contract: the host's builder reads a failed call's headers (cortana-host's {@code RetryAfterHeaderTest}).
+ *
+ * <pre>{@code
+ * RecordingHttpClientBuilder http = new RecordingHttpClientBuilder();
+ * ModelClient client = provider.model(new ModelSetup(..., http, ...));
+ * ...
+ * assertThat(http.sent()).containsExactly("POST " + fake.baseUrl() + "/chat/completions");
+ * }</pre>
+ *
+ * @since 0.1.0
  */
-final class SetupHttp implements HttpClientBuilder {
+public final class RecordingHttpClientBuilder implements HttpClientBuilder {
 
     private final HttpClientBuilder jdk = JdkHttpClient.builder()
             .httpClientBuilder(java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1));
     private final List<String> sent = new CopyOnWriteArrayList<>();
 
     /** {@code "POST http://127.0.0.1:…/v1/chat/completions"}, one per request sent through this builder's clients. */
-    List<String> sent() {
+    public List<String> sent() {
         return List.copyOf(sent);
     }
 
