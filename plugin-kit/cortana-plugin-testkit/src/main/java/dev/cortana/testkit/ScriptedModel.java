@@ -105,6 +105,30 @@ public final class ScriptedModel {
         return requests.isEmpty() ? List.of() : requests.get(requests.size() - 1).toolNames();
     }
 
+    /**
+     * The definition of tool {@code name} exactly as the latest request offered it to the model (OpenAI's
+     * {@code {"type":"function","function":{...}}} JSON), to measure what the tool adds to every request; empty
+     * when it was not offered.
+     *
+     * <pre>{@code
+     * int bytes = cortana.model().offeredToolJson("web_search").orElseThrow().getBytes(StandardCharsets.UTF_8).length;
+     * }</pre>
+     *
+     * @since 0.1.0
+     */
+    public java.util.Optional<String> offeredToolJson(String name) {
+        List<RecordedRequest> requests = server.chatRequests();
+        if (requests.isEmpty() || requests.get(requests.size() - 1).body() == null) {
+            return java.util.Optional.empty();
+        }
+        for (JsonNode tool : requests.get(requests.size() - 1).body().path("tools")) {
+            if (tool.path("function").path("name").asText().equals(name)) {
+                return java.util.Optional.of(tool.toString());
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     private Reply reply(RecordedRequest request) {
         String user = request.lastUserMessage();
         Rule rule = null;
