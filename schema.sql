@@ -87,3 +87,14 @@ CREATE TABLE IF NOT EXISTS todo_counters (
 );
 
 CREATE INDEX IF NOT EXISTS todos_user_open_idx ON todos (user_id, done, due_date);
+
+-- ----------------------------------------------------------------------------------------- plugin websearch-exa
+
+-- Exa calls per day in the master user's time zone and what Exa said they cost (costDollars.total), for
+-- /settings status ("web searches today: 3 · pages read: 1 · $0.016"); kept across restarts.
+CREATE TABLE IF NOT EXISTS websearch_exa_usage (
+    day          DATE          PRIMARY KEY,
+    searches     INTEGER       NOT NULL DEFAULT 0,
+    pages        INTEGER       NOT NULL DEFAULT 0,
+    cost_dollars NUMERIC(14,6) NOT NULL DEFAULT 0
+);
