@@ -199,8 +199,8 @@ public final class WebSearchTools implements ToolProvider, StatusNote, StatusLin
             return DEFAULT_RESULTS;
         }
         int n;
-        if (value.isIntegralNumber()) {
-            n = value.asInt();
+        if (value.isIntegralNumber() || (value.isNumber() && value.asDouble() == Math.rint(value.asDouble()))) {
+            n = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, value.asLong()));
         } else if (value.isTextual() && value.asText().strip().matches("\\d{1,3}")) {
             n = Integer.parseInt(value.asText().strip());
         } else {
