@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
@@ -116,17 +117,17 @@ public final class ScriptedModel {
      *
      * @since 0.1.0
      */
-    public java.util.Optional<String> offeredToolJson(String name) {
+    public Optional<String> offeredToolJson(String name) {
         List<RecordedRequest> requests = server.chatRequests();
         if (requests.isEmpty() || requests.get(requests.size() - 1).body() == null) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         for (JsonNode tool : requests.get(requests.size() - 1).body().path("tools")) {
             if (tool.path("function").path("name").asText().equals(name)) {
-                return java.util.Optional.of(tool.toString());
+                return Optional.of(tool.toString());
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     private Reply reply(RecordedRequest request) {
