@@ -22,6 +22,8 @@ final class FactStore {
 
     static final int MAX_TEXT = 500;
     static final int MAX_SOURCE = 300;
+    /** Queries of at most this many words also match by trigrams. */
+    static final int TRIGRAM_MAX_WORDS = 4;
 
     private final DataSource dataSource;
     private final Clock clock;
@@ -171,8 +173,9 @@ final class FactStore {
     }
 
     /**
-     * The user's current facts sharing words (full-text search, any of the query's words, stemmed) or enough
-     * trigrams ({@code pg_trgm} word similarity) with {@code query}, best first: ids only.
+     * The user's current facts sharing words with {@code query} (full-text search, any of its words, stemmed), and for
+     * a short query also those containing something close to it ({@code pg_trgm} word similarity: "Pimenta's",
+     * "Lisboa"), best first: ids only.
      */
     List<Long> lexical(String userId, String query, int limit) throws SQLException {
         String anyWord = orQuery(query);
@@ -180,29 +183,35 @@ final class FactStore {
             c.setAutoCommit(false);
             try {
                 try (java.sql.Statement set = c.createStatement()) {
-                    // For this transaction only: looser than the defaults (0.3, 0.6), a fact is a short sentence.
-                    set.execute("SET LOCAL pg_trgm.similarity_threshold = 0.2");
+                    // For this transaction only: looser than the default 0.6, so one word of a fact can match.
                     set.execute("SET LOCAL pg_trgm.word_similarity_threshold = 0.5");
                 }
                 List<Long> ids = new ArrayList<>();
-                try (PreparedStatement s = c.prepareStatement(
-                        "WITH q AS (SELECT to_tsquery('english', ?) AS tsq)"
-                                + " SELECT id FROM ("
-                                + "  SELECT f.id, ts_rank_cd(f.search, q.tsq, 1) AS score FROM memory_facts f, q"
-                                + "   WHERE f.user_id = ? AND f.ended_at IS NULL AND f.search @@ q.tsq"
-                                + "  UNION ALL"
-                                + "  SELECT f.id, greatest(similarity(f.text, ?), 0.5 * word_similarity(?, f.text))"
-                                + "   FROM memory_facts f WHERE f.user_id = ? AND f.ended_at IS NULL"
-                                + "   AND (f.text % ? OR f.text %> ?)"
-                                + " ) hits GROUP BY id ORDER BY sum(score) DESC, id DESC LIMIT ?")) {
-                    s.setString(1, anyWord.isEmpty() ? "nothing_to_match" : anyWord);
-                    s.setString(2, userId);
-                    s.setString(3, query);
-                    s.setString(4, query);
-                    s.setString(5, userId);
-                    s.setString(6, query);
-                    s.setString(7, query);
-                    s.setInt(8, limit);
+                // Trigrams only for short queries (a name, a misspelt word, the recall tool's few words): for a whole
+                // message nearly every fact shares some trigram and the index would hand back all of them.
+                boolean trigrams = query.strip().split("\\s+").length <= TRIGRAM_MAX_WORDS;
+                String sql = "WITH q AS (SELECT to_tsquery('english', ?) AS tsq)"
+                        + " SELECT id FROM ("
+                        + "  (SELECT f.id, ts_rank_cd(f.search, q.tsq, 1) AS score FROM memory_facts f, q"
+                        + "   WHERE f.user_id = ? AND f.ended_at IS NULL AND f.search @@ q.tsq"
+                        + "   ORDER BY score DESC LIMIT ?)"
+                        + (trigrams ? "  UNION ALL"
+                        + "  (SELECT f.id, word_similarity(?, f.text) AS score"
+                        + "   FROM memory_facts f WHERE f.user_id = ? AND f.ended_at IS NULL AND f.text %> ?"
+                        + "   ORDER BY score DESC LIMIT ?)" : "")
+                        + " ) hits GROUP BY id ORDER BY sum(score) DESC, id DESC LIMIT ?";
+                try (PreparedStatement s = c.prepareStatement(sql)) {
+                    int p = 1;
+                    s.setString(p++, anyWord.isEmpty() ? "nothing_to_match" : anyWord);
+                    s.setString(p++, userId);
+                    s.setInt(p++, limit);
+                    if (trigrams) {
+                        s.setString(p++, query);
+                        s.setString(p++, userId);
+                        s.setString(p++, query);
+                        s.setInt(p++, limit);
+                    }
+                    s.setInt(p, limit);
                     try (ResultSet r = s.executeQuery()) {
                         while (r.next()) {
                             ids.add(r.getLong(1));

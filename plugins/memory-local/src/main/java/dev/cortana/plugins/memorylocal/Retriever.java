@@ -31,6 +31,11 @@ final class Retriever {
     private final Embedder embedder;
     private final Duration embedderWait;
     private final Map<String, UserIndex> indexes = new ConcurrentHashMap<>();
+    private final java.util.concurrent.ExecutorService lexicalThreads = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread thread = new Thread(r, "memory-local-search");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     Retriever(FactStore store, Embedder embedder, Duration embedderWait) {
         this.store = store;
@@ -48,8 +53,25 @@ final class Retriever {
         if (query == null || query.isBlank()) {
             return List.of();
         }
-        List<Long> lexical = store.lexical(userId, query, CANDIDATES);
+        // The database searches while this thread embeds the query.
+        java.util.concurrent.CompletableFuture<List<Long>> searching = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        return store.lexical(userId, query, CANDIDATES);
+                    } catch (SQLException e) {
+                        throw new java.util.concurrent.CompletionException(e);
+                    }
+                }, lexicalThreads);
         Optional<float[]> vector = embedder.embed(forEmbedding(query), embedderWait);
+        List<Long> lexical;
+        try {
+            lexical = searching.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof SQLException sql) {
+                throw sql;
+            }
+            throw e;
+        }
         if (vector.isEmpty()) {
             return lexical.stream().limit(limit).toList();
         }
