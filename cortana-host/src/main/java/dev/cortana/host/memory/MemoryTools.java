@@ -33,12 +33,10 @@ public final class MemoryTools implements ToolProvider {
             return List.of();
         }
         return List.of(
-                new AgentTool(tool("remember", "Save a lasting fact about the user for later conversations",
-                        "fact", "One short sentence"), this::remember),
-                new AgentTool(tool("recall", "Search saved facts about the user",
-                        "query", "What to look for"), this::recall),
-                new AgentTool(tool("forget", "Delete a saved fact the user wants forgotten",
-                        "id", "Fact id from recall"), this::forget));
+                new AgentTool(tool("remember", "Save a lasting fact about the user, one sentence", "fact"),
+                        this::remember),
+                new AgentTool(tool("recall", "Search saved facts about the user", "query"), this::recall),
+                new AgentTool(tool("forget", "Delete a saved fact by its id from recall", "id"), this::forget));
     }
 
     private String remember(ToolCall call) throws Exception {
@@ -79,9 +77,10 @@ public final class MemoryTools implements ToolProvider {
         return "[" + fact.id() + "] " + fact.text() + (fact.source().isBlank() ? "" : " (" + fact.source() + ")");
     }
 
-    private static ToolSpecification tool(String name, String description, String parameter, String about) {
+    /** One string parameter, self-explaining, without a description of its own (bytes in every request). */
+    private static ToolSpecification tool(String name, String description, String parameter) {
         return ToolSpecification.builder().name(name).description(description)
-                .parameters(JsonObjectSchema.builder().addStringProperty(parameter, about).required(parameter).build())
+                .parameters(JsonObjectSchema.builder().addStringProperty(parameter).required(parameter).build())
                 .build();
     }
 
