@@ -148,7 +148,9 @@ final class Retriever {
 
         private final Map<Long, IndexedFact> facts = new HashMap<>();
         private long[] ids = new long[0];
-        private float[][] vectors = new float[0][];
+        /** The vectors one after the other (fact i at {@code i * dimensions}): one scan through memory. */
+        private float[] vectors = new float[0];
+        private int dimensions;
         private boolean dirty;
 
         synchronized void put(IndexedFact fact) {
@@ -170,12 +172,14 @@ final class Retriever {
         /** The {@code limit} facts closest to {@code query} (at least {@link #MIN_COSINE}), best first, with scores. */
         synchronized Map<Long, Float> nearest(float[] query, int limit) {
             if (dirty) {
-                List<IndexedFact> withVectors = facts.values().stream().filter(f -> f.embedding() != null).toList();
+                List<IndexedFact> withVectors = facts.values().stream()
+                        .filter(f -> f.embedding() != null && f.embedding().length == query.length).toList();
+                dimensions = query.length;
                 ids = new long[withVectors.size()];
-                vectors = new float[withVectors.size()][];
+                vectors = new float[withVectors.size() * dimensions];
                 for (int i = 0; i < ids.length; i++) {
                     ids[i] = withVectors.get(i).id();
-                    vectors[i] = withVectors.get(i).embedding();
+                    System.arraycopy(withVectors.get(i).embedding(), 0, vectors, i * dimensions, dimensions);
                 }
                 dirty = false;
             }
@@ -188,7 +192,10 @@ final class Retriever {
             float[] bestScores = new float[size];
             int filled = 0;
             for (int i = 0; i < ids.length; i++) {
-                float score = Embedder.dot(query, vectors[i]);
+                float score = 0;
+                for (int k = 0, at = i * dimensions; k < dimensions; k++, at++) {
+                    score += query[k] * vectors[at];
+                }
                 if (score < MIN_COSINE || (filled == size && score <= bestScores[size - 1])) {
                     continue;
                 }
