@@ -21,6 +21,9 @@ import dev.cortana.host.conversation.ConversationFiles;
 import dev.cortana.host.config.ConversationSettings;
 import dev.cortana.host.conversation.TokenCounter;
 import dev.cortana.host.memory.ActiveMemory;
+import dev.cortana.host.memory.MemoryCommand;
+import dev.cortana.host.memory.MemoryTools;
+import dev.cortana.api.tools.ToolProvider;
 import dev.cortana.host.llm.ModelRouter;
 import dev.cortana.host.llm.SecretRedactor;
 import dev.cortana.host.config.Secrets;
@@ -151,7 +154,16 @@ public final class Cortana implements AutoCloseable {
             jobs.start();
             plugins.watch();
 
-            ToolRegistry tools = new ToolRegistry(plugins, toolChanges);
+            ExecutorService memoryThreads = Executors.newCachedThreadPool(daemonThreads("memory"));
+            // Stopped before the model router and the plugins: a memory write in flight may still need either.
+            running.add("the memory writes", memoryThreads, () -> stopMemoryThreads(memoryThreads));
+            ActiveMemory memory = new ActiveMemory(
+                    () -> plugins.extensions(MemoryProvider.class).stream().map(Contribution::extension).toList(),
+                    raw.get("MEMORY_PROVIDER"), memoryThreads, Duration.ofSeconds(10));
+            // The memory tools (remember, recall, forget) are the host's, offered while a memory plugin is active.
+            MemoryTools memoryTools = new MemoryTools(memory);
+            ToolRegistry tools = new ToolRegistry(() -> withFirst(new Contribution<>(MemoryTools.OWNER, memoryTools),
+                    plugins.extensions(ToolProvider.class)), plugins::generation, toolChanges);
             ToolRunner toolRunner = new ToolRunner(config.toolTimeout());
             running.add("the tool runner", toolRunner, toolRunner::close);
             ConversationSettings conversationSettings = ConversationSettings.from(raw);
@@ -164,12 +176,6 @@ public final class Cortana implements AutoCloseable {
                     .move(CortanaConfig.CONSOLE_USER, master));
             // Restored messages without saved counts (older files) are counted off the start-up path, before the first turn.
             scheduler.execute(() -> conversations.countTokens(tokenCounter, config.modelName()));
-            ExecutorService memoryThreads = Executors.newCachedThreadPool(daemonThreads("memory"));
-            // Stopped before the model router and the plugins: a memory write in flight may still need either.
-            running.add("the memory writes", memoryThreads, () -> stopMemoryThreads(memoryThreads));
-            ActiveMemory memory = new ActiveMemory(
-                    () -> plugins.extensions(MemoryProvider.class).stream().map(Contribution::extension).toList(),
-                    raw.get("MEMORY_PROVIDER"), memoryThreads, Duration.ofSeconds(10));
             ConversationCompactor compactor = new ConversationCompactor(conversations, models, tokenCounter, memory,
                     conversationSettings);
             SkillCatalog skills = new SkillCatalog(CortanaConfig.bool(raw, "ENABLE_SKILLS", true),
@@ -185,7 +191,10 @@ public final class Cortana implements AutoCloseable {
                     CortanaConfig.bool(raw, "STREAM_REPLIES", true));
 
             // The command list is built first; /help reads it, so no command needs the router that runs it.
-            CommandRegistry commandList = new CommandRegistry(() -> plugins.extensions(CommandProvider.class));
+            MemoryCommand memoryCommand = new MemoryCommand(memory);
+            CommandProvider memoryCommands = memoryCommand::ifActive; // /memory, while a memory plugin is active
+            CommandRegistry commandList = new CommandRegistry(() -> withFirst(
+                    new Contribution<>(MemoryTools.OWNER, memoryCommands), plugins.extensions(CommandProvider.class)));
             commandList.register(new HelpCommand(commandList::all))
                     .register(new PluginsCommand(plugins, pluginId -> tools.toolNamesByPlugin().getOrDefault(pluginId, List.of()),
                             pluginId -> tools.skippedToolsByPlugin().getOrDefault(pluginId, List.of())))
@@ -204,6 +213,13 @@ public final class Cortana implements AutoCloseable {
             running.close(); // plugins stopped, threads ended, the embedded PostgreSQL shut down: nothing left running
             throw e;
         }
+    }
+
+    private static <T> List<Contribution<T>> withFirst(Contribution<T> first, List<Contribution<T>> rest) {
+        List<Contribution<T>> all = new ArrayList<>(rest.size() + 1);
+        all.add(first);
+        all.addAll(rest);
+        return all;
     }
 
     private static String modelOf(UserSettingsStore settings, String userId, String fallback) {

@@ -46,4 +46,16 @@ public interface ModelAccess {
 
     /** The model name {@code choice} resolves to now ({@code openai/gpt-4o-mini}), for logs and status lines. */
     String modelName(Choice choice);
+
+    /**
+     * Sends {@code request} to the model named {@code model} ({@code openai/gpt-4o-mini}, the form
+     * {@code /settings model} takes), through the same router, keys and ledger, for a plugin setting of its own such
+     * as {@code MEMORY_MODEL}. A blank name means {@link Choice#BACKGROUND}. Hosts before 0.2.0 (and test contexts
+     * that do not override it) answer with the background model.
+     *
+     * @since 0.2.0
+     */
+    default ChatResponse chatWith(String model, ChatRequest request) {
+        return chat(Choice.BACKGROUND, request);
+    }
 }

@@ -1,5 +1,6 @@
 package dev.cortana.host.memory;
 
+import dev.cortana.api.memory.MemoryFact;
 import dev.cortana.api.memory.MemoryProvider;
 import dev.langchain4j.data.message.ChatMessage;
 import java.time.Duration;
@@ -13,8 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The memory provider in use: the one named by {@code MEMORY_PROVIDER}, else the first started one, else none. Every
- * call is isolated: a failing or slow memory plugin costs the turn its memory context, never the answer.
+ * The memory provider in use: the one named by {@code MEMORY_PROVIDER} (if it is active), else the first active
+ * provider that is not a fallback, else the first active fallback (the local memory), else none. Every call of the
+ * turn is isolated: a failing or slow memory plugin costs the turn its memory context, never the answer.
  */
 public final class ActiveMemory {
 
@@ -93,17 +95,73 @@ public final class ActiveMemory {
         }
     }
 
-    private Optional<MemoryProvider> provider() {
+    /** The provider in use now, if any (the tools and {@code /memory} are offered only then). */
+    public Optional<MemoryProvider> provider() {
         List<MemoryProvider> available;
         try {
             available = providers.get();
         } catch (RuntimeException e) {
             return Optional.empty();
         }
+        List<MemoryProvider> active = available.stream().filter(ActiveMemory::isActive).toList();
         if (preferred.isPresent()) {
-            return available.stream().filter(p -> preferred.get().equalsIgnoreCase(p.id())).findFirst();
+            return active.stream().filter(p -> preferred.get().equalsIgnoreCase(p.id())).findFirst();
         }
-        return available.stream().findFirst();
+        return active.stream().filter(p -> !isFallback(p)).findFirst().or(() -> active.stream().findFirst());
+    }
+
+    /** The user's facts most relevant to {@code query}, best first. */
+    public List<MemoryFact> recall(String userId, String query, int limit) throws Exception {
+        return List.copyOf(required().recall(userId, query, limit));
+    }
+
+    /** The user's newest facts. */
+    public List<MemoryFact> facts(String userId, int limit) throws Exception {
+        return List.copyOf(required().facts(userId, limit));
+    }
+
+    /** Stores a fact the user asked to be remembered. */
+    public MemoryFact remember(String userId, String fact) throws Exception {
+        return required().remember(userId, fact);
+    }
+
+    /** Forgets one of the user's facts; false when the user has no fact with that id. */
+    public boolean forget(String userId, String factId) throws Exception {
+        return required().forget(userId, factId);
+    }
+
+    /** What the provider says about forgetting ({@code ""} when nothing). */
+    public String forgetNote() {
+        return provider().map(p -> {
+            try {
+                String note = p.forgetNote();
+                return note == null ? "" : note.strip();
+            } catch (RuntimeException | LinkageError e) {
+                return "";
+            }
+        }).orElse("");
+    }
+
+    private MemoryProvider required() {
+        return provider().orElseThrow(() -> new IllegalStateException(
+                "No memory plugin is active: add memory-local to the plugins folder, or set ZEP_API_KEY for Zep."));
+    }
+
+    private static boolean isActive(MemoryProvider provider) {
+        try {
+            return provider.active();
+        } catch (RuntimeException | LinkageError e) {
+            log.warn("Memory provider {} skipped: active() failed: {}", provider.id(), e.toString());
+            return false;
+        }
+    }
+
+    private static boolean isFallback(MemoryProvider provider) {
+        try {
+            return provider.fallback();
+        } catch (RuntimeException | LinkageError e) {
+            return false;
+        }
     }
 
     private static String rootCause(Throwable e) {

@@ -33,7 +33,15 @@ final class HostModelAccess implements ModelAccess {
 
     @Override
     public ChatResponse chat(Choice choice, ChatRequest request) {
-        String model = modelName(choice);
+        return chat(modelName(choice), String.valueOf(choice), request);
+    }
+
+    @Override
+    public ChatResponse chatWith(String model, ChatRequest request) {
+        return model == null || model.isBlank() ? chat(Choice.BACKGROUND, request) : chat(model.strip(), "named", request);
+    }
+
+    private ChatResponse chat(String model, String choice, ChatRequest request) {
         try {
             ChatResponse response = router.chat(model, request);
             log.debug("Plugin {} asked {} ({}): {} tokens", pluginId, model, choice,

@@ -1,0 +1,97 @@
+package dev.cortana.plugins.memorylocal;
+
+import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sentence embeddings from all-MiniLM-L6-v2 (quantized, 384 dimensions), run in process by ONNX Runtime: no service,
+ * no key. The model loads in the background when the plugin starts (about a second); until it has loaded, or if it
+ * cannot load on this machine, retrieval is lexical only.
+ */
+final class Embedder implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Embedder.class);
+
+    private final CompletableFuture<EmbeddingModel> model;
+
+    private Embedder(CompletableFuture<EmbeddingModel> model) {
+        this.model = model;
+    }
+
+    /** Starts loading the model on its own thread. */
+    static Embedder loading() {
+        CompletableFuture<EmbeddingModel> model = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                ClassLoader previous = Thread.currentThread().getContextClassLoader();
+                Thread.currentThread().setContextClassLoader(Embedder.class.getClassLoader());
+                try {
+                    model.complete(new AllMiniLmL6V2QuantizedEmbeddingModel());
+                } finally {
+                    Thread.currentThread().setContextClassLoader(previous);
+                }
+            } catch (Throwable e) {
+                log.warn("The embedding model could not load; memory retrieval is lexical only: {}", e.toString());
+                model.completeExceptionally(e);
+            }
+        }, "memory-local-embeddings");
+        thread.setDaemon(true);
+        thread.start();
+        return new Embedder(model);
+    }
+
+    /** No embeddings (lexical retrieval only). */
+    static Embedder none() {
+        return new Embedder(CompletableFuture.failedFuture(new IllegalStateException("embeddings off")));
+    }
+
+    /** The unit-length embedding of {@code text}, waiting up to {@code wait} for the model to load; empty without it. */
+    Optional<float[]> embed(String text, Duration wait) {
+        EmbeddingModel loaded;
+        try {
+            loaded = model.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } catch (Exception e) {
+            return Optional.empty();
+        }
+        float[] vector = loaded.embed(text).content().vector();
+        return Optional.of(normalized(vector));
+    }
+
+    static float[] normalized(float[] vector) {
+        double sum = 0;
+        for (float v : vector) {
+            sum += v * v;
+        }
+        float norm = (float) Math.sqrt(sum);
+        if (norm == 0) {
+            return vector;
+        }
+        float[] unit = new float[vector.length];
+        for (int i = 0; i < vector.length; i++) {
+            unit[i] = vector[i] / norm;
+        }
+        return unit;
+    }
+
+    static float dot(float[] a, float[] b) {
+        float sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            sum += a[i] * b[i];
+        }
+        return sum;
+    }
+
+    @Override
+    public void close() {
+        model.cancel(true);
+    }
+}
