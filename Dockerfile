@@ -24,7 +24,9 @@ RUN mvn -B -q -DskipTests package
 # everything mutable (the embedded PostgreSQL's data, logs, your own plugins) lives in /workspace.
 FROM eclipse-temurin:17.0.16_8-jre-noble
 # bubblewrap: the execute_bash sandbox (docker-compose.yml grants what it needs; see the README's Docker section).
-RUN apt-get update && apt-get install -y --no-install-recommends bubblewrap && rm -rf /var/lib/apt/lists/*
+# The package lists and apt's binary caches go in the same layer (images without docker-clean keep ~80 MB of caches).
+RUN apt-get update && apt-get install -y --no-install-recommends bubblewrap \
+    && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/cache/apt/archives/*.deb
 # A system user with whatever UID is free (Ubuntu's images already have UID 1000); /app/cds is the only folder of
 # /app it may write: bin/cortana records the class data sharing archive there (outside the workspace, which the
 # agent's file tools may write).
