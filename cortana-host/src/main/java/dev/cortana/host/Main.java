@@ -92,9 +92,7 @@ public final class Main {
         Optional<HealthEndpoint> health;
         try {
             boolean json = Logging.jsonFormat(raw);
-            Logging.configure(config.workspaceDir(), raw.get("LOG_LEVEL").orElse("INFO"), json, SecretRedactor.of(
-                    raw.all().entrySet().stream().filter(e -> Secrets.looksSecret(e.getKey()) || e.getKey().equals("DATABASE_URL"))
-                            .map(Map.Entry::getValue).toList()));
+            Logging.configure(config.workspaceDir(), raw.get("LOG_LEVEL").orElse("INFO"), json, logSecrets(raw));
             if (json) {
                 stderr = Logging.linesAsEvents(); // the ready line and notes as JSON events too
             }
@@ -112,6 +110,16 @@ public final class Main {
             health.ifPresent(HealthEndpoint::close);
             signal.release();
         }
+    }
+
+    /**
+     * The values JSON log lines never show: every secret-looking setting's and DATABASE_URL's; not the shell's
+     * working directory ({@code PWD} looks like a password by its name) nor values too short to be a secret.
+     */
+    static SecretRedactor logSecrets(LayeredConfig raw) {
+        return SecretRedactor.of(raw.all().entrySet().stream()
+                .filter(e -> (Secrets.looksSecret(e.getKey()) && !e.getKey().endsWith("PWD")) || e.getKey().equals("DATABASE_URL"))
+                .map(Map.Entry::getValue).filter(v -> v.length() >= 8).toList());
     }
 
     private static int runStarted(List<String> args, LayeredConfig raw, CortanaConfig config, InputStream stdin,

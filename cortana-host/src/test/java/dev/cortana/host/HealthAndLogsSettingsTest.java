@@ -93,6 +93,17 @@ class HealthAndLogsSettingsTest {
     }
 
     @Test
+    void jsonLogsHideKeysAndTheDatabaseUrlButNotTheWorkingDirectory(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        SecretRedactor secrets = Main.logSecrets(dev.cortana.host.config.LayeredConfig.load(Map.of("PWD", "/app",
+                "GEMINI_API_KEY", "AIzaSyDeployTest0123456789", "DATABASE_URL", "postgresql://cortana:s3cret-pw@db:5432/cortana"),
+                dir));
+
+        assertThat(secrets.redact("Plugins in /workspace/plugins, /app/plugins; key AIzaSyDeployTest0123456789; "
+                + "postgresql://cortana:s3cret-pw@db:5432/cortana"))
+                .isEqualTo("Plugins in /workspace/plugins, /app/plugins; key [redacted]; [redacted]");
+    }
+
+    @Test
     void supabaseUsersAreToldWhereTheConnectionStringIs() {
         assertThat(SupabaseHint.line(Config.of(Map.of("SUPABASE_URL", "https://abcd.supabase.co", "SUPABASE_KEY", "eyJ..."))))
                 .hasValueSatisfying(line -> assertThat(line).contains("DATABASE_URL")
