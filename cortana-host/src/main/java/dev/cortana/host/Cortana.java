@@ -113,7 +113,7 @@ public final class Cortana implements AutoCloseable {
         RotationSettings rotation = RotationSettings.from(raw, config.workspaceDir());
         List<Path> privateElsewhere = new ArrayList<>(raw.files());
         rotation.usageFile().ifPresent(privateElsewhere::add);
-        privateElsewhere.add(config.pluginsDir());
+        privateElsewhere.addAll(config.pluginFolders());
         privateElsewhere.addAll(HostWorkspace.programFiles());
         HostWorkspace opened = HostWorkspace.open(config.workspaceDir()).withPrivatePaths(privateElsewhere);
         HostWorkspace workspace = raw.get("SKILLS_DIR").filter(v -> !v.isBlank())
@@ -133,7 +133,7 @@ public final class Cortana implements AutoCloseable {
             running.add("the scheduler", scheduler, scheduler::shutdownNow);
             MasterConnection notifier = new MasterConnection();
             // Plugins provide the models and may ask them: the host is made first, started once the router exists.
-            PluginHost plugins = new PluginHost(config.pluginsDir(), VERSION, pluginTimeout);
+            PluginHost plugins = new PluginHost(config.pluginFolders(), VERSION, pluginTimeout);
             running.add("the plugins", plugins, plugins::close);
             ModelRouter models = new ModelRouter(
                     () -> plugins.extensions(LlmProvider.class).stream().map(Contribution::extension).toList(),

@@ -18,7 +18,8 @@ final class DiscordMain {
     }
 
     /** Returns the exit code: 0 after a clean stop, 2 when Discord refuses the configuration. */
-    static int serve(Cortana cortana, LayeredConfig raw, long startedNanos, PrintStream stderr) {
+    static int serve(Cortana cortana, LayeredConfig raw, long startedNanos, PrintStream stderr,
+                     java.util.Optional<HealthEndpoint> health) {
         DiscordSettings settings = new DiscordSettings(cortana.config().discordToken().orElseThrow(),
                 cortana.config().masterUserId().orElseThrow(), raw.get("DISCORD_API_URL"),
                 raw.get("DISCORD_GATEWAY_URL"));
@@ -42,6 +43,10 @@ final class DiscordMain {
         Runtime.getRuntime().addShutdownHook(hook);
         try (channel) {
             cortana.master().attach(channel);
+            health.ifPresent(h -> {
+                h.channel(channel::gatewayState);
+                h.started(cortana);
+            });
             long plugins = cortana.plugins().statuses().stream().filter(s -> s.started()).count();
             stderr.printf("Cortana %s is ready in %d ms: Discord DMs from user %s, model %s, %d plugins, %s%s.%n",
                     Cortana.VERSION, (System.nanoTime() - startedNanos) / 1_000_000, settings.masterUserId(),
@@ -56,6 +61,7 @@ final class DiscordMain {
             return 0;
         } finally {
             // The JVM halts once the hook returns: close everything here, before releasing it.
+            health.ifPresent(HealthEndpoint::stopping);
             channel.close();
             cortana.close();
             closed.countDown();

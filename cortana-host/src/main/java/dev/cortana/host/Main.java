@@ -5,6 +5,8 @@ import dev.cortana.host.channel.ConsoleChannel;
 import dev.cortana.host.config.ConfigException;
 import dev.cortana.host.config.CortanaConfig;
 import dev.cortana.host.config.LayeredConfig;
+import dev.cortana.host.config.Secrets;
+import dev.cortana.host.llm.SecretRedactor;
 import dev.cortana.host.plugins.PluginsCommand;
 import dev.cortana.host.storage.DatabaseUnavailableException;
 import java.io.BufferedReader;
@@ -87,8 +89,43 @@ public final class Main {
             stderr.println("Configuration error: " + e.getMessage());
             return 2;
         }
-        Logging.configure(config.workspaceDir(), raw.get("LOG_LEVEL").orElse("INFO"));
+        Optional<HealthEndpoint> health;
+        try {
+            boolean json = Logging.jsonFormat(raw);
+            Logging.configure(config.workspaceDir(), raw.get("LOG_LEVEL").orElse("INFO"), json, logSecrets(raw));
+            if (json) {
+                stderr = Logging.linesAsEvents(); // the ready line and notes as JSON events too
+            }
+            health = HealthEndpoint.start(raw); // answers "starting" (503) until Cortana is ready
+            SupabaseHint.line(raw).ifPresent(stderr::println);
+        } catch (ConfigException e) {
+            stderr.println("Configuration error: " + e.getMessage());
+            return 2;
+        }
+        StopSignal signal = StopSignal.install(); // SIGTERM: stop as at the end of input (the console's; Discord's own)
+        try {
+            return runStarted(args, raw, config, stdin, stdout, stderr, interactive, inputIsTerminal, approvalTerminal,
+                    health, signal);
+        } finally {
+            health.ifPresent(HealthEndpoint::close);
+            signal.release();
+        }
+    }
 
+    /**
+     * The values JSON log lines never show: every secret-looking setting's and DATABASE_URL's; not the shell's
+     * working directory ({@code PWD} looks like a password by its name) nor values too short to be a secret.
+     */
+    static SecretRedactor logSecrets(LayeredConfig raw) {
+        return SecretRedactor.of(raw.all().entrySet().stream()
+                .filter(e -> (Secrets.looksSecret(e.getKey()) && !e.getKey().endsWith("PWD")) || e.getKey().equals("DATABASE_URL"))
+                .map(Map.Entry::getValue).filter(v -> v.length() >= 8).toList());
+    }
+
+    private static int runStarted(List<String> args, LayeredConfig raw, CortanaConfig config, InputStream stdin,
+                                  PrintStream stdout, PrintStream stderr, boolean interactive, boolean inputIsTerminal,
+                                  Supplier<Optional<ApprovalTerminal>> approvalTerminal,
+                                  Optional<HealthEndpoint> health, StopSignal signal) {
         long started = System.nanoTime();
         Cortana cortana;
         try {
@@ -104,11 +141,15 @@ public final class Main {
             boolean console = config.discordToken().isEmpty() || args.contains("--console");
             cortana.llmProblem().ifPresent(problem -> stderr.println("Note: " + problem));
             if (!console) {
-                return DiscordMain.serve(cortana, raw, started, stderr);
+                return DiscordMain.serve(cortana, raw, started, stderr, health);
             }
             ConsoleChannel channel = new ConsoleChannel(cortana.agent(), cortana.commands(), config.consoleUserId(),
                     stdout, interactive, inputIsTerminal, approvalTerminal);
             cortana.master().attach(channel);
+            health.ifPresent(h -> {
+                h.channel(() -> "console");
+                h.started(cortana);
+            });
             long plugins = cortana.plugins().statuses().stream().filter(s -> s.started()).count();
             stderr.printf("Cortana %s is ready in %d ms: console chat as the master user, model %s, %d plugins, %s%s.%n"
                             + "Type a message; /help lists commands; Ctrl-D quits.%n",
@@ -116,7 +157,21 @@ public final class Main {
                     cortana.database().description(), PluginsCommand.startupNotes(cortana.plugins()));
             stderr.flush();
             cortana.warmUp(); // in the background, after the ready line: the first message finds it done or under way
+            signal.console(channel::stop, channel::abandonTurn);
             channel.run(new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8)));
+            if (channel.endedBeforeAnyLine() && !signal.requested() && config.discordToken().isEmpty() && !inputIsTerminal) {
+                // No token and nobody to chat with (docker compose up -d): exiting would only be restarted, in a loop.
+                health.ifPresent(h -> h.channel(() -> "not configured"));
+                stderr.println("Not configured: no DISCORD_TOKEN is set and standard input is empty. Set DISCORD_TOKEN "
+                        + "and MASTER_USER_ID (in .env) to serve your Discord DMs, or run with a terminal (docker run -it) "
+                        + "to chat here. Waiting until stopped.");
+                stderr.flush();
+                signal.await();
+            }
+            health.ifPresent(HealthEndpoint::stopping);
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return 0;
         } catch (java.io.IOException e) {
             stderr.println("Console input failed: " + e.getMessage());

@@ -40,6 +40,8 @@ public final class ConsoleChannel implements MasterChannel {
     private boolean streaming;
     private boolean midLine;
     private final List<String> heldNotices = new ArrayList<>();
+    /** Set by {@link #abandonTurn()}: the turn in progress stops at its next step (shutdown). */
+    private volatile boolean abandon;
 
     /** A console whose input, when {@code interactive}, is a terminal that answers approval questions. */
     public ConsoleChannel(Agent agent, CommandRouter commands, String userId, PrintStream out, boolean interactive) {
@@ -100,6 +102,24 @@ public final class ConsoleChannel implements MasterChannel {
     }
 
     /**
+     * Stops reading input, as at its end: the turn in progress (if any) finishes, no further line is taken, and
+     * {@link #run} returns. Safe from any thread (a shutdown hook).
+     */
+    public void stop() {
+        input.end();
+    }
+
+    /** The turn in progress stops at its next step (what streamed so far stays shown); for a bounded shutdown. */
+    public void abandonTurn() {
+        abandon = true;
+    }
+
+    /** Whether input ended before its first line: nobody can type here ({@code < /dev/null}, {@code docker compose up -d}). */
+    public boolean endedBeforeAnyLine() {
+        return input.endedBeforeAnyLine();
+    }
+
+    /**
      * The agent's reply, printed as the model writes it: each piece as it arrives, the line ended when the reply is
      * complete. A reply that streamed nothing (an error before any text, {@code STREAM_REPLIES=false}) is printed
      * whole. Notifications that come meanwhile wait until the reply's line is ended.
@@ -108,7 +128,7 @@ public final class ConsoleChannel implements MasterChannel {
         boolean[] streamed = {false};
         String reply;
         try {
-            reply = agent.reply(userId, UserMessage.from(text), () -> false, files::add, piece -> {
+            reply = agent.reply(userId, UserMessage.from(text), () -> abandon, files::add, piece -> {
                 synchronized (out) {
                     streaming = true;
                     streamed[0] = true;

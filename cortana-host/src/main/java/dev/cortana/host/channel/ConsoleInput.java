@@ -24,6 +24,7 @@ final class ConsoleInput {
 
     private final Deque<String> queued = new ArrayDeque<>();
     private boolean ended;
+    private boolean anyLine;
     private CompletableFuture<Optional<String>> waitingAnswer;
 
     /** Starts reading {@code in} on a daemon thread until end of input. */
@@ -50,6 +51,7 @@ final class ConsoleInput {
     }
 
     synchronized void offer(String line) {
+        anyLine = true;
         if (waitingAnswer != null) {
             waitingAnswer.complete(Optional.of(line));
             waitingAnswer = null;
@@ -66,6 +68,11 @@ final class ConsoleInput {
             waitingAnswer = null;
         }
         notifyAll();
+    }
+
+    /** Whether input ended before its first line (no input at all: {@code < /dev/null}, a detached container). */
+    synchronized boolean endedBeforeAnyLine() {
+        return ended && !anyLine;
     }
 
     /** Forgets lines read but not taken yet (typed ahead of a question). */

@@ -7,6 +7,7 @@ import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Locale;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -17,12 +18,14 @@ import java.util.regex.Pattern;
  * @param discordToken   {@code DISCORD_TOKEN}; without it Cortana chats on the console
  * @param masterUserId   {@code MASTER_USER_ID}, the only user Cortana serves (a Discord snowflake)
  * @param workspaceDir   {@code WORKSPACE_DIR}: prompt files, skills, the embedded database, caches
- * @param pluginsDir     {@code PLUGINS_DIR}: the plugin JARs to load
+ * @param pluginsDir     {@code PLUGINS_DIR}'s first folder: where to copy plugin JARs
  * @param databaseUrl    {@code DATABASE_URL}; empty means the embedded PostgreSQL
  * @param modelName      {@code LLM_MODEL_NAME}, e.g. {@code gpt-4o} or {@code openai/gpt-4o}
  * @param toolTimeout    {@code TOOL_TIMEOUT_SECONDS}: the most one tool call may take
  * @param maxToolRounds  {@code MAX_TOOL_ROUNDS}: model round trips with tool calls per message
  * @param timeZone       {@code TIMEZONE} (or {@code TZ}): the user's zone until {@code /settings timezone} sets one
+ * @param pluginFolders  every folder of {@code PLUGINS_DIR} (a list separated by {@code :}, {@code ;} on Windows), in
+ *                       order: a plugin in an earlier folder overrides one with the same id in a later folder
  */
 public record CortanaConfig(
         Optional<String> discordToken,
@@ -33,7 +36,8 @@ public record CortanaConfig(
         String modelName,
         Duration toolTimeout,
         int maxToolRounds,
-        ZoneId timeZone) {
+        ZoneId timeZone,
+        List<Path> pluginFolders) {
 
     /**
      * The user id of the console channel when no {@code MASTER_USER_ID} is set. What is saved under it moves to
@@ -60,7 +64,8 @@ public record CortanaConfig(
         SettingsCheck.checkAll(config, workingDir);
         Path workspace = path(config, "WORKSPACE_DIR", workingDir)
                 .orElse(Path.of(System.getProperty("user.home"), ".cortana", "workspace"));
-        Path plugins = path(config, "PLUGINS_DIR", workingDir).orElseGet(() -> defaultPluginsDir(workingDir));
+        List<Path> pluginFolders = pluginFolders(config, workingDir);
+        Path plugins = pluginFolders.get(0);
         return new CortanaConfig(
                 config.get("DISCORD_TOKEN"),
                 masterUserId,
@@ -70,7 +75,31 @@ public record CortanaConfig(
                 config.get("LLM_MODEL_NAME").orElse("gpt-4o"),
                 Duration.ofSeconds(positiveInt(config, "TOOL_TIMEOUT_SECONDS", 120, "a whole number of seconds, at least 1")),
                 positiveInt(config, "MAX_TOOL_ROUNDS", 10, "a whole number of model round trips per message, at least 1"),
-                zone(config));
+                zone(config),
+                pluginFolders);
+    }
+
+    /** {@code PLUGINS_DIR}'s folders, each checked like a single one; the default folder when unset. */
+    private static List<Path> pluginFolders(Config config, Path workingDir) {
+        Optional<String> value = config.get("PLUGINS_DIR");
+        if (value.isEmpty()) {
+            return List.of(defaultPluginsDir(workingDir));
+        }
+        List<Path> folders = new java.util.ArrayList<>();
+        for (String entry : value.get().split(java.util.regex.Pattern.quote(java.io.File.pathSeparator))) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            Path folder = path(Config.of(java.util.Map.of("PLUGINS_DIR", entry.strip())), "PLUGINS_DIR", workingDir)
+                    .orElseThrow();
+            if (!folders.contains(folder)) {
+                folders.add(folder);
+            }
+        }
+        if (folders.isEmpty()) {
+            throw ConfigException.invalid("PLUGINS_DIR", value.get(), "one or more folders separated by " + java.io.File.pathSeparator);
+        }
+        return List.copyOf(folders);
     }
 
     /**

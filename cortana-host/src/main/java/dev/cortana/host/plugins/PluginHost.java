@@ -57,6 +57,7 @@ public final class PluginHost implements AutoCloseable {
     static final String NOT_AN_ARCHIVE = "not a JAR/ZIP file";
 
     private final Path pluginsDir;
+    private final List<Path> folders;
     private final String hostVersion;
     private HostServices services; // given at construction or at start(services); guarded by lock
     private final PluginTimeLimit timeLimit;
@@ -99,14 +100,43 @@ public final class PluginHost implements AutoCloseable {
      * plugins and {@link #extensions} is empty.
      */
     public PluginHost(Path pluginsDir, String hostVersion, Duration callTimeout) {
-        this.pluginsDir = pluginsDir.toAbsolutePath().normalize();
-        this.hostVersion = hostVersion;
-        this.timeLimit = new PluginTimeLimit(callTimeout);
-        this.folder = new PluginFolderScan(this.pluginsDir);
+        this(List.of(pluginsDir), hostVersion, callTimeout);
     }
 
+    /**
+     * Plugins from several folders ({@code PLUGINS_DIR=~/my-plugins:/app/plugins}), all watched: a plugin in an
+     * earlier folder overrides one with the same id in a later folder (the log says so), and JARs are copied into the
+     * first ({@link #pluginsDir()}).
+     */
+    public PluginHost(List<Path> folders, String hostVersion, Duration callTimeout) {
+        if (folders.isEmpty()) {
+            throw new IllegalArgumentException("no plugins folder");
+        }
+        this.folders = folders.stream().map(f -> f.toAbsolutePath().normalize()).distinct().toList();
+        this.pluginsDir = this.folders.get(0);
+        this.hostVersion = hostVersion;
+        this.timeLimit = new PluginTimeLimit(callTimeout);
+        this.folder = new PluginFolderScan(this.folders);
+    }
+
+    /** The first plugins folder: where your plugin JARs go. */
     public Path pluginsDir() {
         return pluginsDir;
+    }
+
+    /** Every plugins folder, in order of precedence. */
+    public List<Path> pluginFolders() {
+        return folders;
+    }
+
+    /** The files left out because a plugin with the same id is in an earlier folder, by the file that overrides each. */
+    public Map<Path, Path> overridden() {
+        lock.lock();
+        try {
+            return folder.overridden();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -141,6 +171,11 @@ public final class PluginHost implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot create the plugins folder " + pluginsDir, e);
             }
+            for (Path other : folders.subList(1, folders.size())) {
+                if (!Files.isDirectory(other)) {
+                    log.warn("The plugins folder {} does not exist: nothing is loaded from it until it does", other);
+                }
+            }
             Map<Path, FileStamp> found;
             try {
                 found = folder.listFolder();
@@ -158,10 +193,10 @@ public final class PluginHost implements AutoCloseable {
             plugins.retryWaiting();
             publish();
             if (plugins.fileCount() == 0) {
-                log.info("No plugins in {}: copy plugin JARs there to add tools", pluginsDir);
+                log.info("No plugins in {}: copy plugin JARs there to add tools", folderList());
             } else {
                 log.info("Plugins: {} started, {} not started (in {})",
-                        plugins.startedCount(), plugins.fileCount() - plugins.startedCount(), pluginsDir);
+                        plugins.startedCount(), plugins.fileCount() - plugins.startedCount(), folderList());
             }
         } finally {
             lock.unlock();
@@ -343,6 +378,10 @@ public final class PluginHost implements AutoCloseable {
             lock.unlock();
         }
         fireIfChanged(before);
+    }
+
+    private String folderList() {
+        return folders.stream().map(Path::toString).collect(java.util.stream.Collectors.joining(", "));
     }
 
     private String checkedHostVersion() {

@@ -74,9 +74,19 @@ public final class PluginsCommand implements Command {
             return "No plugins in " + host.pluginsDir() + ". Copy plugin JARs into that folder: "
                     + "they are loaded while Cortana runs, no restart needed.";
         }
-        StringBuilder out = new StringBuilder("Plugins in ").append(host.pluginsDir()).append(':');
+        List<Path> folders = host.pluginFolders();
+        StringBuilder out = new StringBuilder("Plugins in ").append(folders.stream().map(Path::toString)
+                .collect(java.util.stream.Collectors.joining(", "))).append(':');
         for (PluginStatus status : statuses) {
             out.append("\n• ").append(status.label()).append(" — ");
+            if (folders.size() > 1) { // which folder it came from, and what it overrides
+                out.append("from ").append(status.file().getParent()).append(" — ");
+                host.overridden().forEach((overridden, by) -> {
+                    if (by.equals(status.file())) {
+                        out.append("overrides the one in ").append(overridden.getParent()).append(" — ");
+                    }
+                });
+            }
             if (status.started()) {
                 List<String> skippedTools = skippedTools(status.id());
                 out.append("started — ").append(contributions(status.id(), !skippedTools.isEmpty()));

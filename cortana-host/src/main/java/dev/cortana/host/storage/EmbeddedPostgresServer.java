@@ -256,6 +256,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     // Starting
 
     private static EmbeddedPostgresServer start(Path data, boolean persistent) {
+        PostgresBinaries.problemHere().ifPresent(problem -> { // this build carries another platform's binaries only
+            throw new DatabaseUnavailableException(problem);
+        });
         boolean initialise = !Files.exists(data.resolve("postgresql.conf"));
         String password = initialise ? newPassword() : readPassword(data).orElse(null);
         if (password == null) {

@@ -62,7 +62,14 @@ public final class ToolRunner implements AutoCloseable {
                     + (available.isEmpty() ? "none" : available) + ".";
         }
         long start = System.nanoTime();
-        Future<Object> call = executor.submit(() -> tool.get().invoker().invoke(request.arguments(), userId));
+        Future<Object> call = executor.submit(() -> {
+            org.slf4j.MDC.put("plugin", tool.get().pluginId()); // LOG_FORMAT=json shows it as "plugin"
+            try {
+                return tool.get().invoker().invoke(request.arguments(), userId);
+            } finally {
+                org.slf4j.MDC.remove("plugin");
+            }
+        });
         try {
             String result = textAndFiles(call.get(timeout.toMillis(), TimeUnit.MILLISECONDS), filesOut);
             log.debug("Tool {} ({}) answered in {} ms", name, tool.get().pluginId(), elapsedMillis(start));

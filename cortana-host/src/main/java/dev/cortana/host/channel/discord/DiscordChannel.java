@@ -175,6 +175,20 @@ public final class DiscordChannel extends ListenerAdapter implements MasterChann
         }
     }
 
+    /**
+     * The gateway connection's state for {@code /health}: {@code connected}, or JDA's status in words
+     * ({@code reconnecting}, {@code disconnected}, ...).
+     */
+    public String gatewayState() {
+        JDA current = jda;
+        if (current == null) {
+            return "connecting";
+        }
+        JDA.Status status = current.getStatus();
+        return status == JDA.Status.CONNECTED ? "connected"
+                : status.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+    }
+
     @Override
     public void onReady(ReadyEvent event) {
         log.info("Connected to Discord as {}", event.getJDA().getSelfUser().getName());
