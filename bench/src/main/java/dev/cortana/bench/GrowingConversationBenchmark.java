@@ -37,8 +37,14 @@ import java.util.stream.Stream;
  * the same tool and the same insert run alternately, turn by turn, so both see the same machine load. Prints the
  * per-turn cost of each for turns 1–200 and 201–400 and their ratio.
  *
+ * <p>The bare loop sends what the host sends: the host's system prompt and its tool definitions (all bundled
+ * plugins' tools), the time as its own user message before each user message, and for the tool the todos plugin's
+ * own SQL (the number allocation and the insert, in one transaction). So the difference is the host's own work, not
+ * a smaller request or a cheaper tool. {@code padded} as the third argument runs the earlier bare loop instead: one
+ * tool definition with the system prompt padded to the host's first request size, no time message, one plain insert.
+ *
  * <p>Run from the repository root after {@code mvn -B -q -DskipTests package}:
- * {@code java -cp bench/target/cortana-bench.jar dev.cortana.bench.GrowingConversationBenchmark [warmup=100] [turns=400]}
+ * {@code java -cp bench/target/cortana-bench.jar dev.cortana.bench.GrowingConversationBenchmark [warmup=100] [turns=400] [same|padded]}
  */
 public final class GrowingConversationBenchmark {
 
@@ -47,6 +53,7 @@ public final class GrowingConversationBenchmark {
     public static void main(String[] args) throws Exception {
         int warmup = args.length > 0 ? Integer.parseInt(args[0]) : 100;
         int turns = args.length > 1 ? Integer.parseInt(args[1]) : 400;
+        boolean padded = args.length > 2 && args[2].equals("padded");
         Path workspace = Files.createTempDirectory("cortana-bench-growing");
         Function<FakeOpenAi.RecordedRequest, Reply> script = request -> request.lastToolResult() != null
                 ? Reply.text(request.lastToolResult())
@@ -63,7 +70,11 @@ public final class GrowingConversationBenchmark {
             try (Cortana cortana = Cortana.start(config, CortanaConfig.from(config, workspace), Clock.systemDefaultZone())) {
                 hostTurn(cortana, "warmup", 0);
                 FakeOpenAi.RecordedRequest first = openAi.chatRequests().get(0);
-                Bare bare = new Bare(openAi, database, first.systemPrompt(), first.rawBody().length());
+                Bare bare = padded ? new Bare(openAi, database, first.systemPrompt(), first.rawBody().length())
+                        : new Bare(openAi, database, first.systemPrompt(), cortana.tools().current().specifications(),
+                                cortana.config().timeZone());
+                System.out.println("bare loop: " + (padded ? "padded (one tool, padded system prompt, plain insert)"
+                        : "same request as the host (system prompt, tools, time message, the plugin's SQL)"));
                 // Warm-up: short conversations on another user and the bare loop, reset every 20 turns.
                 for (int i = 1; i < warmup; i++) {
                     if (i % 20 == 0) {
@@ -133,24 +144,53 @@ public final class GrowingConversationBenchmark {
      */
     private static final class Bare {
 
+        private static final java.time.format.DateTimeFormatter NOW =
+                java.time.format.DateTimeFormatter.ofPattern("EEEE yyyy-MM-dd HH:mm", java.util.Locale.ENGLISH);
+        private static final String NEXT_NUMBER = """
+                INSERT INTO todo_counters (user_id, last_number)
+                VALUES (?, (SELECT COALESCE(MAX(number), 0) + 1 FROM todos WHERE user_id = ?))
+                ON CONFLICT (user_id) DO UPDATE SET
+                    last_number = GREATEST(todo_counters.last_number + 1,
+                                           (SELECT COALESCE(MAX(t.number), 0) + 1 FROM todos t WHERE t.user_id = ?))
+                RETURNING last_number
+                """;
+        private static final String INSERT = "INSERT INTO todos (user_id, number, title, notes, due_date, due_time,"
+                + " priority, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                + " RETURNING number, title, notes, due_date, due_time, priority, done";
+
         private final ChatModel model;
         private final TestDatabase database;
-        private final ToolSpecification addTodo;
+        private final List<ToolSpecification> tools;
         private final String prompt;
+        private final java.time.ZoneId zone; // null: no time message, plain insert (the padded loop)
         private final List<ChatMessage> history = new ArrayList<>();
         private int todo;
 
+        /** The earlier bare loop: one tool, the system prompt padded to the host's first request size. */
         Bare(FakeOpenAi openAi, TestDatabase database, String hostPrompt, int hostRequestBytes) {
+            this(openAi, database, List.of(ToolSpecification.builder().name("add_todo").description("Add a todo for the user")
+                    .parameters(JsonObjectSchema.builder().addStringProperty("title").addStringProperty("due")
+                            .required("title").build())
+                    .build()),
+                    // The same bytes on the wire as the host's first request (its system prompt, padded for the tool
+                    // definitions it sends), so JSON and HTTP work on a bigger request is not counted as host overhead.
+                    hostPrompt + " ".repeat(Math.max(0, hostRequestBytes - hostPrompt.length() - 600)), null);
+        }
+
+        /** The host's request: its system prompt, its tool definitions, a time message before each user message. */
+        Bare(FakeOpenAi openAi, TestDatabase database, String hostPrompt, List<ToolSpecification> hostTools,
+             java.time.ZoneId zone) {
+            this(openAi, database, hostTools, hostPrompt, zone);
+        }
+
+        private Bare(FakeOpenAi openAi, TestDatabase database, List<ToolSpecification> tools, String prompt,
+                     java.time.ZoneId zone) {
             this.model = OpenAiChatModel.builder().baseUrl(openAi.baseUrl()).apiKey("sk-bench-0002").modelName("gpt-4o")
                     .maxRetries(0).build();
             this.database = database;
-            this.addTodo = ToolSpecification.builder().name("add_todo").description("Add a todo for the user")
-                    .parameters(JsonObjectSchema.builder().addStringProperty("title").addStringProperty("due")
-                            .required("title").build())
-                    .build();
-            // The same bytes on the wire as the host's first request (its system prompt, padded for the tool
-            // definitions it sends), so JSON and HTTP work on a bigger request is not counted as host overhead.
-            this.prompt = hostPrompt + " ".repeat(Math.max(0, hostRequestBytes - hostPrompt.length() - 600));
+            this.tools = tools;
+            this.prompt = prompt;
+            this.zone = zone;
             reset();
         }
 
@@ -160,10 +200,20 @@ public final class GrowingConversationBenchmark {
         }
 
         void turn(int i) throws Exception {
+            if (zone != null) {
+                java.time.ZonedDateTime now = java.time.ZonedDateTime.now(zone);
+                history.add(UserMessage.from("Now: " + NOW.format(now) + " (" + zone.getId() + ", UTC"
+                        + (now.getOffset().getId().equals("Z") ? "+00:00" : now.getOffset().getId()) + ")"));
+            }
             history.add(UserMessage.from("add benchmark todo " + i));
-            AiMessage call = model.chat(ChatRequest.builder().messages(history).toolSpecifications(addTodo).build()).aiMessage();
+            AiMessage call = model.chat(ChatRequest.builder().messages(history).toolSpecifications(tools).build()).aiMessage();
             history.add(call);
-            String result;
+            String result = zone == null ? plainInsert() : pluginInsert();
+            history.add(ToolExecutionResultMessage.from(call.toolExecutionRequests().get(0), result));
+            history.add(model.chat(ChatRequest.builder().messages(history).toolSpecifications(tools).build()).aiMessage());
+        }
+
+        private String plainInsert() throws Exception {
             try (Connection connection = database.dataSource().getConnection();
                  PreparedStatement insert = connection.prepareStatement(
                          "INSERT INTO todos (user_id, number, title, due_date) VALUES (?, ?, ?, DATE '2026-11-27')")) {
@@ -171,10 +221,50 @@ public final class GrowingConversationBenchmark {
                 insert.setInt(2, ++todo);
                 insert.setString(3, "benchmark todo");
                 insert.executeUpdate();
-                result = "Added \"benchmark todo\" as todo " + todo + ".";
+                return "Added \"benchmark todo\" as todo " + todo + ".";
             }
-            history.add(ToolExecutionResultMessage.from(call.toolExecutionRequests().get(0), result));
-            history.add(model.chat(ChatRequest.builder().messages(history).toolSpecifications(addTodo).build()).aiMessage());
+        }
+
+        /** What the todos plugin's {@code add_todo} does in the database: a number, then the row, in one transaction. */
+        private String pluginInsert() throws Exception {
+            try (Connection connection = database.dataSource().getConnection()) {
+                connection.setAutoCommit(false);
+                try {
+                    int number;
+                    try (PreparedStatement next = connection.prepareStatement(NEXT_NUMBER)) {
+                        next.setString(1, "baseline");
+                        next.setString(2, "baseline");
+                        next.setString(3, "baseline");
+                        try (java.sql.ResultSet rows = next.executeQuery()) {
+                            rows.next();
+                            number = rows.getInt(1);
+                        }
+                    }
+                    java.time.OffsetDateTime now = java.time.OffsetDateTime.now();
+                    try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+                        insert.setString(1, "baseline");
+                        insert.setInt(2, number);
+                        insert.setString(3, "benchmark todo");
+                        insert.setString(4, null);
+                        insert.setObject(5, java.time.LocalDate.of(2026, 11, 27), java.sql.Types.DATE);
+                        insert.setObject(6, null, java.sql.Types.TIME);
+                        insert.setString(7, "normal");
+                        insert.setObject(8, now);
+                        insert.setObject(9, now);
+                        try (java.sql.ResultSet rows = insert.executeQuery()) {
+                            rows.next();
+                            number = rows.getInt(1);
+                        }
+                    }
+                    connection.commit();
+                    return "Added \"benchmark todo\" as todo " + number + ", due Friday 2026-11-27.";
+                } catch (Exception e) {
+                    connection.rollback();
+                    throw e;
+                } finally {
+                    connection.setAutoCommit(true);
+                }
+            }
         }
     }
 }

@@ -174,6 +174,7 @@ public final class Cortana implements AutoCloseable {
             config.masterUserId().ifPresent(master -> new LocalUserMigration(database.dataSource(),
                     () -> plugins.extensions(UserDataMigration.class), conversations, workspace.root().resolve("users"))
                     .move(CortanaConfig.CONSOLE_USER, master));
+            userSettings.forgetRemembered(); // the move wrote user_settings with its own SQL
             // Restored messages without saved counts (older files) are counted off the start-up path, before the first turn.
             scheduler.execute(() -> conversations.countTokens(tokenCounter, config.modelName()));
             ConversationCompactor compactor = new ConversationCompactor(conversations, models, tokenCounter, memory,
@@ -224,7 +225,7 @@ public final class Cortana implements AutoCloseable {
 
     private static String modelOf(UserSettingsStore settings, String userId, String fallback) {
         try {
-            return settings.get(userId, "model").orElse(fallback);
+            return settings.remembered(userId, "model").orElse(fallback); // read every message: remembered briefly
         } catch (RuntimeException e) { // the database briefly away: answer with the configured model
             if (e.getCause() instanceof java.sql.SQLTransientConnectionException) {
                 log.debug("Could not read the model setting of user {}: {}", userId, e.getMessage()); // said once by Database
@@ -243,7 +244,7 @@ public final class Cortana implements AutoCloseable {
 
     private static ZoneId zoneOf(UserSettingsStore settings, String userId, ZoneId fallback) {
         try {
-            return settings.get(userId, "timezone").map(ZoneId::of).orElse(fallback);
+            return settings.remembered(userId, "timezone").map(ZoneId::of).orElse(fallback);
         } catch (RuntimeException e) { // a bad stored zone, or the database briefly away
             return fallback;
         }

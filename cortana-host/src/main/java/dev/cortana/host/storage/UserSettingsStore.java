@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 
 /**
@@ -19,13 +21,60 @@ import javax.sql.DataSource;
  * of which knows its own keys and formats; the store only keeps them. Each call is one statement in auto-commit
  * mode, so it is thread-safe and needs no transaction handling by callers. Failures are reported as unchecked
  * {@link StorageException}s.
+ *
+ * <p>Settings read on every message (the model, the time zone) are read with {@link #remembered}: from memory for up
+ * to {@link #REMEMBER_NANOS} after a read, so a turn costs no query for them. A write through this store
+ * ({@link #put}, {@link #remove}) takes effect at once; whoever writes the table another way (the move of the console's
+ * data to the master, {@code users.LocalUserMigration}) calls {@link #forgetRemembered}; a write by another process on
+ * the same database is seen within that time.
  */
 public final class UserSettingsStore {
 
+    /** How long {@link #remembered} trusts a value it read: 10 s. */
+    static final long REMEMBER_NANOS = 10_000_000_000L;
+
     private final DataSource dataSource;
+    private final Map<String, Remembered> remembered = new ConcurrentHashMap<>();
+    /** Counts the writes: a read that began before a write does not remember what it read. */
+    private final AtomicLong writes = new AtomicLong();
 
     public UserSettingsStore(DataSource dataSource) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    }
+
+    /**
+     * Like {@link #get}, but answered from memory when read less than {@link #REMEMBER_NANOS} ago, for settings read
+     * on every message. Writes through this store are seen at once. Throws like {@link #get} when it has to read and
+     * cannot (nothing failed is remembered).
+     */
+    public Optional<String> remembered(String userId, String key) {
+        requireIds(userId, key);
+        String id = userId + '\u0000' + key;
+        Remembered known = remembered.get(id);
+        long now = System.nanoTime();
+        if (known != null && now - known.readAt < REMEMBER_NANOS) {
+            return known.value;
+        }
+        long writesBefore = writes.get();
+        Optional<String> value = get(userId, key);
+        if (writes.get() == writesBefore) {
+            remembered.put(id, new Remembered(value, now));
+        }
+        return value;
+    }
+
+    /** Forgets every remembered value: the next {@link #remembered} reads the table (call after writing it directly). */
+    public void forgetRemembered() {
+        writes.incrementAndGet();
+        remembered.clear();
+    }
+
+    private void forget(String userId, String key) {
+        writes.incrementAndGet();
+        remembered.remove(userId + '\u0000' + key);
+    }
+
+    private record Remembered(Optional<String> value, long readAt) {
     }
 
     /** The value of {@code key} for {@code userId}, or empty if it was never set (or was removed). */
@@ -58,6 +107,8 @@ public final class UserSettingsStore {
             statement.executeUpdate();
         } catch (SQLException e) {
             throw failure("save setting " + key, e);
+        } finally {
+            forget(userId, key);
         }
     }
 
@@ -72,6 +123,8 @@ public final class UserSettingsStore {
             statement.executeUpdate();
         } catch (SQLException e) {
             throw failure("remove setting " + key, e);
+        } finally {
+            forget(userId, key);
         }
     }
 

@@ -114,4 +114,19 @@ class SystemPromptTest {
         assertThat(text.indexOf("# Tool policy")).isLessThan(text.indexOf("# Skills\n- notes: for u1\n"));
         assertThat(text.indexOf("- notes: for u1")).isLessThan(text.indexOf("# Time and memory"));
     }
+
+    @Test
+    void aChangedSkillsIndexChangesThePromptOfThatUserOnly() {
+        java.util.Map<String, String> sections = new java.util.HashMap<>(java.util.Map.of("u1", "# Skills\n- notes\n",
+                "u2", "# Skills\n- recipes\n"));
+        SystemPrompt prompt = new SystemPrompt(HostWorkspace.open(dir), clock, user -> ZoneOffset.UTC, 20_000,
+                sections::get);
+        String before = prompt.forUser("u1");
+        assertThat(prompt.forUser("u1")).isEqualTo(before);
+
+        sections.put("u1", "# Skills\n- notes\n- travel\n");
+
+        assertThat(prompt.forUser("u1")).contains("- travel").contains("- notes");
+        assertThat(prompt.forUser("u2")).contains("- recipes").doesNotContain("- travel");
+    }
 }

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cortana.host.testing.PostgresExtension;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
@@ -14,8 +17,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class UserSettingsStoreTest {
 
     private final UserSettingsStore settings;
+    private final DataSource dataSource;
 
     UserSettingsStoreTest(DataSource dataSource) {
+        this.dataSource = dataSource;
         settings = new UserSettingsStore(dataSource);
     }
 
@@ -75,5 +80,34 @@ class UserSettingsStoreTest {
         settings.put("u-a", "model", "a-model");
 
         assertThat(settings.get("u-b", "model")).isEmpty();
+    }
+
+    @Test
+    void aRememberedSettingFollowsEveryWriteThroughTheStoreAtOnce() {
+        assertThat(settings.remembered("u-remember", "model")).isEmpty();
+
+        settings.put("u-remember", "model", "gpt-4o");
+        assertThat(settings.remembered("u-remember", "model")).contains("gpt-4o");
+        settings.put("u-remember", "model", "claude-sonnet");
+        assertThat(settings.remembered("u-remember", "model")).contains("claude-sonnet");
+        settings.remove("u-remember", "model");
+        assertThat(settings.remembered("u-remember", "model")).isEmpty();
+    }
+
+    @Test
+    void aSettingWrittenAroundTheStoreIsSeenOnceTheStoreIsToldToForget() throws SQLException {
+        settings.put("u-around", "timezone", "UTC");
+        assertThat(settings.remembered("u-around", "timezone")).contains("UTC");
+
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement update = connection.prepareStatement(
+                     "UPDATE user_settings SET value = 'Europe/Berlin' WHERE user_id = 'u-around'")) {
+            update.executeUpdate();
+        }
+        assertThat(settings.remembered("u-around", "timezone")).as("read from memory").contains("UTC");
+        assertThat(settings.get("u-around", "timezone")).as("get always reads the table").contains("Europe/Berlin");
+
+        settings.forgetRemembered();
+        assertThat(settings.remembered("u-around", "timezone")).contains("Europe/Berlin");
     }
 }

@@ -5,7 +5,11 @@ import dev.cortana.api.llm.LlmProvider;
 import dev.cortana.api.llm.ModelClient;
 import dev.cortana.api.llm.ModelSetup;
 import dev.cortana.api.llm.ModelInfo;
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.Content;
+import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.exception.HttpException;
+import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.catalog.ModelDescription;
 import dev.langchain4j.model.catalog.ModelType;
 import dev.langchain4j.model.googleai.GoogleAiGeminiChatModel;
@@ -56,6 +60,36 @@ public final class GeminiProvider implements LlmProvider {
     @Override
     public Optional<String> defaultBaseUrl(String providerName) {
         return Optional.of(DEFAULT_BASE_URL);
+    }
+
+    /**
+     * Gemini's conversation alternates between {@code user} and {@code model} turns, and LangChain4j sends each
+     * message as a turn of its own. The host sends the time (and what memory recalled) as its own user message right
+     * before the user's words, so each run of user messages goes as ONE user turn holding their parts in order. The
+     * result is the same for the same history, so the prefix the implicit cache serves stays the same.
+     */
+    @Override
+    public ChatRequest prepare(ChatRequest request, String modelName) {
+        List<ChatMessage> messages = request.messages();
+        boolean run = false;
+        for (int i = 1; i < messages.size() && !run; i++) {
+            run = messages.get(i) instanceof UserMessage && messages.get(i - 1) instanceof UserMessage;
+        }
+        if (!run) {
+            return request;
+        }
+        List<ChatMessage> turns = new ArrayList<>(messages.size());
+        for (ChatMessage message : messages) {
+            int last = turns.size() - 1;
+            if (message instanceof UserMessage user && last >= 0 && turns.get(last) instanceof UserMessage previous) {
+                List<Content> parts = new ArrayList<>(previous.contents());
+                parts.addAll(user.contents());
+                turns.set(last, previous.toBuilder().contents(parts).build());
+            } else {
+                turns.add(message);
+            }
+        }
+        return request.toBuilder().messages(turns).build();
     }
 
     /** Whole answers only (no streaming client here); through the host's HTTP builder, which reads {@code Retry-After}. */
