@@ -51,10 +51,14 @@ public final class SettingException extends IllegalArgumentException {
      * Whether values of {@code key} are secrets, never to be echoed: its name has {@code SECRET}, {@code PASSWORD}
      * or {@code CREDENTIAL} in it, or ends in a word such as {@code KEY}, {@code TOKEN} or {@code AUTH} (a number
      * after it counts as part of the name: {@code OPENAI_API_KEY_2}), or it is {@code DATABASE_URL}. A name that only
-     * mentions tokens ({@code CONVERSATION_TOKEN_THRESHOLD}, {@code ANTHROPIC_MAX_TOKENS}) is not a secret.
+     * mentions tokens ({@code CONVERSATION_TOKEN_THRESHOLD}, {@code ANTHROPIC_MAX_TOKENS}) is not a secret, nor are the
+     * shell's {@code PWD} and {@code OLDPWD}.
      */
     public static boolean isSecret(String key) {
         String k = key.toUpperCase(Locale.ROOT);
+        if (k.equals("PWD") || k.equals("OLDPWD")) {
+            return false; // the shell's working directories, not passwords
+        }
         if (k.contains("SECRET") || k.contains("PASSWORD") || k.contains("PASSWD") || k.contains("CREDENTIAL")
                 || k.equals("DATABASE_URL")) {
             return true;

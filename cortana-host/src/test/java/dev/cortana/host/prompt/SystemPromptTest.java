@@ -30,7 +30,7 @@ class SystemPromptTest {
         assertThat(text.indexOf("# Identity")).isLessThan(text.indexOf("# Soul"));
         assertThat(text.indexOf("# Soul")).isLessThan(text.indexOf("# User"));
         assertThat(text.indexOf("# User")).isLessThan(text.indexOf("# Tool policy"));
-        assertThat(text).doesNotContain("2026-11-25").doesNotContain("10:30").contains("Each user message begins with a line");
+        assertThat(text).doesNotContain("2026-11-25").doesNotContain("10:30").contains("Before each user message comes a message starting");
     }
 
     @Test
