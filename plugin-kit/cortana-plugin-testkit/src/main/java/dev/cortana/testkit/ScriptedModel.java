@@ -96,6 +96,20 @@ public final class ScriptedModel {
     }
 
     /**
+     * The chat requests the model received so far, oldest first, as sent over the wire: what a plugin put into the
+     * prompt (recalled memory, a tool's result) is in their {@code messages()}.
+     *
+     * <pre>{@code
+     * assertThat(cortana.model().requests().get(0).messages().toString()).contains("# Memory");
+     * }</pre>
+     *
+     * @since 0.2.0
+     */
+    public List<RecordedRequest> requests() {
+        return server.chatRequests();
+    }
+
+    /**
      * The tool names the model was offered on its latest request.
      *
      * @since 0.1.0
