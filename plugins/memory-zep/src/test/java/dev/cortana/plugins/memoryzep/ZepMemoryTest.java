@@ -113,6 +113,26 @@ class ZepMemoryTest {
     }
 
     @Test
+    void compactionWhileZepIsDownQueuesWhatItSummarisesAndNothingReachesZepTwice() {
+        cortana.model().when("hello").answer("Hi!");
+        cortana.chat("hello");
+        String thread = awaitThread();
+        await().atMost(Duration.ofSeconds(10)).until(() -> zep.messages(thread).size() == 2);
+        zep.down();
+        for (String word : List.of("apples", "pears", "plums", "figs")) {
+            cortana.model().when("I like " + word).answer("Noted: " + word + ".");
+            assertThat(cortana.chat("I like " + word)).isEqualTo("Noted: " + word + ".");
+        }
+
+        assertThat(cortana.command("/compact")).contains("Compacted the conversation"); // "hello" and "apples" go to memory first
+        zep.up();
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(zep.messages(thread))
+                .extracting(Message::content).containsExactly("hello", "Hi!", "I like apples", "Noted: apples.",
+                        "I like pears", "Noted: pears.", "I like plums", "Noted: plums.", "I like figs", "Noted: figs."));
+    }
+
+    @Test
     void factsAreListedNewestFirstAndAForgottenOneIsDeletedAndKeptOutOfRecallAndThePrompt() throws Exception {
         cortana.model().when("hello").answer("Hi!");
         cortana.chat("hello");
