@@ -109,7 +109,9 @@ public final class ZepMemory implements MemoryProvider, StatusLines, StatusNote 
             return ""; // Zep is known to be away: don't spend the turn's time finding out again
         }
         try {
-            return hideForgotten(userId, zep.context(thread, contextTimeout));
+            String block = zep.context(thread, contextTimeout);
+            unreachable = false;
+            return hideForgotten(userId, block);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "";
@@ -178,11 +180,17 @@ public final class ZepMemory implements MemoryProvider, StatusLines, StatusNote 
         }
         String id = factId.strip();
         if (id.startsWith("queued-")) {
+            long queuedId;
             try {
-                return outbox.dropQueuedFact(userId, Long.parseLong(id.substring("queued-".length())))
-                        && queued.decrementAndGet() >= 0;
+                queuedId = Long.parseLong(id.substring("queued-".length()));
             } catch (NumberFormatException e) {
                 return false;
+            }
+            draining.lock(); // not while a drain may be sending it: then it is either still queued or on Zep
+            try {
+                return outbox.dropQueuedFact(userId, queuedId) && queued.decrementAndGet() >= 0;
+            } finally {
+                draining.unlock();
             }
         }
         // Only a fact of this user's graph: another user's id is "no such fact".
@@ -354,6 +362,14 @@ public final class ZepMemory implements MemoryProvider, StatusLines, StatusNote 
             unreachable = away;
             log.warn("Zep memory: {} queued, retrying in {} s: {}", queued.get(), wait.toSeconds(), message);
         } else {
+            if (what.equals("context") && away) {
+                // a slow or absent Zep costs one message its wait, not every message until the next try
+                long retry = System.nanoTime() + backoff.toNanos();
+                if (retry - retryAtNanos > 0) {
+                    retryAtNanos = retry;
+                }
+                unreachable = true;
+            }
             log.warn("Zep memory: {} failed: {}", what, message);
         }
     }
