@@ -96,20 +96,6 @@ public final class ScriptedModel {
     }
 
     /**
-     * The chat requests the model received so far, oldest first, as sent over the wire: what a plugin put into the
-     * prompt (recalled memory, a tool's result) is in their {@code messages()}.
-     *
-     * <pre>{@code
-     * assertThat(cortana.model().requests().get(0).messages().toString()).contains("# Memory");
-     * }</pre>
-     *
-     * @since 0.2.0
-     */
-    public List<RecordedRequest> requests() {
-        return server.chatRequests();
-    }
-
-    /**
      * The tool names the model was offered on its latest request.
      *
      * @since 0.1.0
@@ -117,6 +103,39 @@ public final class ScriptedModel {
     public List<String> offeredTools() {
         List<RecordedRequest> requests = server.chatRequests();
         return requests.isEmpty() ? List.of() : requests.get(requests.size() - 1).toolNames();
+    }
+
+    /**
+     * The text of every message of the latest request whose newest user message is {@code text} (system
+     * prompt, history, the host's context message, the user's words), oldest first; empty if there was none. For
+     * asserting what reached the model with a message, such as what long-term memory recalled for it.
+     *
+     * <pre>{@code
+     * assertThat(cortana.model().messagesSentWith("where do I live?")).anyMatch(m -> m.contains("Lives in Porto"));
+     * }</pre>
+     *
+     * @since 0.2.0
+     */
+    public List<String> messagesSentWith(String text) {
+        List<RecordedRequest> requests = server.chatRequests();
+        for (int i = requests.size() - 1; i >= 0; i--) {
+            String user = requests.get(i).lastUserMessage();
+            if (user != null && user.strip().equals(text.strip())) {
+                List<String> contents = new ArrayList<>();
+                for (JsonNode message : requests.get(i).messages()) {
+                    JsonNode content = message.path("content");
+                    if (content.isTextual()) {
+                        contents.add(content.asText());
+                    } else if (content.isArray()) {
+                        StringBuilder joined = new StringBuilder();
+                        content.forEach(part -> joined.append(part.path("text").asText()));
+                        contents.add(joined.toString());
+                    }
+                }
+                return contents;
+            }
+        }
+        return List.of();
     }
 
     private Reply reply(RecordedRequest request) {
