@@ -26,6 +26,7 @@ public final class ActiveMemory {
     private final Optional<String> preferred;
     private final ExecutorService executor;
     private final Duration contextTimeout;
+    private final java.util.Map<String, CompletableFuture<Void>> learning = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ActiveMemory(Supplier<List<MemoryProvider>> providers, Optional<String> preferred, ExecutorService executor,
                         Duration contextTimeout) {
@@ -66,15 +67,36 @@ public final class ActiveMemory {
         }
     }
 
-    /** Hands a finished turn to memory in the background, so the reply does not wait for it. */
+    /**
+     * Hands a finished turn to memory in the background, so the reply does not wait for it. One user's turns reach
+     * memory in the order they happened: each waits for the user's previous one (the pool alone may swap two).
+     */
     public void learn(String userId, List<ChatMessage> turn) {
-        provider().ifPresent(memory -> executor.execute(() -> {
+        provider().ifPresent(memory -> {
+            List<ChatMessage> copy = List.copyOf(turn);
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            CompletableFuture<Void> previous = learning.put(userId, done);
+            Runnable task = () -> {
+                try {
+                    if (previous != null) {
+                        previous.join();
+                    }
+                    memory.learn(userId, copy);
+                } catch (Exception | LinkageError e) {
+                    log.warn("Memory provider {} could not learn from a turn: {}", memory.id(), e.toString());
+                } finally {
+                    done.complete(null);
+                    learning.remove(userId, done);
+                }
+            };
             try {
-                memory.learn(userId, List.copyOf(turn));
-            } catch (Exception | LinkageError e) {
-                log.warn("Memory provider {} could not learn from a turn: {}", memory.id(), e.toString());
+                executor.execute(task);
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                done.complete(null);
+                learning.remove(userId, done);
+                log.warn("Memory provider {} missed a turn: Cortana is stopping", memory.id());
             }
-        }));
+        });
     }
 
     /**

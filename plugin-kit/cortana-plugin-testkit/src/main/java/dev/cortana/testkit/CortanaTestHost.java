@@ -331,6 +331,21 @@ public final class CortanaTestHost implements BeforeAllCallback, AfterAllCallbac
     }
 
     /**
+     * The started plugins' extensions of {@code type} (an extension point of {@code cortana-api}, such as
+     * {@code MemoryProvider}), in the host's order: the very instances the host calls, for calls no chat reaches.
+     *
+     * <pre>{@code
+     * MemoryProvider zep = cortana.extensions(MemoryProvider.class).get(0);
+     * }</pre>
+     *
+     * @since 0.2.0
+     */
+    public <T> List<T> extensions(Class<T> type) {
+        return running().cortana().plugins().extensions(type).stream()
+                .map(dev.cortana.host.plugins.Contribution::extension).toList();
+    }
+
+    /**
      * The workspace folder.
      *
      * @since 0.1.0
