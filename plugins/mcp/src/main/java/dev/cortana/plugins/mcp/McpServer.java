@@ -64,6 +64,7 @@ final class McpServer {
     private volatile String lastError = "";
     private volatile Instant since;
     private volatile List<McpSchema.Tool> tools = List.of();
+    private volatile int leftOut;
     private volatile McpAsyncClient client;
     private volatile Process process;
     private volatile Instant upSince;
@@ -234,8 +235,16 @@ final class McpServer {
         onChange.run();
     }
 
+    /** The tools allow/deny let through, at most MCP_MAX_TOOLS of them (in the server's order). */
     private List<McpSchema.Tool> filter(List<McpSchema.Tool> list) {
-        return list.stream().filter(t -> t.name() != null && entry.offers(t.name())).toList();
+        List<McpSchema.Tool> allowed = list.stream().filter(t -> t.name() != null && entry.offers(t.name())).toList();
+        leftOut = Math.max(0, allowed.size() - settings.maxTools());
+        return allowed.size() > settings.maxTools() ? allowed.subList(0, settings.maxTools()) : allowed;
+    }
+
+    /** How many allowed tools MCP_MAX_TOOLS left out. */
+    int leftOut() {
+        return leftOut;
     }
 
     /** The connection of generation {@code gen} failed: withdraw the tools, and try again after a backoff. */

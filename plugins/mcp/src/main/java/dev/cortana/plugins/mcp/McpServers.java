@@ -297,7 +297,13 @@ final class McpServers {
             }
             out.append("): ");
             switch (server.state()) {
-                case UP -> out.append("up, ").append(server.tools().size()).append(" tools");
+                case UP -> {
+                    out.append("up, ").append(server.tools().size()).append(" tools");
+                    if (server.leftOut() > 0) {
+                        out.append(" (").append(server.leftOut()).append(" more left out by MCP_MAX_TOOLS=")
+                                .append(settings.maxTools()).append(": choose with \"allowTools\")");
+                    }
+                }
                 case STARTING -> out.append("starting");
                 case DOWN -> out.append("down since ").append(TIME.format(server.since())).append(" UTC, restarting")
                         .append(" (attempt ").append(server.attempts()).append(')');

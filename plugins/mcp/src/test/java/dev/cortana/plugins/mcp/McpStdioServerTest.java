@@ -20,18 +20,20 @@ class McpStdioServerTest {
             McpTestServers.stdioEntry("demo", "\"env\": {\"GREETING\": \"${MCP_TEST_GREETING}\"}"),
             McpTestServers.stdioEntry("limited", "\"denyTools\": [\"crash\", \"big\", \"slow\", \"touch\"]"),
             McpTestServers.stdioEntry("careful", "\"allowTools\": [\"touch\"], \"approval\": \"ask\""),
-            McpTestServers.stdioEntry("my server.v2", "\"allowTools\": [\"echo\"]")));
+            McpTestServers.stdioEntry("my server.v2", "\"allowTools\": [\"echo\"]"),
+            McpTestServers.stdioEntry("many", "", "--tools", "30")));
 
     @RegisterExtension
     static final CortanaTestHost cortana = CortanaTestHost.forPluginUnderTest()
             .setting("MCP_CONFIG", CONFIG.toString())
             .setting("MCP_TEST_GREETING", "hello from .env")
-            .setting("MCP_RESULT_MAX_BYTES", "2000");
+            .setting("MCP_RESULT_MAX_BYTES", "2000")
+            .setting("MCP_MAX_TOOLS", "12");
 
     @BeforeAll
     static void serversAreUp() {
         await("all four servers are up", Duration.ofSeconds(30),
-                () -> cortana.command("/mcp").split("up, ", -1).length == 5);
+                () -> cortana.command("/mcp").split("up, ", -1).length == 6);
     }
 
     @Test
@@ -41,7 +43,8 @@ class McpStdioServerTest {
         assertThat(cortana.model().offeredTools())
                 .contains("demo_echo", "demo_env", "demo_crash", "limited_echo", "limited_env", "careful_touch",
                         "my_server_v2_echo")
-                .doesNotContain("limited_crash", "limited_big", "careful_echo", "my_server_v2_env");
+                .doesNotContain("limited_crash", "limited_big", "careful_echo", "my_server_v2_env")
+                .contains("many_echo", "many_tool_6").doesNotContain("many_tool_7");
     }
 
     @Test
@@ -78,7 +81,9 @@ class McpStdioServerTest {
                 .contains("): up, 6 tools")
                 .contains("- limited (stdio, ").contains("up, 2 tools")
                 .contains("- careful (stdio, ").contains("asks before each call): up, 1 tools");
-        assertThat(cortana.plugins()).contains("4 of 4 MCP servers up (10 tools)");
+        assertThat(report).contains("- many (stdio, sandboxed): up, 12 tools (24 more left out by MCP_MAX_TOOLS=12: "
+                + "choose with \"allowTools\")");
+        assertThat(cortana.plugins()).contains("5 of 5 MCP servers up (22 tools)");
     }
 
     @Test
