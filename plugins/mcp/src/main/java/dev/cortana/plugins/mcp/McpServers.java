@@ -327,9 +327,11 @@ final class McpServers {
         if (!configError.isEmpty()) {
             return Optional.of(configError);
         }
+        if (!configPresent) {
+            return Optional.empty(); // not using MCP is as the user expects: nothing to say on every start-up
+        }
         if (all.isEmpty() && entryErrors.isEmpty()) {
-            return Optional.of(configPresent ? "no MCP servers in " + settings.configFile()
-                    : "no MCP servers: " + settings.configFile() + " does not exist");
+            return Optional.of("no MCP servers in " + settings.configFile());
         }
         long up = all.stream().filter(s -> s.state() == McpServer.State.UP).count();
         List<String> down = all.stream().filter(s -> s.state() == McpServer.State.DOWN)
