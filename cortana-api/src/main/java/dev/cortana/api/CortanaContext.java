@@ -94,4 +94,14 @@ public interface CortanaContext {
     default dev.cortana.api.jobs.DurableJobs jobs() {
         throw new UnsupportedOperationException("This context has no durable jobs (a test context?)");
     }
+
+    /**
+     * Starts long-running child processes (an MCP server) in the sandbox when there is one, with only the environment
+     * the plugin names, killed when the plugin stops or Cortana exits; see {@link SandboxedProcesses}.
+     *
+     * @since 0.2.0
+     */
+    default SandboxedProcesses processes() {
+        throw new UnsupportedOperationException("This host offers no child processes to plugins");
+    }
 }

@@ -42,6 +42,7 @@ public final class HostPluginContext implements CortanaContext, AutoCloseable {
     private final TrackingScheduler scheduler;
     private final Map<String, ApiKeyPool> keyPools = new ConcurrentHashMap<>();
     private final dev.cortana.host.jobs.PluginJobs jobs; // null where the host has no job runner (unit tests)
+    private volatile dev.cortana.host.services.HostProcesses processes; // made on first use
 
     /** A context for a plugin that declares no settings: it reads its own YAML section only. */
     public HostPluginContext(String pluginId, HostServices services) {
@@ -100,10 +101,21 @@ public final class HostPluginContext implements CortanaContext, AutoCloseable {
         return jobs;
     }
 
+    @Override
+    public synchronized dev.cortana.api.SandboxedProcesses processes() {
+        if (processes == null) {
+            processes = new dev.cortana.host.services.HostProcesses(pluginId, services.workspace());
+        }
+        return processes;
+    }
+
     /** Cancels everything the plugin scheduled and refuses new tasks: the plugin is stopping. */
     @Override
     public void close() {
         scheduler.close();
+        if (processes != null) {
+            processes.close(); // its child processes never outlive it
+        }
         if (jobs != null) {
             jobs.close(); // its jobs wait in the database for the plugin to start again
         }

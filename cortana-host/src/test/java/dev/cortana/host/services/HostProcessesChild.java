@@ -1,0 +1,18 @@
+package dev.cortana.host.services;
+
+import dev.cortana.host.workspace.HostWorkspace;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/** A stand-in for Cortana in its own JVM: starts one long-running child through HostProcesses, then waits. */
+public final class HostProcessesChild {
+
+    public static void main(String[] args) throws Exception {
+        HostProcesses processes = new HostProcesses("test", HostWorkspace.open(Path.of(args[0])));
+        processes.start(List.of("python3", "-c", "import time; time.sleep(300)", args[1]), Map.of(), Path.of(args[0]));
+        System.out.println("started " + processes.description());
+        System.out.flush();
+        Thread.sleep(600_000);
+    }
+}
