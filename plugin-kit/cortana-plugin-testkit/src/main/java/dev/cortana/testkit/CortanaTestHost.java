@@ -242,6 +242,21 @@ public final class CortanaTestHost implements BeforeAllCallback, AfterAllCallbac
     }
 
     /**
+     * Stops Cortana, moves the clock by {@code downtime} while it is stopped, and starts it again: what fell due
+     * meanwhile runs at start-up, late by up to the downtime, as after a real outage.
+     *
+     * <pre>{@code
+     * cortana.restartAfter(Duration.ofHours(2));
+     * assertThat(cortana.awaitMessage("call mom")).contains("late by 2 h");
+     * }</pre>
+     *
+     * @since 0.2.0
+     */
+    public void restartAfter(Duration downtime) {
+        running().restartAfter(downtime);
+    }
+
+    /**
      * Sends {@code text} as the master user, the way the console does (a {@code /command} runs the command), and
      * returns the reply.
      *

@@ -90,6 +90,12 @@ final class RunningHost implements AutoCloseable {
         start();
     }
 
+    void restartAfter(Duration downtime) {
+        stopCortana();
+        clock.advance(downtime); // nothing runs: Cortana is stopped
+        start();
+    }
+
     Cortana cortana() {
         if (cortana == null) {
             throw new IllegalStateException("The test host is not running");
