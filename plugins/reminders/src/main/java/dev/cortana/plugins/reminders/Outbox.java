@@ -107,7 +107,7 @@ final class Outbox {
     }
 
     private void retryLater(Reminder reminder, Instant now) {
-        Duration wait = FIRST_RETRY.multipliedBy(1L << Math.min(reminder.attempts(), 6));
+        Duration wait = FIRST_RETRY.multipliedBy(1L << Math.max(0, Math.min(reminder.attempts() - 1, 6)));
         if (wait.compareTo(Duration.ofHours(1)) > 0) {
             wait = Duration.ofHours(1);
         }
