@@ -23,7 +23,10 @@ import org.slf4j.LoggerFactory;
 final class Outbox {
 
     static final String RETRY_HANDLER = "remind";
+    /** A run at least this late is labelled late ("late by 2 h — I was offline"). */
     static final Duration LATE = Duration.ofMinutes(1);
+    /** A run at least this late waits briefly for other late runs, to go out in one message with them. */
+    static final Duration GROUP_LATE = Duration.ofSeconds(10);
     static final Duration LATE_QUIET = Duration.ofMillis(700);
     static final Duration LATE_MAX_WAIT = Duration.ofSeconds(3);
     private static final Duration FIRST_RETRY = Duration.ofMinutes(1);

@@ -73,7 +73,7 @@ final class Reminders {
             return;
         }
         int missed = 1;
-        boolean late = run.lateness().compareTo(Outbox.LATE) >= 0;
+        boolean late = run.lateness().compareTo(Outbox.GROUP_LATE) >= 0;
         if (main && reminder.recurring() && late) {
             try {
                 missed += jobs.runsBetween(reminder.schedule(), run.scheduledTime(), run.startedAt(),
