@@ -44,6 +44,17 @@ public interface CortanaContext {
     /** The master user's time zone, for showing and interpreting dates. */
     ZoneId userZone();
 
+    /**
+     * Whether the master user chose {@link #userZone()} ({@code TIMEZONE} or {@code TZ} in the configuration, or
+     * {@code /settings timezone}); false when it is the machine's zone, assumed. A plugin that interprets times can
+     * then say which zone it assumed and how to change it. Hosts that cannot tell answer true.
+     *
+     * @since 0.2.0
+     */
+    default boolean userZoneChosen() {
+        return true;
+    }
+
     /** Sends a message to the master user without waiting for one (reminders, alerts). */
     Notifier notifier();
 

@@ -148,7 +148,9 @@ public final class Cortana implements AutoCloseable {
             JobScheduler jobs = JobScheduler.open(database.dataSource(), workspace.root(), clock);
             running.add("the durable jobs", jobs, jobs::close);
             HostServices services = new HostServices(database.dataSource(), workspace, raw, clock,
-                    () -> zoneOf(userSettings, config.consoleUserId(), config.timeZone()), notifier, notifier, scheduler,
+                    new dev.cortana.host.plugins.UserZone(() -> zoneOf(userSettings, config.consoleUserId(), config.timeZone()),
+                            () -> raw.get("TIMEZONE").isPresent() || raw.get("TZ").isPresent()
+                                    || zoneChosen(userSettings, config.consoleUserId())), notifier, notifier, scheduler,
                     Optional.of(platform), jobs);
             plugins.start(services);
             jobs.start();
@@ -240,6 +242,14 @@ public final class Cortana implements AutoCloseable {
     private static SecretRedactor secretsOf(Config raw) {
         return SecretRedactor.of(raw.all().entrySet().stream().filter(e -> Secrets.looksSecret(e.getKey()))
                 .map(java.util.Map.Entry::getValue).toList());
+    }
+
+    private static boolean zoneChosen(UserSettingsStore settings, String userId) {
+        try {
+            return settings.get(userId, "timezone").isPresent();
+        } catch (RuntimeException e) { // the database briefly away: don't claim the zone was assumed
+            return true;
+        }
     }
 
     private static ZoneId zoneOf(UserSettingsStore settings, String userId, ZoneId fallback) {

@@ -85,4 +85,21 @@ public interface DurableJobs {
 
     /** One of this plugin's jobs, if it will still run. */
     Optional<Job> find(String jobId);
+
+    /**
+     * The times a schedule runs after {@code after} up to and including {@code until}, at most {@code max} of them,
+     * as the platform computes them (RFC 5545 local times, gaps and overlaps): for example, how many runs of a
+     * recurring job a downtime missed, from {@link JobRun#scheduledTime()} to now.
+     *
+     * <pre>{@code
+     * int missed = 1 + jobs.runsBetween(schedule, run.scheduledTime(), run.startedAt(), 1000).size();
+     * }</pre>
+     *
+     * @throws UnsupportedOperationException on a host without this support
+     * @since 0.2.0
+     */
+    default List<java.time.Instant> runsBetween(Schedule schedule, java.time.Instant after, java.time.Instant until,
+                                                int max) {
+        throw new UnsupportedOperationException("This host cannot list a schedule's runs");
+    }
 }

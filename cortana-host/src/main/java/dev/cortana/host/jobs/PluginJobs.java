@@ -101,6 +101,23 @@ public final class PluginJobs implements DurableJobs, AutoCloseable {
         return jobId == null ? Optional.empty() : select(" AND task_instance = ?", instanceId(jobId)).stream().findFirst();
     }
 
+    @Override
+    public List<Instant> runsBetween(Schedule schedule, Instant after, Instant until, int max) {
+        Objects.requireNonNull(schedule, "schedule");
+        NextRun.validate(schedule);
+        List<Instant> runs = new ArrayList<>();
+        Instant cursor = after;
+        while (runs.size() < max) {
+            Optional<Instant> next = NextRun.after(schedule, cursor);
+            if (next.isEmpty() || next.get().isAfter(until)) {
+                break;
+            }
+            runs.add(next.get());
+            cursor = next.get();
+        }
+        return runs;
+    }
+
     /** Unregisters this plugin's handlers: it is stopping; its jobs wait for it to start again. */
     @Override
     public void close() {

@@ -71,6 +71,11 @@ public final class HostPluginContext implements CortanaContext, AutoCloseable {
     public ScopedSettings scopedSettings() { return settings; }
     @Override public Clock clock() { return services.clock(); }
     @Override public ZoneId userZone() { return services.userZone().get(); }
+
+    @Override
+    public boolean userZoneChosen() {
+        return services.userZone() instanceof UserZone zone ? zone.chosen().getAsBoolean() : true;
+    }
     @Override public Notifier notifier() { return services.notifier(); }
     @Override public Approvals approvals() { return services.approvals(); }
     @Override public PluginScheduler scheduler() { return scheduler; }

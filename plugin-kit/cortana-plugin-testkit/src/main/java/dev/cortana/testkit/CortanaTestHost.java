@@ -65,6 +65,9 @@ public final class CortanaTestHost implements BeforeAllCallback, AfterAllCallbac
     private TestClock clock;
     private RunningHost host;
     private boolean perTest;
+    private boolean zoneUnset;
+    private final java.util.concurrent.atomic.AtomicReference<String> failingDeliveries =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     private CortanaTestHost(boolean withPluginUnderTest) {
         this.withPluginUnderTest = withPluginUnderTest;
@@ -124,6 +127,36 @@ public final class CortanaTestHost implements BeforeAllCallback, AfterAllCallbac
     }
 
     /**
+     * Leaves {@code TIMEZONE} unset, as for a user who never chose a zone: the host assumes the machine's (the test
+     * JVM's {@code ZoneId.systemDefault()}) and {@code CortanaContext.userZoneChosen()} is false until
+     * {@code /settings timezone} sets one.
+     *
+     * @since 0.2.0
+     */
+    public CortanaTestHost withoutTimeZone() {
+        settings.remove("TIMEZONE");
+        zoneUnset = true;
+        return this;
+    }
+
+    /**
+     * From now on the channel refuses messages sent with {@code Notifier.send}: each ends {@code FAILED} with
+     * {@code reason} and nothing arrives, as when Discord rejects a DM after its retries. {@code null} delivers again.
+     *
+     * <pre>{@code
+     * cortana.failDeliveries("Discord answered 403: cannot send messages to this user");
+     * cortana.clock().advance(Duration.ofMinutes(20));     // the reminder fell due and was not delivered
+     * cortana.failDeliveries(null);
+     * }</pre>
+     *
+     * @since 0.2.0
+     */
+    public CortanaTestHost failDeliveries(String reason) {
+        failingDeliveries.set(reason);
+        return this;
+    }
+
+    /**
      * Where {@link #clock()} stands when the host starts (default: the current second).
      *
      * @since 0.1.0
@@ -145,11 +178,12 @@ public final class CortanaTestHost implements BeforeAllCallback, AfterAllCallbac
         server = FakeOpenAi.start();
         model = new ScriptedModel(server);
         clock = start == null ? TestClock.atNow() : TestClock.at(start);
-        if (!settings.containsKey("TIMEZONE")) {
+        if (!settings.containsKey("TIMEZONE") && !zoneUnset) {
             settings.put("TIMEZONE", "UTC");
         }
         try {
-            host = new RunningHost(withPluginUnderTest, plugins, settings, clock, messages, approvals, server);
+            host = new RunningHost(withPluginUnderTest, plugins, settings, clock, messages, approvals, server,
+                    failingDeliveries);
         } catch (RuntimeException | Error e) {
             server.close();
             throw e;
@@ -205,6 +239,21 @@ public final class CortanaTestHost implements BeforeAllCallback, AfterAllCallbac
      */
     public void restart() {
         running().restart();
+    }
+
+    /**
+     * Stops Cortana, moves the clock by {@code downtime} while it is stopped, and starts it again: what fell due
+     * meanwhile runs at start-up, late by up to the downtime, as after a real outage.
+     *
+     * <pre>{@code
+     * cortana.restartAfter(Duration.ofHours(2));
+     * assertThat(cortana.awaitMessage("call mom")).contains("late by 2 h");
+     * }</pre>
+     *
+     * @since 0.2.0
+     */
+    public void restartAfter(Duration downtime) {
+        running().restartAfter(downtime);
     }
 
     /**

@@ -3,6 +3,9 @@ package dev.cortana.testkit;
 import dev.cortana.api.Approvals;
 import dev.cortana.host.channel.MasterChannel;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /** The test's channel to the master user: what the host sends is recorded, approval questions answered by script. */
 final class KitChannel implements MasterChannel {
@@ -11,8 +14,11 @@ final class KitChannel implements MasterChannel {
     private final TestNotifier messages;
     private final TestApprovals approvals;
 
-    KitChannel(String masterUserId, TestNotifier messages, TestApprovals approvals) {
+    private final AtomicReference<String> failing;
+
+    KitChannel(String masterUserId, TestNotifier messages, TestApprovals approvals, AtomicReference<String> failing) {
         this.masterUserId = masterUserId;
+        this.failing = failing;
         this.messages = messages;
         this.approvals = approvals;
     }
@@ -20,6 +26,17 @@ final class KitChannel implements MasterChannel {
     @Override
     public void notify(String text) {
         messages.record(text);
+    }
+
+    @Override
+    public void deliver(String text, String nonce, Consumer<Optional<String>> done) {
+        String failure = failing.get();
+        if (failure != null) { // CortanaTestHost.failDeliveries: the channel refuses it, nothing arrives
+            done.accept(Optional.of(failure));
+            return;
+        }
+        notify(text);
+        done.accept(Optional.empty());
     }
 
     @Override

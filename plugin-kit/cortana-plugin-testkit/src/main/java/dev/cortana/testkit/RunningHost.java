@@ -32,10 +32,13 @@ final class RunningHost implements AutoCloseable {
     private final TestNotifier messages;
     private final TestApprovals approvals;
     private final Runnable runDueJobs = this::runDueJobs;
+    private final java.util.concurrent.atomic.AtomicReference<String> failing;
     private Cortana cortana;
 
     RunningHost(boolean withPluginUnderTest, List<String> plugins, Map<String, String> settings, TestClock clock,
-                TestNotifier messages, TestApprovals approvals, FakeOpenAi model) {
+                TestNotifier messages, TestApprovals approvals, FakeOpenAi model,
+                java.util.concurrent.atomic.AtomicReference<String> failing) {
+        this.failing = failing;
         this.clock = clock;
         this.messages = messages;
         this.approvals = approvals;
@@ -77,13 +80,19 @@ final class RunningHost implements AutoCloseable {
     private void start() {
         Config config = Config.of(settings);
         Cortana started = Cortana.start(config, CortanaConfig.from(config, workspace), clock);
-        started.master().attach(new KitChannel(started.config().consoleUserId(), messages, approvals));
+        started.master().attach(new KitChannel(started.config().consoleUserId(), messages, approvals, failing));
         cortana = started;
         clock.onMove(runDueJobs);
     }
 
     void restart() {
         stopCortana();
+        start();
+    }
+
+    void restartAfter(Duration downtime) {
+        stopCortana();
+        clock.advance(downtime); // nothing runs: Cortana is stopped
         start();
     }
 

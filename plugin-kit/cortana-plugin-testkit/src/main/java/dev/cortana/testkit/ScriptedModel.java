@@ -97,6 +97,20 @@ public final class ScriptedModel {
     }
 
     /**
+     * The chat requests the model received so far, as sent on the wire, oldest first: for checking what a request
+     * carries, such as the JSON size of a plugin's tool definitions.
+     *
+     * <pre>{@code
+     * JsonNode tools = cortana.model().requests().get(0).body().path("tools");
+     * }</pre>
+     *
+     * @since 0.2.0
+     */
+    public List<RecordedRequest> requests() {
+        return server.chatRequests();
+    }
+
+    /**
      * The tool names the model was offered on its latest request.
      *
      * @since 0.1.0
