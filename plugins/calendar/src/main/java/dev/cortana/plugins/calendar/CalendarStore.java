@@ -113,11 +113,14 @@ final class CalendarStore {
     }
 
     /** The override event that replaced one occurrence of a series, if any. */
-    Optional<Event> override(Connection c, long seriesId, LocalDateTime originalLocal) throws SQLException {
+    Optional<Event> override(Connection c, long seriesId, LocalDateTime originalLocal, boolean wholeDay)
+            throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT " + EVENT_COLUMNS
-                + " FROM calendar_events e WHERE e.parent_id = ? AND e.recurrence_id = ?")) {
+                + " FROM calendar_events e WHERE e.parent_id = ? AND e.recurrence_id >= ? AND e.recurrence_id <= ?"
+                + " ORDER BY e.recurrence_id LIMIT 1")) {
             s.setLong(1, seriesId);
             s.setObject(2, originalLocal);
+            s.setObject(3, wholeDay ? originalLocal.plusDays(1).minusNanos(1000) : originalLocal);
             try (ResultSet rs = s.executeQuery()) {
                 return rs.next() ? Optional.of(event(rs)) : Optional.empty();
             }

@@ -264,7 +264,14 @@ public final class CalendarTools {
             Timing timing = retime(e, base, start, end, minutes);
             shift = Duration.between(baseLocal, timing.localStart());
             LocalDateTime seed = e.localStart().plus(shift);
-            moved = withTiming(e, seed, timing.length(), timing.days());
+            Event shifted = e;
+            if (e.recurring()) {
+                long days = java.time.temporal.ChronoUnit.DAYS.between(baseLocal.toLocalDate(), timing.localStart().toLocalDate());
+                Rule rule = Rule.parse(e.rrule()).shiftedByDays(days);
+                shifted = new Event(e.id(), e.userId(), e.title(), e.start(), e.end(), e.zone(), e.localStart(), e.allDay(),
+                        rule.text(), e.seriesEnd(), e.parentId(), e.recurrenceId(), e.location(), e.notes(), e.reminders(), e.uid());
+            }
+            moved = withTiming(shifted, seed, timing.length(), timing.days(), timing.offset());
         }
         if (!Boolean.TRUE.equals(anyway)) {
             List<Occurrence> conflicts = store.conflicts(e.userId(),
@@ -297,7 +304,8 @@ public final class CalendarTools {
         Timing timing = retime(patched, occurrence, start, end, minutes);
         Event single = withTiming(new Event(0, patched.userId(), patched.title(), null, null, patched.zone(), null,
                 patched.allDay(), null, null, patched.id(), occurrence.originalLocal(), patched.location(),
-                patched.notes(), patched.reminders(), patched.uid()), timing.localStart(), timing.length(), timing.days());
+                patched.notes(), patched.reminders(), patched.uid()), timing.localStart(), timing.length(), timing.days(),
+                timing.offset());
         if (!Boolean.TRUE.equals(anyway)) {
             List<Occurrence> conflicts = store.conflicts(patched.userId(), List.of(first(single)),
                     new CalendarStore.Exclusion(patched.id(), occurrence.originalLocal(), occurrence.originalLocal()),
@@ -331,7 +339,7 @@ public final class CalendarTools {
         }
         Event following = withTiming(new Event(0, e.userId(), e.title(), null, null, e.zone(), null, e.allDay(),
                 rest.text(), null, null, null, e.location(), e.notes(), e.reminders(), null),
-                occurrence.originalLocal().plus(shift), timing.length(), timing.days());
+                occurrence.originalLocal().plus(shift), timing.length(), timing.days(), null);
         Event shortened = endBefore(target.event(), occurrence);
         if (!Boolean.TRUE.equals(anyway)) {
             List<Occurrence> conflicts = store.conflicts(e.userId(),
@@ -364,16 +372,18 @@ public final class CalendarTools {
 
     // ---- timing
 
-    private record Timing(LocalDateTime localStart, Duration length, long days) {
+    private record Timing(LocalDateTime localStart, Duration length, long days, java.time.ZoneOffset offset) {
     }
 
     /** An event's new timing from the base occurrence and what the call changes. */
     private Timing retime(Event e, Occurrence base, String start, String end, Integer minutes) {
         LocalDateTime baseLocal = base.start().atZone(e.zone()).toLocalDateTime();
         LocalDateTime newStart = baseLocal;
+        java.time.ZoneOffset offset = base.start().atZone(e.zone()).getOffset();
         if (start != null && !start.isBlank()) {
             Times.Input input = Times.parse("start", start, e.zone());
             newStart = input.dateOnly() ? input.date().atTime(baseLocal.toLocalTime()) : input.local();
+            offset = input.offset();
             if (e.allDay()) {
                 newStart = newStart.toLocalDate().atStartOfDay();
             }
@@ -395,8 +405,8 @@ public final class CalendarTools {
                 if (input.dateOnly()) {
                     throw new CalendarInputException("end must be " + Times.DATE_TIME);
                 }
-                length = Duration.between(ZonedDateTime.of(newStart, e.zone()).toInstant(),
-                        ZonedDateTime.of(input.local(), e.zone()).toInstant());
+                length = Duration.between(ZonedDateTime.ofLocal(newStart, e.zone(), offset).toInstant(),
+                        input.instant(e.zone()));
             }
         } else if (minutes != null) {
             checkMinutes(minutes);
@@ -405,7 +415,7 @@ public final class CalendarTools {
         if (!e.allDay() && (length.isNegative() || length.isZero())) {
             throw new CalendarInputException("end must be after start");
         }
-        return new Timing(newStart, length, days);
+        return new Timing(newStart, length, days, offset);
     }
 
     /** A new event's timing from the add call's arguments. */
@@ -429,8 +439,7 @@ public final class CalendarTools {
                 if (to.dateOnly()) {
                     throw new CalendarInputException("end must be " + Times.DATE_TIME);
                 }
-                length = Duration.between(ZonedDateTime.of(seed, e.zone()).toInstant(),
-                        ZonedDateTime.of(to.local(), e.zone()).toInstant());
+                length = Duration.between(from.instant(e.zone()), to.instant(e.zone()));
                 if (length.isNegative() || length.isZero()) {
                     throw new CalendarInputException("end must be after start");
                 }
@@ -441,13 +450,14 @@ public final class CalendarTools {
         }
         Event timed = withTiming(new Event(e.id(), e.userId(), e.title(), null, null, e.zone(), null, e.allDay(),
                 rule == null ? null : rule.text(), null, e.parentId(), e.recurrenceId(), e.location(), e.notes(),
-                e.reminders(), e.uid()), seed, length, days);
+                e.reminders(), e.uid()), seed, length, days, from.offset());
         return timed;
     }
 
     /** The event starting at local {@code seed} in its zone, lasting {@code length} (timed) or {@code days}. */
-    static Event withTiming(Event e, LocalDateTime seed, Duration length, long days) {
-        Instant start = ZonedDateTime.of(seed, e.zone()).toInstant();
+    static Event withTiming(Event e, LocalDateTime seed, Duration length, long days, java.time.ZoneOffset offset) {
+        Instant start = e.allDay() || e.rrule() != null ? ZonedDateTime.of(seed, e.zone()).toInstant()
+                : ZonedDateTime.ofLocal(seed, e.zone(), offset).toInstant();
         Instant end = e.allDay() ? seed.toLocalDate().plusDays(Math.max(1, days)).atStartOfDay(e.zone()).toInstant()
                 : start.plus(length);
         Event timed = new Event(e.id(), e.userId(), e.title(), start, end, e.zone(), seed, e.allDay(), e.rrule(), null,
@@ -502,7 +512,7 @@ public final class CalendarTools {
             store.extend(c, user, ZonedDateTime.of(ref.at().plusDays(2), event.zone()).toInstant());
             Optional<Occurrence> occurrence = store.occurrence(c, event, ref.at(), ref.wholeDay());
             if (occurrence.isEmpty()) {
-                Optional<Event> override = store.override(c, event.id(), ref.at());
+                Optional<Event> override = store.override(c, event.id(), ref.at(), ref.wholeDay());
                 if (override.isPresent()) {
                     return Optional.of(new Target(override.get(), first(override.get()), "all"));
                 }

@@ -129,6 +129,38 @@ final class Rule {
         return parse(withPart("UNTIL", until, "COUNT"));
     }
 
+    /**
+     * The rule for a series moved by {@code days}: its plain weekdays ({@code BYDAY=MO,WE}) and days of the month
+     * ({@code BYMONTHDAY=5}) move along, so "every Monday" moved to a Tuesday is "every Tuesday".
+     */
+    Rule shiftedByDays(long days) {
+        if (days == 0) {
+            return this;
+        }
+        StringJoiner joiner = new StringJoiner(";");
+        for (String part : text.split(";")) {
+            String name = part.substring(0, part.indexOf('='));
+            String value = part.substring(part.indexOf('=') + 1);
+            if (name.equals("BYDAY") && value.matches("[A-Z]{2}(,[A-Z]{2})*")) {
+                List<String> week = List.of("MO", "TU", "WE", "TH", "FR", "SA", "SU");
+                StringJoiner shifted = new StringJoiner(",");
+                for (String day : value.split(",")) {
+                    shifted.add(week.get(Math.floorMod(week.indexOf(day) + (int) (days % 7), 7)));
+                }
+                joiner.add("BYDAY=" + shifted);
+            } else if (name.equals("BYMONTHDAY") && value.matches("\\d+(,\\d+)*")) {
+                StringJoiner shifted = new StringJoiner(",");
+                for (String day : value.split(",")) {
+                    shifted.add(String.valueOf(Math.floorMod(Integer.parseInt(day) - 1 + (int) days, 31) + 1));
+                }
+                joiner.add("BYMONTHDAY=" + shifted);
+            } else {
+                joiner.add(part);
+            }
+        }
+        return parse(joiner.toString());
+    }
+
     /** The same rule with {@code COUNT=n}, or without COUNT when {@code n} is null. */
     Rule withCount(Integer n) {
         return parse(n == null ? withPart(null, null, "COUNT") : withPart("COUNT", String.valueOf(n), "UNTIL"));

@@ -24,9 +24,14 @@ final class Times {
     }
 
     /** A date or a date-time as the model sends it: local in {@code zone}, or with an offset or Z. */
-    record Input(LocalDate date, LocalDateTime local) {
+    record Input(LocalDate date, LocalDateTime local, java.time.ZoneOffset offset) {
         boolean dateOnly() {
             return local == null;
+        }
+
+        /** The instant: the one the offset says, else the local time by RFC 5545 (gap forward, overlap first). */
+        Instant instant(ZoneId zone) {
+            return ZonedDateTime.ofLocal(local, zone, offset).toInstant();
         }
     }
 
@@ -34,14 +39,14 @@ final class Times {
         String value = text.strip();
         try {
             if (value.length() <= 10) {
-                return new Input(LocalDate.parse(value), null);
+                return new Input(LocalDate.parse(value), null, null);
             }
             if (value.endsWith("Z") || value.matches(".*[+-]\\d\\d:?\\d\\d$")) {
-                LocalDateTime local = OffsetDateTime.parse(value).atZoneSameInstant(zone).toLocalDateTime();
-                return new Input(local.toLocalDate(), local);
+                ZonedDateTime exact = OffsetDateTime.parse(value).atZoneSameInstant(zone);
+                return new Input(exact.toLocalDate(), exact.toLocalDateTime(), exact.getOffset());
             }
             LocalDateTime local = LocalDateTime.parse(value);
-            return new Input(local.toLocalDate(), local);
+            return new Input(local.toLocalDate(), local, null);
         } catch (DateTimeParseException e) {
             throw new CalendarInputException(name + " must be " + DATE_OR_TIME + " (got \"" + value + "\")");
         }
@@ -50,15 +55,13 @@ final class Times {
     /** An instant from a date-time (a date means its midnight) in {@code zone}. */
     static Instant instant(String name, String text, ZoneId zone) {
         Input input = parse(name, text, zone);
-        LocalDateTime local = input.dateOnly() ? input.date().atStartOfDay() : input.local();
-        return ZonedDateTime.of(local, zone).toInstant();
+        return input.dateOnly() ? input.date().atStartOfDay(zone).toInstant() : input.instant(zone);
     }
 
     /** An instant that ends a range: a date means the midnight after it ("to 2026-12-05" includes that day). */
     static Instant endInstant(String name, String text, ZoneId zone) {
         Input input = parse(name, text, zone);
-        LocalDateTime local = input.dateOnly() ? input.date().plusDays(1).atStartOfDay() : input.local();
-        return ZonedDateTime.of(local, zone).toInstant();
+        return input.dateOnly() ? input.date().plusDays(1).atStartOfDay(zone).toInstant() : input.instant(zone);
     }
 
     static ZoneId zone(String text, ZoneId fallback) {
