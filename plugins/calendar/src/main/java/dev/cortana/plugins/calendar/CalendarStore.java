@@ -145,6 +145,20 @@ final class CalendarStore {
         }
     }
 
+    /** The cancelled occurrences of a series, without those an override event replaced (RFC 5545 EXDATE). */
+    Set<LocalDateTime> cancelled(Connection c, long eventId) throws SQLException {
+        Set<LocalDateTime> dates = exdates(c, eventId);
+        try (PreparedStatement s = c.prepareStatement("SELECT recurrence_id FROM calendar_events WHERE parent_id = ?")) {
+            s.setLong(1, eventId);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    dates.remove(rs.getObject(1, LocalDateTime.class));
+                }
+            }
+        }
+        return dates;
+    }
+
     Set<LocalDateTime> exdates(Connection c, long eventId) throws SQLException {
         Set<LocalDateTime> dates = new HashSet<>();
         try (PreparedStatement s = c.prepareStatement("SELECT local_start FROM calendar_exdates WHERE event_id = ?")) {

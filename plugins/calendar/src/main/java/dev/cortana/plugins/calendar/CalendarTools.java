@@ -1,6 +1,11 @@
 package dev.cortana.plugins.calendar;
 
 import dev.cortana.api.CortanaContext;
+import dev.cortana.api.tools.ToolResult;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import dev.langchain4j.agent.tool.P;
 import dev.langchain4j.agent.tool.Tool;
 import dev.langchain4j.agent.tool.ToolMemoryId;
@@ -14,7 +19,9 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -36,6 +43,7 @@ public final class CalendarTools {
     private static final int SHOWN_CONFLICTS = 3;
     private static final Duration DEFAULT_LENGTH = Duration.ofHours(1);
     private static final Duration MAX_RANGE = Duration.ofDays(367);
+    private static final long MAX_ICS_BYTES = 5L * 1024 * 1024;
 
     private final CortanaContext context;
     private final CalendarStore store;
@@ -49,19 +57,18 @@ public final class CalendarTools {
         this.settings = settings;
     }
 
-    @Tool("Add a calendar event; overlaps are returned unsaved unless book_anyway")
+    @Tool("Add event; returns conflicts unless book_anyway")
     public String calendar_add(
             @ToolMemoryId String userId,
             String title,
-            @P("ISO local date-time, or date if all-day") String start,
-            @P(value = "ISO end; last day if all-day", required = false) String end,
-            @P(value = "length if no end", required = false) Integer minutes,
-            @P(value = "", required = false) Boolean all_day,
-            @P(value = "RFC 5545 RRULE", required = false) String rrule,
+            @P("ISO local; date=all-day") String start,
+            @P(value = "", required = false) String end,
+            @P(value = "if no end", required = false) Integer minutes,
+            @P(value = "", required = false) String rrule,
             @P(value = "", required = false) String location,
             @P(value = "", required = false) String notes,
-            @P(value = "minutes before, e.g. 15,60", required = false) String remind,
-            @P(value = "IANA zone", required = false) String zone,
+            @P(value = "min before: 15,60", required = false) String remind,
+            @P(value = "", required = false) String zone,
             @P(value = "", required = false) Boolean book_anyway) {
         String user = user(userId);
         try {
@@ -69,7 +76,7 @@ public final class CalendarTools {
                     "notes", notes, "remind", remind, "zone", zone);
             ZoneId eventZone = Times.zone(zone, context.userZone());
             Times.Input from = Times.parse("start", start, eventZone);
-            boolean allDay = Boolean.TRUE.equals(all_day) || from.dateOnly();
+            boolean allDay = from.dateOnly();
             Rule rule = rrule == null || rrule.isBlank() ? null : Rule.parse(rrule);
             Event draft = timing(new Event(0, user, title(title), null, null, eventZone, null, allDay, null, null, null,
                     null, clean(location), clean(notes), minutesList(remind), null), from, end, minutes, rule);
@@ -91,11 +98,11 @@ public final class CalendarTools {
         }
     }
 
-    @Tool("List calendar events in a range, or show one by id")
+    @Tool("List events from-to (ISO), or show one id")
     public String calendar_list(
             @ToolMemoryId String userId,
-            @P(value = "ISO date or date-time", required = false) String from,
-            @P(value = "ISO date (inclusive) or date-time", required = false) String to,
+            @P(value = "", required = false) String from,
+            @P(value = "", required = false) String to,
             @P(value = "", required = false) String id) {
         String user = user(userId);
         try {
@@ -127,18 +134,17 @@ public final class CalendarTools {
         }
     }
 
-    @Tool("Change or move a calendar event; omitted fields are kept")
+    @Tool("Edit or move event; omitted fields kept")
     public String calendar_update(
             @ToolMemoryId String userId,
-            @P("id from calendar_list") String id,
+            String id,
             @P(value = "", required = false) String title,
-            @P(value = "ISO date-time", required = false) String start,
-            @P(value = "ISO date-time", required = false) String end,
-            @P(value = "new length", required = false) Integer minutes,
+            @P(value = "", required = false) String start,
+            @P(value = "", required = false) String end,
             @P(value = "", required = false) String location,
             @P(value = "", required = false) String notes,
-            @P(value = "minutes before; none clears", required = false) String remind,
-            @P(value = "for a series: this, following or all", required = false) String scope,
+            @P(value = "", required = false) String remind,
+            @P(value = "this|following|all", required = false) String scope,
             @P(value = "", required = false) Boolean book_anyway) {
         String user = user(userId);
         try {
@@ -156,20 +162,20 @@ public final class CalendarTools {
                     e.recurrenceId(), patch(e.location(), location), patch(e.notes(), notes),
                     remind == null || remind.isBlank() ? e.reminders() : minutesList(remind), e.uid());
             return switch (target.scope()) {
-                case "this" -> updateThis(target, patched, start, end, minutes, book_anyway);
-                case "following" -> updateFollowing(target, patched, start, end, minutes, book_anyway);
-                default -> updateAll(target, patched, start, end, minutes, book_anyway);
+                case "this" -> updateThis(target, patched, start, end, null, book_anyway);
+                case "following" -> updateFollowing(target, patched, start, end, null, book_anyway);
+                default -> updateAll(target, patched, start, end, null, book_anyway);
             };
         } catch (CalendarInputException e) {
             return "Error: " + e.getMessage() + ".";
         }
     }
 
-    @Tool("Delete a calendar event")
+    @Tool("Delete event")
     public String calendar_delete(
             @ToolMemoryId String userId,
-            @P("id from calendar_list") String id,
-            @P(value = "for a series: this, following or all", required = false) String scope) {
+            String id,
+            @P(value = "this|following|all", required = false) String scope) {
         String user = user(userId);
         try {
             Text.storable("id", id, "scope", scope);
@@ -208,11 +214,11 @@ public final class CalendarTools {
         }
     }
 
-    @Tool("Find free slots within working hours")
+    @Tool("Free slots in working hours")
     public String calendar_free(
             @ToolMemoryId String userId,
-            @P("ISO date or date-time") String from,
-            @P("ISO date (inclusive) or date-time") String to,
+            String from,
+            String to,
             int minutes) {
         String user = user(userId);
         try {
@@ -250,6 +256,196 @@ public final class CalendarTools {
         } catch (CalendarInputException e) {
             return "Error: " + e.getMessage() + ".";
         }
+    }
+
+    @Tool("Import .ics file (workspace path; attached files are saved there) or export from-to as .ics")
+    public ToolResult calendar_ics(
+            @ToolMemoryId String userId,
+            @P(value = "", required = false) String path,
+            @P(value = "", required = false) String from,
+            @P(value = "", required = false) String to) {
+        String user = user(userId);
+        try {
+            Text.storable("path", path, "from", from, "to", to);
+            if (path != null && !path.isBlank()) {
+                return ToolResult.text(importFile(user, path.strip()));
+            }
+            if (from == null || from.isBlank() || to == null || to.isBlank()) {
+                return ToolResult.text("Error: give path to import, or from and to as " + Times.DATE_OR_TIME + " to export.");
+            }
+            return export(user, from, to);
+        } catch (CalendarInputException e) {
+            return ToolResult.text("Error: " + e.getMessage() + ".");
+        } catch (IOException e) {
+            return ToolResult.text("Error: the file could not be read or written (" + e.getMessage() + ").");
+        }
+    }
+
+    private String importFile(String user, String path) throws IOException {
+        Path file = context.workspace().resolve(path);
+        if (context.workspace().isPrivate(file)) {
+            throw new CalendarInputException(path + " belongs to Cortana; give the path of an .ics file in the workspace");
+        }
+        if (!Files.isRegularFile(file) || !file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".ics")) {
+            throw new CalendarInputException("no .ics file at " + path + "; give a workspace path like "
+                    + "users/<id>/attachments/calendar.ics");
+        }
+        if (Files.size(file) > MAX_ICS_BYTES) {
+            throw new CalendarInputException("the file is larger than 5 MB; export a shorter range");
+        }
+        List<Ics.VEvent> events = Ics.events(Files.readString(file, StandardCharsets.UTF_8));
+        ZoneId fallback = context.userZone();
+        int imported = 0;
+        int duplicates = 0;
+        int unusable = 0;
+        List<Occurrence> conflicts = new ArrayList<>();
+        int conflicting = 0;
+        List<Ics.VEvent> ordered = new ArrayList<>(events.stream().filter(v -> v.first("RECURRENCE-ID") == null).toList());
+        ordered.addAll(events.stream().filter(v -> v.first("RECURRENCE-ID") != null).toList());
+        for (Ics.VEvent v : ordered) {
+            try {
+                if ("CANCELLED".equalsIgnoreCase(v.text("STATUS")) || v.first("DTSTART") == null) {
+                    unusable++;
+                    continue;
+                }
+                String uid = v.text("UID");
+                Ics.When start = Ics.when(v.first("DTSTART"), fallback).get(0);
+                LocalDateTime recurrence = null;
+                Event parent = null;
+                if (v.first("RECURRENCE-ID") != null) {
+                    parent = uid == null ? null : byUid(user, uid, null).orElse(null);
+                    if (parent == null) {
+                        unusable++;
+                        continue;
+                    }
+                    Ics.When rid = Ics.when(v.first("RECURRENCE-ID"), parent.zone()).get(0);
+                    recurrence = rid.allDay() ? rid.date().atStartOfDay()
+                            : ZonedDateTime.of(rid.local(), rid.zone()).withZoneSameInstant(parent.zone()).toLocalDateTime();
+                }
+                if (uid != null && byUid(user, uid, recurrence).isPresent()) {
+                    duplicates++;
+                    continue;
+                }
+                Event e = fromIcs(user, v, start, uid, parent, recurrence);
+                Set<LocalDateTime> exdates = new java.util.HashSet<>();
+                for (Ics.Property ex : v.all("EXDATE")) {
+                    for (Ics.When when : Ics.when(ex, e.zone())) {
+                        exdates.add(when.allDay() ? when.date().atStartOfDay()
+                                : ZonedDateTime.of(when.local(), when.zone()).withZoneSameInstant(e.zone()).toLocalDateTime());
+                    }
+                }
+                List<Occurrence> candidates = CalendarStore.occurrences(e, exdates, e.start(), store.horizonEnd());
+                CalendarStore.Exclusion exclusion = parent == null ? CalendarStore.Exclusion.NONE
+                        : new CalendarStore.Exclusion(parent.id(), recurrence, recurrence);
+                List<Occurrence> overlapping = store.conflicts(user, candidates, exclusion, SHOWN_CONFLICTS);
+                if (!overlapping.isEmpty()) {
+                    conflicting++;
+                    if (conflicts.size() < 2) {
+                        conflicts.add(overlapping.get(0));
+                    }
+                }
+                Event master = parent;
+                LocalDateTime replaced = recurrence;
+                inTransaction(c -> {
+                    if (master != null) {
+                        store.addExdate(c, master.id(), replaced);
+                    }
+                    return store.insert(c, e, exdates);
+                });
+                imported++;
+            } catch (CalendarInputException | java.time.DateTimeException | IllegalArgumentException ex) {
+                unusable++;
+            }
+        }
+        StringBuilder reply = new StringBuilder("Imported " + imported + (imported == 1 ? " event" : " events")
+                + " from " + path + "; skipped " + (duplicates + unusable) + " (" + duplicates + " already in the calendar, "
+                + unusable + " cancelled or unreadable); " + conflicting + " conflicting");
+        if (!conflicts.isEmpty()) {
+            reply.append(" (with ").append(conflicts.stream().map(this::line).collect(Collectors.joining("; "))).append(")");
+        }
+        return reply.append(".").toString();
+    }
+
+    private Event fromIcs(String user, Ics.VEvent v, Ics.When start, String uid, Event parent, LocalDateTime recurrence) {
+        boolean allDay = start.allDay();
+        ZoneId zone = start.zone();
+        LocalDateTime seed = allDay ? start.date().atStartOfDay() : start.local();
+        Duration length = DEFAULT_LENGTH;
+        long days = 1;
+        Ics.Property dtend = v.first("DTEND");
+        if (dtend != null) {
+            Ics.When end = Ics.when(dtend, zone).get(0);
+            if (allDay) {
+                days = Math.max(1, java.time.temporal.ChronoUnit.DAYS.between(start.date(), end.date()));
+            } else {
+                length = Duration.between(ZonedDateTime.of(seed, zone).toInstant(), ZonedDateTime.of(end.local(), end.zone()).toInstant());
+            }
+        } else if (v.first("DURATION") != null) {
+            Duration d = Ics.duration(v.first("DURATION").value());
+            if (allDay) {
+                days = Math.max(1, d.toDays());
+            } else {
+                length = d;
+            }
+        }
+        if (!allDay && (length.isNegative() || length.isZero())) {
+            length = DEFAULT_LENGTH;
+        }
+        String title = v.text("SUMMARY") == null ? "(no title)" : title(v.text("SUMMARY"));
+        String rrule = parent == null && v.first("RRULE") != null ? Rule.parse(v.first("RRULE").value()).text() : null;
+        Event e = new Event(0, user, title, null, null, zone, null, allDay, rrule, null,
+                parent == null ? null : parent.id(), recurrence, v.text("LOCATION"), v.text("DESCRIPTION"), List.of(), uid);
+        return withTiming(e, seed, length, days, null);
+    }
+
+    private Optional<Event> byUid(String user, String uid, LocalDateTime recurrence) {
+        try (Connection c = store.dataSource().getConnection();
+             java.sql.PreparedStatement s = c.prepareStatement("SELECT id FROM calendar_events WHERE user_id = ? AND uid = ?"
+                     + " AND recurrence_id IS NOT DISTINCT FROM ?")) {
+            s.setString(1, user);
+            s.setString(2, uid);
+            s.setObject(3, recurrence, java.sql.Types.TIMESTAMP);
+            try (java.sql.ResultSet rs = s.executeQuery()) {
+                return rs.next() ? store.find(c, user, rs.getLong(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("calendar: looking up an imported event failed", e);
+        }
+    }
+
+    private ToolResult export(String user, String from, String to) throws IOException {
+        ZoneId zone = context.userZone();
+        Instant start = Times.instant("from", from, zone);
+        Instant stop = Times.endInstant("to", to, zone);
+        checkRange(start, stop);
+        Map<Long, Event> events = new LinkedHashMap<>();
+        for (Occurrence o : store.between(user, start, stop, 10_000)) {
+            events.putIfAbsent(o.event().id(), o.event());
+        }
+        Map<Long, List<LocalDateTime>> exdates = new LinkedHashMap<>();
+        Map<Long, String> uids = new LinkedHashMap<>();
+        try (Connection c = store.dataSource().getConnection()) {
+            for (Event e : List.copyOf(events.values())) {
+                if (e.recurring()) {
+                    exdates.put(e.id(), store.cancelled(c, e.id()).stream().sorted().toList());
+                }
+                long owner = e.parentId() != null ? e.parentId() : e.id();
+                Event ownerEvent = e.parentId() == null ? e : store.find(c, user, e.parentId()).orElse(e);
+                uids.put(owner, ownerEvent.uid() != null ? ownerEvent.uid() : "cortana-calendar-" + owner);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("calendar: reading events to export failed", e);
+        }
+        String ics = Ics.calendar(List.copyOf(events.values()), exdates, uids, context.clock().instant());
+        String folder = "users/" + user.replaceAll("[^A-Za-z0-9_-]", "_") + "/exports";
+        Path dir = Files.createDirectories(context.workspace().resolve(folder));
+        String name = "calendar-" + start.atZone(zone).toLocalDate() + "-to-" + stop.minusNanos(1).atZone(zone).toLocalDate() + ".ics";
+        Path file = Files.writeString(dir.resolve(name), ics, StandardCharsets.UTF_8);
+        Instant now = context.clock().instant();
+        return ToolResult.withFiles("Exported " + events.size() + (events.size() == 1 ? " event" : " events") + " ("
+                + Times.day(start.atZone(zone).toLocalDate(), now, zone) + " to "
+                + Times.day(stop.minusNanos(1).atZone(zone).toLocalDate(), now, zone) + ") to " + folder + "/" + name
+                + "; the file is attached.", file);
     }
 
     // ---- updates

@@ -92,7 +92,7 @@ class CalendarEventsTest {
 
     @Test
     void aMultiDayEventConflictsOnEveryDayItCovers() {
-        String trip = calendar.add("title", "Trip", "start", "2026-12-10", "end", "2026-12-12", "all_day", true);
+        String trip = calendar.add("title", "Trip", "start", "2026-12-10", "end", "2026-12-12");
         assertThat(calendar.call("calendar_list", "id", trip)).startsWith("Thu 10 Dec – Sat 12 Dec (all day) · Trip");
         assertThat(calendar.call("calendar_add", "title", "Dinner", "start", "2026-12-11T20:00"))
                 .startsWith("Not saved, it overlaps Thu 10 Dec – Sat 12 Dec (all day) · Trip");
@@ -136,7 +136,7 @@ class CalendarEventsTest {
         String id = dentist();
         assertThat(calendar.call("calendar_update", "id", id, "start", "2026-12-04T15:30"))
                 .isEqualTo("Updated Fri 4 Dec 15:30–16:30 Europe/Lisbon · Dentist (#" + id + ").");
-        assertThat(calendar.call("calendar_update", "id", id, "minutes", 90))
+        assertThat(calendar.call("calendar_update", "id", id, "end", "2026-12-04T17:00"))
                 .isEqualTo("Updated Fri 4 Dec 15:30–17:00 Europe/Lisbon · Dentist (#" + id + ").");
         assertThat(calendar.call("calendar_update", "id", id, "start", "2026-12-07", "title", "Dentist (moved)"))
                 .isEqualTo("Updated Mon 7 Dec 15:30–17:00 Europe/Lisbon · Dentist (moved) (#" + id + ").");
