@@ -15,8 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The calendar plugin: the tools {@code calendar_add}, {@code calendar_list}, {@code calendar_update},
- * {@code calendar_delete}, {@code calendar_free} and {@code calendar_ics}, the durable job that sends event reminders,
+ * The calendar plugin: the tools {@code calendar_add}, {@code calendar_list} (with {@code free}: free slots),
+ * {@code calendar_update} (with {@code delete}: deletes) and {@code calendar_ics} (import or export), the durable job that sends event reminders,
  * and the daily job that keeps series without end expanded to the horizon. Settings: see {@link Settings}.
  */
 @Extension

@@ -98,13 +98,17 @@ public final class CalendarTools {
         }
     }
 
-    @Tool("List events from-to (ISO), or show one id")
+    @Tool("List events from-to (ISO), or free slots of free minutes in working hours, or show one id")
     public String calendar_list(
             @ToolMemoryId String userId,
             @P(value = "", required = false) String from,
             @P(value = "", required = false) String to,
+            @P(value = "", required = false) Integer free,
             @P(value = "", required = false) String id) {
         String user = user(userId);
+        if (free != null) {
+            return free(user, from, to, free);
+        }
         try {
             Text.storable("from", from, "to", to, "id", id);
             if (id != null && !id.isBlank()) {
@@ -134,7 +138,7 @@ public final class CalendarTools {
         }
     }
 
-    @Tool("Edit or move event; omitted fields kept")
+    @Tool("Edit, move or delete event; omitted fields kept")
     public String calendar_update(
             @ToolMemoryId String userId,
             String id,
@@ -145,8 +149,12 @@ public final class CalendarTools {
             @P(value = "", required = false) String notes,
             @P(value = "", required = false) String remind,
             @P(value = "this|following|all", required = false) String scope,
-            @P(value = "", required = false) Boolean book_anyway) {
+            @P(value = "", required = false) Boolean book_anyway,
+            @P(value = "", required = false) Boolean delete) {
         String user = user(userId);
+        if (Boolean.TRUE.equals(delete)) {
+            return delete(user, id, scope);
+        }
         try {
             Text.storable("id", id, "title", title, "start", start, "end", end, "location", location, "notes", notes,
                     "remind", remind, "scope", scope);
@@ -171,12 +179,8 @@ public final class CalendarTools {
         }
     }
 
-    @Tool("Delete event")
-    public String calendar_delete(
-            @ToolMemoryId String userId,
-            String id,
-            @P(value = "this|following|all", required = false) String scope) {
-        String user = user(userId);
+    /** Deletes an event, a whole series, or one occurrence of a series (scope this) or it and the following. */
+    private String delete(String user, String id, String scope) {
         try {
             Text.storable("id", id, "scope", scope);
             Ref ref = Ref.parse(id);
@@ -214,17 +218,15 @@ public final class CalendarTools {
         }
     }
 
-    @Tool("Free slots in working hours")
-    public String calendar_free(
-            @ToolMemoryId String userId,
-            String from,
-            String to,
-            int minutes) {
-        String user = user(userId);
+    /** Free slots of {@code minutes} inside the range, within working hours and days. */
+    private String free(String user, String from, String to, int minutes) {
         try {
             Text.storable("from", from, "to", to);
+            if (from == null || from.isBlank() || to == null || to.isBlank()) {
+                return "Error: give from and to as " + Times.DATE_OR_TIME + " with free.";
+            }
             if (minutes < 5 || minutes > 24 * 60) {
-                return "Error: minutes must be from 5 to 1440.";
+                return "Error: free must be from 5 to 1440 minutes.";
             }
             ZoneId zone = context.userZone();
             Instant start = Times.instant("from", from, zone);
@@ -258,7 +260,7 @@ public final class CalendarTools {
         }
     }
 
-    @Tool("Import .ics file (workspace path; attached files are saved there) or export from-to as .ics")
+    @Tool("Import .ics (workspace path; attachments too) or export from-to")
     public ToolResult calendar_ics(
             @ToolMemoryId String userId,
             @P(value = "", required = false) String path,

@@ -14,7 +14,7 @@ import java.util.Set;
  * The calendar's settings, read once when the plugin starts.
  *
  * <ul>
- *   <li>{@code CALENDAR_WORK_HOURS} (default {@code 09:00-18:00}): the hours {@code calendar_free} looks in.</li>
+ *   <li>{@code CALENDAR_WORK_HOURS} (default {@code 09:00-18:00}): the hours {@code calendar_list} with {@code free} looks in.</li>
  *   <li>{@code CALENDAR_WORK_DAYS} (default {@code MO-FR}): the days it looks on, a range or a list
  *       ({@code MO,TU,TH}).</li>
  *   <li>{@code CALENDAR_HORIZON_DAYS} (default 365): how far ahead series without end are stored as occurrences

@@ -156,10 +156,10 @@ class CalendarEventsTest {
     @Test
     void deletesAnEvent() {
         String id = dentist();
-        assertThat(calendar.call("calendar_delete", "id", id))
+        assertThat(calendar.call("calendar_update", "delete", true, "id", id))
                 .isEqualTo("Deleted Fri 4 Dec 15:00–16:00 Europe/Lisbon · Dentist (#" + id + ").");
         assertThat(calendar.call("calendar_list", "from", "2026-12-04", "to", "2026-12-04")).startsWith("No events");
-        assertThat(calendar.call("calendar_delete", "id", id)).startsWith("Error: no event #" + id + ";");
+        assertThat(calendar.call("calendar_update", "delete", true, "id", id)).startsWith("Error: no event #" + id + ";");
         assertThat(calendar.call("calendar_add", "title", "Call", "start", "2026-12-04T15:00")).startsWith("Added");
     }
 

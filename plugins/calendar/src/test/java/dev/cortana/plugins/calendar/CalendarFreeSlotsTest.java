@@ -23,7 +23,7 @@ class CalendarFreeSlotsTest {
     }
 
     private String free(Calendars c, String from, String to, int minutes) {
-        return c.call("calendar_free", "from", from, "to", to, "minutes", minutes);
+        return c.call("calendar_list", "from", from, "to", to, "free", minutes);
     }
 
     @Test
@@ -71,6 +71,6 @@ class CalendarFreeSlotsTest {
     void badArgumentsSayWhatToSend() {
         assertThat(free(calendar, "thursday", "2026-12-03", 60)).startsWith("Error: from must be an ISO date-time like");
         assertThat(free(calendar, "2026-12-03", "2026-12-02", 60)).isEqualTo("Error: to must be after from.");
-        assertThat(free(calendar, "2026-12-03", "2026-12-03", 0)).isEqualTo("Error: minutes must be from 5 to 1440.");
+        assertThat(free(calendar, "2026-12-03", "2026-12-03", 0)).isEqualTo("Error: free must be from 5 to 1440 minutes.");
     }
 }

@@ -54,7 +54,7 @@ class CalendarHostTest {
         }
         int bytes = ("[" + String.join(",", ours) + "]").getBytes(StandardCharsets.UTF_8).length;
         System.out.println("calendar tool definitions: " + ours.size() + " tools, " + bytes + " bytes: " + ours);
-        assertThat(ours).hasSize(6);
+        assertThat(ours).hasSize(4);
         assertThat(bytes).isLessThanOrEqualTo(1_700);
     }
 }

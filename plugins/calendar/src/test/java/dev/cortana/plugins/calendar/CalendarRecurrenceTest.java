@@ -91,12 +91,12 @@ class CalendarRecurrenceTest {
     @Test
     void cancellingOneOccurrenceKeepsTheRest() {
         String id = standup();
-        assertThat(calendar.call("calendar_delete", "id", id + "@2026-12-07")).isEqualTo(
+        assertThat(calendar.call("calendar_update", "delete", true, "id", id + "@2026-12-07")).isEqualTo(
                 "Cancelled Mon 7 Dec 09:00–09:15 Europe/Lisbon · Standup (#" + id + "@2026-12-07); the rest of the series stays.");
         assertThat(list("2026-12-01", "2026-12-20")).isEqualTo(
                 "Mon 14 Dec 09:00–09:15 Europe/Lisbon · Standup (#" + id + "@2026-12-14)");
         assertThat(calendar.call("calendar_add", "title", "Free now", "start", "2026-12-07T09:00")).startsWith("Added");
-        assertThat(calendar.call("calendar_delete", "id", id + "@2026-12-08")).startsWith("Error: series #" + id + " has no occurrence on 2026-12-08");
+        assertThat(calendar.call("calendar_update", "delete", true, "id", id + "@2026-12-08")).startsWith("Error: series #" + id + " has no occurrence on 2026-12-08");
     }
 
     @Test
@@ -143,7 +143,7 @@ class CalendarRecurrenceTest {
     @Test
     void movingTheWholeSeriesMovesEveryOccurrenceAndItsCancellations() {
         String id = standup();
-        calendar.call("calendar_delete", "id", id + "@2026-12-14");
+        calendar.call("calendar_update", "delete", true, "id", id + "@2026-12-14");
         assertThat(calendar.call("calendar_update", "id", id + "@2026-12-07", "start", "2026-12-08T09:30", "scope", "all"))
                 .isEqualTo("Updated Tue 8 Dec 09:30–09:45 Europe/Lisbon · Standup (#" + id + "@2026-12-08) (whole series).");
         assertThat(list("2026-12-07", "2026-12-23")).isEqualTo(
@@ -154,11 +154,11 @@ class CalendarRecurrenceTest {
     @Test
     void deletingThisAndFollowingEndsTheSeries() {
         String id = standup();
-        assertThat(calendar.call("calendar_delete", "id", id + "@2026-12-21", "scope", "following")).isEqualTo(
+        assertThat(calendar.call("calendar_update", "delete", true, "id", id + "@2026-12-21", "scope", "following")).isEqualTo(
                 "Deleted Mon 21 Dec 09:00–09:15 Europe/Lisbon · Standup (#" + id + "@2026-12-21) and the following; "
                         + "the series now ends Mon 14 Dec.");
         assertThat(list("2026-12-01", "2027-06-30").lines()).hasSize(2);
-        assertThat(calendar.call("calendar_delete", "id", id)).isEqualTo(
+        assertThat(calendar.call("calendar_update", "delete", true, "id", id)).isEqualTo(
                 "Deleted Mon 7 Dec 09:00–09:15 Europe/Lisbon · Standup (#" + id + "@2026-12-07) and the whole series.");
         assertThat(list("2026-12-01", "2027-06-30")).startsWith("No events");
     }

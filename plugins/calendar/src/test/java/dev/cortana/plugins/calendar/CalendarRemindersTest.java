@@ -65,7 +65,7 @@ class CalendarRemindersTest {
     @Test
     void aDeletedEventIsNotReminded() {
         String id = calendar.add("title", "Dentist", "start", "2026-12-04T15:00", "remind", "15");
-        calendar.call("calendar_delete", "id", id);
+        calendar.call("calendar_update", "delete", true, "id", id);
         at("2026-12-04T15:30:00Z");
         assertThat(calendar.context.messages()).isEmpty();
         assertThat(calendar.context.jobs().list()).noneMatch(job -> job.handlerName().equals(EventReminders.HANDLER));
@@ -86,7 +86,7 @@ class CalendarRemindersTest {
     void eachOccurrenceOfASeriesIsRemindedExceptACancelledOne() {
         String id = calendar.add("title", "Standup", "start", "2026-12-07T09:00", "minutes", 15,
                 "rrule", "FREQ=WEEKLY;BYDAY=MO", "remind", "10");
-        calendar.call("calendar_delete", "id", id + "@2026-12-14");
+        calendar.call("calendar_update", "delete", true, "id", id + "@2026-12-14");
         at("2026-12-07T08:50:00Z");
         calendar.context.notifier().awaitMessage("Mon 7 Dec");
         at("2026-12-14T08:50:00Z");
