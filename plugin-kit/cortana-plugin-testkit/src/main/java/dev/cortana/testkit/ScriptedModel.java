@@ -177,6 +177,21 @@ public final class ScriptedModel {
         return List.of();
     }
 
+    /**
+     * The tool definitions the model was offered on its latest request: the {@code tools} array of the OpenAI chat
+     * request as its JSON text ({@code []} before the first request). Its length is what the tools cost in every
+     * request, for a test that keeps a plugin within its byte budget.
+     *
+     * @since 0.2.0
+     */
+    public String offeredToolsJson() {
+        List<RecordedRequest> requests = server.chatRequests();
+        if (requests.isEmpty() || requests.get(requests.size() - 1).body() == null) {
+            return "[]";
+        }
+        return requests.get(requests.size() - 1).body().path("tools").toString();
+    }
+
     private Reply reply(RecordedRequest request) {
         String user = request.lastUserMessage();
         Rule rule = null;
