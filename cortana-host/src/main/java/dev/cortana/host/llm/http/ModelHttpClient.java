@@ -7,7 +7,8 @@ import java.net.http.HttpClient;
 /**
  * The LangChain4j HTTP client builder the host hands to providers
  * ({@link dev.cortana.api.llm.ModelSetup#http()}): the JDK client,
- * wrapped so the headers of a failed response reach {@link FailedResponseHeaders}.
+ * wrapped so the headers of a failed response reach {@link FailedResponseHeaders}, sending compact JSON
+ * ({@link CompactJsonBodies}: LangChain4j indents its requests).
  */
 public final class ModelHttpClient {
 
@@ -23,7 +24,7 @@ public final class ModelHttpClient {
         if (baseUrl.regionMatches(true, 0, "http://", 0, 7)) {
             jdk.version(HttpClient.Version.HTTP_1_1);
         }
-        return JdkHttpClient.builder().httpClientBuilder(new HeaderReadingJdkClient.Builder(jdk));
+        return CompactJsonBodies.wrap(JdkHttpClient.builder().httpClientBuilder(new HeaderReadingJdkClient.Builder(jdk)));
     }
 
     /**
