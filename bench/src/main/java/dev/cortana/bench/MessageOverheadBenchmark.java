@@ -71,8 +71,9 @@ public final class MessageOverheadBenchmark {
                 System.out.println("message with one tool call writing to PostgreSQL (2 loopback model calls): "
                         + total.format("ms"));
                 FakeOpenAi.RecordedRequest first = openAi.chatRequests().get(openAi.chatRequests().size() - 2);
-                System.out.printf("model request size with all bundled plugins: %d bytes (system prompt %d chars, %d tools)%n",
-                        first.rawBody().length(), first.systemPrompt().length(), first.toolNames().size());
+                System.out.printf("model request size with all bundled plugins: %d bytes (system prompt %d chars, %d tools: %s)%n",
+                        first.rawBody().length(), first.systemPrompt().length(), first.toolNames().size(),
+                        String.join(" ", first.toolNames()));
                 Stats baseline = baseline(openAi, database, warmup, messages, first.systemPrompt(), first.rawBody().length());
                 System.out.println("baseline without the host (same 2 model calls with the bare LangChain4j client, same insert): "
                         + baseline.format("ms"));

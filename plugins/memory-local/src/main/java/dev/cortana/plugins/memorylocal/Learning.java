@@ -21,6 +21,12 @@ final class Learning {
     private static final Pattern ADD = Pattern.compile("(?i)^ADD\\s*[:\\-]?\\s*(.+)$");
     private static final Pattern UPDATE = Pattern.compile("(?i)^UPDATE\\s+#?(\\d+)\\s*[:\\-]?\\s*(.+)$");
     private static final Pattern DELETE = Pattern.compile("(?i)^DELETE\\s+#?(\\d+)\\b.*$");
+    /** A line of the conversation or of a prompt copied back, not a fact: "User: ...", "Assistant: ...". */
+    private static final Pattern SPEAKER = Pattern.compile("(?i)^(?:user|assistant|system|echo)\\s*:");
+    /** A placeholder copied from the instructions: "<fact>". */
+    private static final Pattern PLACEHOLDER = Pattern.compile("^<[^>]*>$");
+    /** Longer than a short sentence: a paragraph copied back, not one fact. */
+    static final int MAX_FACT_CHARS = 200;
 
     private Learning() {
     }
@@ -40,10 +46,13 @@ final class Learning {
     /** The facts in the extraction answer, in order, without bullets or duplicates. */
     static List<String> facts(String answer) {
         List<String> facts = new ArrayList<>();
+        if (answer.contains("Facts about the user:") || answer.contains("You keep a long-term memory")) {
+            return facts; // the prompt came back (a broken or echoing model): nothing in it was learned
+        }
         for (String line : answer.split("\\R")) {
             String fact = BULLET.matcher(line).replaceFirst("").strip();
             if (fact.isEmpty() || fact.equalsIgnoreCase("NONE") || fact.equalsIgnoreCase("NONE.")
-                    || fact.endsWith(":") || facts.stream().anyMatch(fact::equalsIgnoreCase)) {
+                    || fact.endsWith(":") || !plausible(fact) || facts.stream().anyMatch(fact::equalsIgnoreCase)) {
                 continue;
             }
             facts.add(FactStore.clip(fact, FactStore.MAX_TEXT));
@@ -87,6 +96,9 @@ final class Learning {
     static List<Decision> decisions(String answer, int shown) {
         List<Decision> decisions = new ArrayList<>();
         Map<Integer, Boolean> touched = new LinkedHashMap<>();
+        if (answer.contains("Decide for each new fact") || answer.contains("You keep a long-term memory")) {
+            return decisions; // the prompt came back: its example lines are not decisions
+        }
         for (String raw : answer.split("\\R")) {
             String line = BULLET.matcher(raw).replaceFirst("").strip();
             Matcher update = UPDATE.matcher(line);
@@ -95,7 +107,7 @@ final class Learning {
             if (update.matches()) {
                 int number = number(update.group(1));
                 String text = clean(update.group(2));
-                if (number >= 1 && number <= shown && !text.isEmpty() && touched.putIfAbsent(number, true) == null) {
+                if (number >= 1 && number <= shown && plausible(text) && touched.putIfAbsent(number, true) == null) {
                     decisions.add(new Decision(Decision.Kind.UPDATE, number, text));
                 }
             } else if (delete.matches()) {
@@ -105,12 +117,18 @@ final class Learning {
                 }
             } else if (add.matches()) {
                 String text = clean(add.group(1));
-                if (!text.isEmpty() && decisions.stream().noneMatch(d -> d.text().equalsIgnoreCase(text))) {
+                if (plausible(text) && decisions.stream().noneMatch(d -> d.text().equalsIgnoreCase(text))) {
                     decisions.add(new Decision(Decision.Kind.ADD, 0, text));
                 }
             }
         }
         return decisions;
+    }
+
+    /** Whether {@code text} can be a fact: a short sentence, not a conversation line, not a placeholder. */
+    private static boolean plausible(String text) {
+        return !text.isEmpty() && text.length() <= MAX_FACT_CHARS && !SPEAKER.matcher(text).find()
+                && !PLACEHOLDER.matcher(text).matches();
     }
 
     private static int number(String digits) {

@@ -30,4 +30,15 @@ class LearningTest {
         String prompt = Learning.decisionPrompt(java.util.List.of("Lives in Lisbon", "Has a car"), java.util.List.of("Lives in Porto"));
         assertThat(prompt).contains("1. Lives in Lisbon\n2. Has a car\n").contains("New facts:\n- Lives in Porto\n");
     }
+
+    @Test
+    void aModelThatAnswersWithThePromptOrTheConversationTeachesNothing() {
+        String conversation = "User: remind me in a minute to call mom\nAssistant: Reminder 1 set for 16:44";
+        assertThat(Learning.facts("ECHO: " + Learning.extractionPrompt(conversation))).isEmpty();
+        assertThat(Learning.facts(conversation)).isEmpty();
+        assertThat(Learning.facts("- <fact>\n- " + "a very long paragraph ".repeat(20))).isEmpty();
+        assertThat(Learning.decisions(Learning.decisionPrompt(java.util.List.of("Lives in Lisbon"),
+                java.util.List.of("Lives in Porto")), 1)).isEmpty();
+        assertThat(Learning.decisions("ADD: <fact>\nUPDATE 1: User: hello", 1)).isEmpty();
+    }
 }
