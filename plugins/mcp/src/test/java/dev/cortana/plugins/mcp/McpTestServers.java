@@ -17,10 +17,29 @@ final class McpTestServers {
     private McpTestServers() {
     }
 
-    static Path script() {
+    private static Path script;
+
+    /**
+     * The test server's script, copied out of {@code /tmp}: the sandbox gives a stdio server a private {@code /tmp},
+     * so a server file under it (a checkout in {@code /tmp}, as CI may have) would not exist for the server.
+     */
+    static synchronized Path script() {
+        if (script != null) {
+            return script;
+        }
         try {
-            return Path.of(McpTestServers.class.getResource("/mcp_test_server.py").toURI());
-        } catch (URISyntaxException e) {
+            Path built = Path.of(McpTestServers.class.getResource("/mcp_test_server.py").toURI());
+            if (!built.toAbsolutePath().startsWith("/tmp")) {
+                return script = built;
+            }
+            Path dir = Files.createDirectories(Path.of(System.getProperty("user.home"), ".cache", "cortana-mcp-test",
+                    String.valueOf(ProcessHandle.current().pid())));
+            Path copy = dir.resolve("mcp_test_server.py");
+            Files.copy(built, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            dir.toFile().deleteOnExit(); // registered first, deleted after the file
+            copy.toFile().deleteOnExit();
+            return script = copy;
+        } catch (URISyntaxException | IOException e) {
             throw new IllegalStateException(e);
         }
     }
