@@ -58,6 +58,7 @@ class FirstMessageWarmUpEndToEndTest {
         env.put("OPENAI_API_KEY", "sk-test-warm-up-0001");
         env.put("OPENAI_API_BASE", openAi.baseUrl());
         env.put("LLM_MODEL_NAME", "gpt-4o");
+        env.put("MEMORY_EXTRACTION", "off"); // memory-local's extraction after the reply would be a second request
         return env;
     }
 
