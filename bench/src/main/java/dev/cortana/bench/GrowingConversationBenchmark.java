@@ -66,6 +66,11 @@ public final class GrowingConversationBenchmark {
             env.put("DATABASE_URL", database.postgresUrl());
             env.put("OPENAI_API_KEY", "sk-bench-0001");
             env.put("OPENAI_API_BASE", openAi.baseUrl());
+            for (String arg : args) { // extra settings, e.g. MEMORY_EXTRACTION=off
+                if (arg.contains("=")) {
+                    env.put(arg.substring(0, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
+                }
+            }
             Config config = Config.of(env);
             try (Cortana cortana = Cortana.start(config, CortanaConfig.from(config, workspace), Clock.systemDefaultZone())) {
                 hostTurn(cortana, "warmup", 0);
