@@ -132,11 +132,11 @@ public final class ScriptedModel {
      * @since 0.2.0
      */
     public Optional<String> offeredToolJson(String name) {
-        List<RecordedRequest> requests = server.chatRequests();
-        if (requests.isEmpty() || requests.get(requests.size() - 1).body() == null) {
+        JsonNode tools = latestTools();
+        if (tools == null) {
             return Optional.empty();
         }
-        for (JsonNode tool : requests.get(requests.size() - 1).body().path("tools")) {
+        for (JsonNode tool : tools) {
             if (tool.path("function").path("name").asText().equals(name)) {
                 return Optional.of(tool.toString());
             }
@@ -185,11 +185,17 @@ public final class ScriptedModel {
      * @since 0.2.0
      */
     public String offeredToolsJson() {
+        JsonNode tools = latestTools();
+        return tools == null ? "[]" : tools.toString();
+    }
+
+    /** The {@code tools} of the latest request (a missing node when it had none); null before the first request. */
+    private JsonNode latestTools() {
         List<RecordedRequest> requests = server.chatRequests();
         if (requests.isEmpty() || requests.get(requests.size() - 1).body() == null) {
-            return "[]";
+            return null;
         }
-        return requests.get(requests.size() - 1).body().path("tools").toString();
+        return requests.get(requests.size() - 1).body().path("tools");
     }
 
     private Reply reply(RecordedRequest request) {
