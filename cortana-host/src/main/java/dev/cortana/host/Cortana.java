@@ -240,8 +240,7 @@ public final class Cortana implements AutoCloseable {
 
     /** Every secret-looking value of the configuration, for the plugins' HTTP client to keep out of its messages. */
     private static SecretRedactor secretsOf(Config raw) {
-        return SecretRedactor.of(raw.all().entrySet().stream().filter(e -> Secrets.looksSecret(e.getKey()))
-                .map(java.util.Map.Entry::getValue).toList());
+        return SecretRedactor.of(Secrets.values(raw));
     }
 
     private static boolean zoneChosen(UserSettingsStore settings, String userId) {

@@ -113,13 +113,11 @@ public final class Main {
     }
 
     /**
-     * The values JSON log lines never show: every secret-looking setting's and DATABASE_URL's; not the shell's
-     * working directory ({@code PWD} looks like a password by its name) nor values too short to be a secret.
+     * The values JSON log lines never show: every secret-looking setting's (DATABASE_URL's too; not the shell's
+     * {@code PWD}, see {@link dev.cortana.api.SettingException#isSecret}), but no value too short to be a secret.
      */
     static SecretRedactor logSecrets(LayeredConfig raw) {
-        return SecretRedactor.of(raw.all().entrySet().stream()
-                .filter(e -> (Secrets.looksSecret(e.getKey()) && !e.getKey().endsWith("PWD")) || e.getKey().equals("DATABASE_URL"))
-                .map(Map.Entry::getValue).filter(v -> v.length() >= 8).toList());
+        return SecretRedactor.of(Secrets.values(raw).stream().filter(v -> v.length() >= 8).toList());
     }
 
     private static int runStarted(List<String> args, LayeredConfig raw, CortanaConfig config, InputStream stdin,

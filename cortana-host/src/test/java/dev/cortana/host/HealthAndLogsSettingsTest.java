@@ -104,6 +104,16 @@ class HealthAndLogsSettingsTest {
     }
 
     @Test
+    void aPasswordNamedPwdIsHiddenInJsonLogsWhileTheShellsWorkingDirectoriesAreNot(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        SecretRedactor secrets = Main.logSecrets(dev.cortana.host.config.LayeredConfig.load(Map.of(
+                "PWD", "/home/cortana/checkout", "OLDPWD", "/home/cortana/previous", "DB_PWD", "correct-horse-battery"),
+                dir));
+
+        assertThat(secrets.redact("cd /home/cortana/checkout from /home/cortana/previous; password correct-horse-battery"))
+                .isEqualTo("cd /home/cortana/checkout from /home/cortana/previous; password [redacted]");
+    }
+
+    @Test
     void supabaseUsersAreToldWhereTheConnectionStringIs() {
         assertThat(SupabaseHint.line(Config.of(Map.of("SUPABASE_URL", "https://abcd.supabase.co", "SUPABASE_KEY", "eyJ..."))))
                 .hasValueSatisfying(line -> assertThat(line).contains("DATABASE_URL")

@@ -186,8 +186,7 @@ public final class PluginsCommand implements Command {
 
     /** Replaces the value of every secret-looking setting ({@code *_API_KEY}, {@code DISCORD_TOKEN}, ...). */
     private static SecretRedactor redactor(PluginHost host) {
-        return SecretRedactor.of(host.config().all().entrySet().stream()
-                .filter(e -> Secrets.looksSecret(e.getKey())).map(Map.Entry::getValue).map(String::trim).toList());
+        return SecretRedactor.of(Secrets.values(host.config()));
     }
 
     /** The plugin's notes, one line each, capped and with secret values redacted; a blank or failing note shows nothing. */
