@@ -88,14 +88,15 @@ final class McpServer {
     }
 
     ServerEntry entry() { return entry; }
-    State state() { return state; }
     String lastError() { return lastError; }
     Instant since() { return since; }
     int attempts() { return attempts; }
 
-    /** The server's tools while it is up (its own names, allow/deny applied); empty otherwise. */
-    List<McpSchema.Tool> tools() {
-        return state == State.UP ? tools : List.of();
+    /** The state and the tools it offers (its own names, allow/deny applied), read together; no tools unless up. */
+    record Snapshot(State state, List<McpSchema.Tool> tools) { }
+
+    synchronized Snapshot snapshot() {
+        return new Snapshot(state, state == State.UP ? tools : List.of());
     }
 
     /** Connects: starts the process (stdio) on the calling thread; the handshake runs asynchronously. */

@@ -54,6 +54,11 @@ final class McpServers {
     private volatile String configError = "";
     private volatile boolean configPresent;
     private volatile List<AgentTool> tools = List.of();
+    /**
+     * Each server's state as of the last {@link #serversChanged()}: {@code /mcp} and {@code /plugins} show this one,
+     * so a server they call down offers no tools any more, and one they call up already offers its tools.
+     */
+    private volatile Map<String, McpServer.Snapshot> published = Map.of();
     private Object seenStamp;
     private Object pendingStamp;
 
@@ -83,6 +88,7 @@ final class McpServers {
             servers.values().forEach(McpServer::stop);
             servers.clear();
             tools = List.of();
+            published = Map.of();
         }
     }
 
@@ -175,8 +181,11 @@ final class McpServers {
         List<McpServer> all = List.copyOf(servers.values());
         Set<String> taken = new HashSet<>();
         List<AgentTool> offered = new ArrayList<>();
+        Map<String, McpServer.Snapshot> states = new LinkedHashMap<>();
         for (McpServer server : all) {
-            List<McpSchema.Tool> list = server.tools();
+            McpServer.Snapshot snapshot = server.snapshot();
+            states.put(server.entry().name(), snapshot);
+            List<McpSchema.Tool> list = snapshot.tools();
             if (list.isEmpty()) {
                 continue;
             }
@@ -188,6 +197,12 @@ final class McpServers {
         }
         tools = List.copyOf(offered);
         context.toolsChanged();
+        published = Map.copyOf(states);
+    }
+
+    /** A server's state as last published with its tools (a new server is starting until it first changes). */
+    private McpServer.Snapshot shown(McpServer server) {
+        return published.getOrDefault(server.entry().name(), new McpServer.Snapshot(McpServer.State.STARTING, List.of()));
     }
 
     private AgentTool agentTool(McpServer server, McpSchema.Tool tool, String name, int descriptionMax) {
@@ -296,9 +311,10 @@ final class McpServers {
                 out.append(", asks before each call");
             }
             out.append("): ");
-            switch (server.state()) {
+            McpServer.Snapshot shown = shown(server);
+            switch (shown.state()) {
                 case UP -> {
-                    out.append("up, ").append(server.tools().size()).append(" tools");
+                    out.append("up, ").append(shown.tools().size()).append(" tools");
                     if (server.leftOut() > 0) {
                         out.append(" (").append(server.leftOut()).append(" more left out by MCP_MAX_TOOLS=")
                                 .append(settings.maxTools()).append(": choose with \"allowTools\")");
@@ -333,8 +349,8 @@ final class McpServers {
         if (all.isEmpty() && entryErrors.isEmpty()) {
             return Optional.of("no MCP servers in " + settings.configFile());
         }
-        long up = all.stream().filter(s -> s.state() == McpServer.State.UP).count();
-        List<String> down = all.stream().filter(s -> s.state() == McpServer.State.DOWN)
+        long up = all.stream().filter(s -> shown(s).state() == McpServer.State.UP).count();
+        List<String> down = all.stream().filter(s -> shown(s).state() == McpServer.State.DOWN)
                 .map(s -> s.entry().name()).collect(Collectors.toCollection(ArrayList::new));
         down.addAll(entryErrors.keySet());
         StringBuilder note = new StringBuilder();
