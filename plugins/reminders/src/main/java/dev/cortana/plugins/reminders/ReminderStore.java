@@ -157,13 +157,16 @@ final class ReminderStore {
     record Batch(long id, List<Send> sends) {
     }
 
-    /** The batch arrived: its runs are delivered, one-time reminders done, failures of its reminders announced. */
+    /**
+     * The batch arrived: its runs are delivered, one-time reminders done, failures of its reminders announced — in one
+     * statement, so nobody (a crash, {@code /reminders}) sees the runs delivered and their reminders still pending.
+     */
     void delivered(long batch, Instant now) {
-        update("UPDATE reminder_sends SET state = 'delivered', settled_at = ? WHERE batch = ?", ts(now), batch);
-        update("UPDATE reminders r SET state = CASE WHEN r.rrule IS NULL AND r.extra_job_id IS NULL THEN 'done'"
+        update("WITH sent AS (UPDATE reminder_sends SET state = 'delivered', settled_at = ? WHERE batch = ?"
+                + " RETURNING reminder_id)"
+                + " UPDATE reminders r SET state = CASE WHEN r.rrule IS NULL AND r.extra_job_id IS NULL THEN 'done'"
                 + " ELSE 'pending' END, failure = NULL, failed_due = NULL, attempts = 0, unannounced = FALSE"
-                + " WHERE r.state IN ('pending', 'failed') AND r.id IN (SELECT reminder_id FROM reminder_sends"
-                + " WHERE batch = ?)", batch);
+                + " WHERE r.state IN ('pending', 'failed') AND r.id IN (SELECT reminder_id FROM sent)", ts(now), batch);
     }
 
     /** Reminders whose failure a delivered message told the user about. */
@@ -175,12 +178,12 @@ final class ReminderStore {
 
     /** The batch was not delivered: its runs failed with {@code reason}; returns its reminders, now failed. */
     List<Reminder> failed(long batch, String reason, Instant now) {
-        update("UPDATE reminder_sends SET state = 'failed', reason = ?, settled_at = ? WHERE batch = ?", reason,
-                ts(now), batch);
-        update("UPDATE reminders r SET state = 'failed', failure = ?, attempts = r.attempts + 1, unannounced = TRUE,"
-                + " failed_due = COALESCE(r.failed_due, (SELECT min(s.due_at) FROM reminder_sends s WHERE s.batch = ?"
-                + " AND s.reminder_id = r.id)) WHERE r.state IN ('pending', 'failed') AND r.id IN"
-                + " (SELECT reminder_id FROM reminder_sends WHERE batch = ?)", reason, batch, batch);
+        update("WITH settled AS (UPDATE reminder_sends SET state = 'failed', reason = ?, settled_at = ? WHERE batch = ?"
+                + " RETURNING reminder_id, due_at)"
+                + " UPDATE reminders r SET state = 'failed', failure = ?, attempts = r.attempts + 1, unannounced = TRUE,"
+                + " failed_due = COALESCE(r.failed_due, (SELECT min(s.due_at) FROM settled s WHERE s.reminder_id = r.id))"
+                + " WHERE r.state IN ('pending', 'failed') AND r.id IN (SELECT reminder_id FROM settled)",
+                reason, ts(now), batch, reason);
         return select("WHERE state = 'failed' AND id IN (SELECT reminder_id FROM reminder_sends WHERE batch = ?)"
                 + " ORDER BY id", batch);
     }
