@@ -3,10 +3,17 @@ package dev.cortana.host.conversation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import com.knuddels.jtokkit.api.EncodingType;
+import com.knuddels.jtokkit.api.ModelType;
+import dev.cortana.host.testing.WithoutResources;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.UserMessage;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 class TokenCounterTest {
@@ -80,5 +87,53 @@ class TokenCounterTest {
                 .getEncoding(com.knuddels.jtokkit.api.EncodingType.O200K_BASE).countTokensOrdinary(text);
 
         assertThat(counter.count("gpt-4o", List.of(UserMessage.from(text)))).isEqualTo(3 + 4 + exact);
+    }
+
+    /**
+     * cortana-host.jar carries jtokkit's o200k_base and cl100k_base only (its shade filter leaves out the GPT-3
+     * encodings p50k_base and r50k_base). Every model jtokkit knows, GPT-3's included, is counted without them: GPT-3
+     * names by the estimate, and neither file is ever asked for.
+     */
+    @Test
+    void everyModelJtokkitKnowsIsCountedWithoutTheGpt3EncodingsTheHostJarLeavesOut() {
+        List<String> models = Arrays.stream(ModelType.values())
+                .flatMap(model -> java.util.stream.Stream.of(model.getName(), "openai/" + model.getName())).toList();
+        Map<String, String> counted;
+        List<String> asked;
+        try (WithoutResources jar = WithoutResources.hiding(
+                name -> name.endsWith("p50k_base.tiktoken") || name.endsWith("r50k_base.tiktoken"))) {
+            counted = jar.apply(CountHelloWorld.class, models);
+            asked = jar.requested();
+        }
+
+        assertThat(asked).isEmpty();
+        String estimated = "estimate: " + (3 + 4 + TokenCounter.estimate("Hello, world!"));
+        for (ModelType model : ModelType.values()) {
+            EncodingType encoding = model.getEncodingType();
+            // the chat models by their real encoding; GPT-3's and the embedding models (no chats) by the estimate
+            String expected = model.getName().startsWith("text-embedding-") ? estimated
+                    : encoding == EncodingType.O200K_BASE || encoding == EncodingType.CL100K_BASE
+                    ? encoding.getName() + ": 11" : estimated;
+            assertThat(counted.get(model.getName())).as(model.getName()).isEqualTo(expected);
+            assertThat(counted.get("openai/" + model.getName())).as("openai/" + model.getName()).isEqualTo(expected);
+        }
+    }
+
+    /** Counts "Hello, world!" for each model name: the encoding that counted it exactly and the count, or the estimate. */
+    public static final class CountHelloWorld implements Function<List<String>, Map<String, String>> {
+
+        @Override
+        public Map<String, String> apply(List<String> models) {
+            TokenCounter counter = new TokenCounter();
+            Map<String, String> counts = new LinkedHashMap<>();
+            for (String model : models) {
+                List<ChatMessage> messages = List.of(UserMessage.from("Hello, world!"));
+                int tokens = counter.count(model, messages);
+                String how = counter.isExact(model)
+                        ? String.join(",", counter.knownCounts(messages).keySet()) : "estimate";
+                counts.put(model, how + ": " + tokens);
+            }
+            return counts;
+        }
     }
 }

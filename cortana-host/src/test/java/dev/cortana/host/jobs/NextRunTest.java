@@ -11,6 +11,8 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
+import dev.cortana.host.testing.WithoutResources;
 import org.junit.jupiter.api.Test;
 
 /** When jobs run: RFC 5545 local times, daylight-saving changes, gaps and overlaps, missed runs. */
@@ -111,6 +113,60 @@ class NextRunTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cron expression");
         assertThatThrownBy(() -> NextRun.validate(Schedule.rrule("FREQ=SOMETIMES", LocalDateTime.now(), BERLIN)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("RRULE");
+    }
+
+    /**
+     * cortana-host.jar leaves out ical4j's own zone database (zoneinfo/, zoneinfo-global/): rules expand in local time
+     * and java.time resolves them, so every kind of rule runs the same without it, and nothing asks for it.
+     */
+    @Test
+    void rrulesRunTheSameWithoutIcal4jsZoneDatabase() {
+        List<String> rules = List.of(
+                "FREQ=DAILY|2027-03-25T08:00|Europe/Berlin",
+                "RRULE:FREQ=WEEKLY;BYDAY=MO;BYHOUR=9;BYMINUTE=30|2026-10-19T09:30|America/New_York",
+                "FREQ=MONTHLY;BYDAY=-1FR;BYHOUR=17|2026-12-01T17:00|Australia/Sydney",
+                "FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU|2027-03-28T02:30|Europe/Berlin",
+                "FREQ=WEEKLY;BYDAY=TH;UNTIL=20270121|2026-12-03T07:00|Europe/Lisbon",
+                "FREQ=DAILY;UNTIL=20270105T000000Z|2027-01-01T08:00|Asia/Kolkata",
+                "FREQ=HOURLY;INTERVAL=5;COUNT=4|2026-11-01T00:00|America/New_York",
+                "FREQ=SOMETIMES|2027-01-01T08:00|Europe/Berlin");
+        List<String> withoutZoneDatabase;
+        List<String> asked;
+        try (WithoutResources jar = WithoutResources.hiding(
+                name -> name.startsWith("zoneinfo/") || name.startsWith("zoneinfo-global/"))) {
+            withoutZoneDatabase = jar.apply(RunsOf.class, rules);
+            asked = jar.requested();
+        }
+
+        assertThat(asked).isEmpty();
+        assertThat(withoutZoneDatabase).isEqualTo(new RunsOf().apply(rules))
+                .contains("2027-03-28T03:30+02:00 2028-03-26T03:30+02:00 2029-03-25T03:30+02:00 2030-03-31T03:30+02:00")
+                .contains("2026-12-03T07:00Z 2026-12-10T07:00Z 2026-12-17T07:00Z 2026-12-24T07:00Z")
+                .contains("refused");
+    }
+
+    /** Each "rule|local start|zone": its first four runs from the start, in local time, or "refused". */
+    public static final class RunsOf implements Function<List<String>, List<String>> {
+
+        @Override
+        public List<String> apply(List<String> rules) {
+            List<String> runs = new ArrayList<>();
+            for (String line : rules) {
+                String[] parts = line.split("\\|");
+                ZoneId zone = ZoneId.of(parts[2]);
+                Schedule rule;
+                try {
+                    rule = Schedule.rrule(parts[0], LocalDateTime.parse(parts[1]), zone);
+                    NextRun.validate(rule);
+                } catch (IllegalArgumentException e) {
+                    runs.add("refused");
+                    continue;
+                }
+                runs.add(String.join(" ", localRuns(rule, ZonedDateTime.of(LocalDateTime.parse(parts[1]), zone)
+                        .toInstant().minusSeconds(1), 4, zone)));
+            }
+            return runs;
+        }
     }
 
     /** The first {@code count} runs from {@code from}, as the job runner would step through them, in local time. */
