@@ -35,8 +35,8 @@ class ArchiveChecksTest {
 
     @Test
     void privateLibrariesThatShareLangChain4jPackagesOrThatCortanaAlsoUsesAreThePluginsOwn() throws IOException {
-        // provider-openai ships langchain4j-open-ai and its tokenizer; the host runs from one JAR holding jtokkit
-        // and LangChain4j's AiServices module, which share packages with langchain4j-core
+        // a plugin may ship langchain4j-open-ai and jtokkit (the bundled OpenAI plugins leave jtokkit out); the host
+        // runs from one JAR holding jtokkit and LangChain4j's AiServices module, which share packages with langchain4j-core
         Path jar = zip("openai.jar", Map.of("META-INF/extensions.idx", INDEX,
                 "com/example/DiceTools.class", CLASS,
                 "com/knuddels/jtokkit/Encodings.class", CLASS,
