@@ -62,7 +62,14 @@ final class Embedder implements AutoCloseable {
         } catch (Exception e) {
             return Optional.empty();
         }
-        return Optional.of(normalized(loaded.embed(text)));
+        try {
+            return Optional.of(normalized(loaded.embed(text)));
+        } catch (IllegalStateException e) {
+            if (closed) { // the plugin stopped during this call
+                return Optional.empty();
+            }
+            throw e;
+        }
     }
 
     static float[] normalized(float[] vector) {
