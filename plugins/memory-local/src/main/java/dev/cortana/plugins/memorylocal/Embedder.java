@@ -1,40 +1,37 @@
 package dev.cortana.plugins.memorylocal;
 
-import dev.langchain4j.model.embedding.EmbeddingModel;
-import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sentence embeddings from all-MiniLM-L6-v2 (quantized, 384 dimensions), run in process by ONNX Runtime: no service,
- * no key. The model loads in the background when the plugin starts (about a second); until it has loaded, or if it
- * cannot load on this machine, retrieval is lexical only.
+ * Sentence embeddings from all-MiniLM-L6-v2 (quantized, 384 dimensions), run in process by ONNX Runtime
+ * ({@link BertEncoder}): no service, no key. The model loads in the background when the plugin starts (about a
+ * second); until it has loaded, or if it cannot load on this machine, retrieval is lexical only.
  */
 final class Embedder implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Embedder.class);
 
-    private final CompletableFuture<EmbeddingModel> model;
+    private final CompletableFuture<BertEncoder> model;
+    private volatile boolean closed;
 
-    private Embedder(CompletableFuture<EmbeddingModel> model) {
+    private Embedder(CompletableFuture<BertEncoder> model) {
         this.model = model;
     }
 
-    /** Starts loading the model on its own thread. */
-    static Embedder loading() {
-        CompletableFuture<EmbeddingModel> model = new CompletableFuture<>();
+    /** Gets the model's files from {@code files} and opens the model, on its own thread. */
+    static Embedder loading(Callable<ModelFiles> files) {
+        CompletableFuture<BertEncoder> model = new CompletableFuture<>();
         Thread thread = new Thread(() -> {
             try {
-                ClassLoader previous = Thread.currentThread().getContextClassLoader();
-                Thread.currentThread().setContextClassLoader(Embedder.class.getClassLoader());
-                try {
-                    model.complete(new AllMiniLmL6V2QuantizedEmbeddingModel());
-                } finally {
-                    Thread.currentThread().setContextClassLoader(previous);
+                BertEncoder encoder = BertEncoder.open(files.call());
+                if (!model.complete(encoder)) {
+                    encoder.close(); // closed while loading
                 }
             } catch (Throwable e) {
                 log.warn("The embedding model could not load; memory retrieval is lexical only: {}", e.toString());
@@ -53,7 +50,10 @@ final class Embedder implements AutoCloseable {
 
     /** The unit-length embedding of {@code text}, waiting up to {@code wait} for the model to load; empty without it. */
     Optional<float[]> embed(String text, Duration wait) {
-        EmbeddingModel loaded;
+        if (closed) {
+            return Optional.empty();
+        }
+        BertEncoder loaded;
         try {
             loaded = model.get(wait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -62,8 +62,14 @@ final class Embedder implements AutoCloseable {
         } catch (Exception e) {
             return Optional.empty();
         }
-        float[] vector = loaded.embed(text).content().vector();
-        return Optional.of(normalized(vector));
+        try {
+            return Optional.of(normalized(loaded.embed(text)));
+        } catch (IllegalStateException e) {
+            if (closed) { // the plugin stopped during this call
+                return Optional.empty();
+            }
+            throw e;
+        }
     }
 
     static float[] normalized(float[] vector) {
@@ -92,6 +98,9 @@ final class Embedder implements AutoCloseable {
 
     @Override
     public void close() {
-        model.cancel(true);
+        closed = true;
+        if (!model.cancel(true) && !model.isCompletedExceptionally()) {
+            model.join().close();
+        }
     }
 }

@@ -63,7 +63,9 @@ public final class LocalMemory implements MemoryProvider, StatusNote {
     public LocalMemory(CortanaContext context) {
         this.store = new FactStore(context.dataSource(), context.clock());
         boolean embeddings = context.settings().getBoolean("MEMORY_EMBEDDINGS", true);
-        this.retriever = new Retriever(store, embeddings ? Embedder.loading() : Embedder.none(), Duration.ofSeconds(5));
+        Embedder embedder = embeddings ? Embedder.loading(ModelFiles::fromClasspath) : Embedder.none();
+        MemoryLocalPlugin.closeOnStop(embedder);
+        this.retriever = new Retriever(store, embedder, Duration.ofSeconds(5));
         this.model = context::model;
         this.zone = context::userZone;
         this.extraction = extraction(context.settings().get("MEMORY_EXTRACTION", "every_turn"));

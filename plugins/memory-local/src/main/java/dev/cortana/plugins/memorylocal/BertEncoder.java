@@ -1,0 +1,117 @@
+package dev.cortana.plugins.memorylocal;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * A BERT sentence encoder (all-MiniLM-L6-v2) run by ONNX Runtime: {@link BertTokenizer} ids in, the model's last
+ * hidden state mean-pooled over the attention mask out (not normalised; {@link Embedder} does that).
+ *
+ * <p>As LangChain4j's {@code OnnxBertBiEncoder}: one text, no padding, {@code token_type_ids} all 0 when the model
+ * takes them. Text beyond the tokenizer's maximum (128 tokens for this model, about 90 words) is cut, which is also
+ * what LangChain4j does with this model: its tokenizer truncates before its 510-token partitioning could apply.
+ *
+ * <p>One {@link OrtSession}, which ONNX Runtime lets several threads run at once; {@link #close()} waits for the runs
+ * in progress and later calls fail.
+ */
+final class BertEncoder implements AutoCloseable {
+
+    private final BertTokenizer tokenizer;
+    private final OrtEnvironment environment;
+    private final OrtSession session;
+    private final boolean takesTokenTypes;
+    private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    private boolean closed;
+
+    private BertEncoder(BertTokenizer tokenizer, OrtEnvironment environment, OrtSession session) {
+        this.tokenizer = tokenizer;
+        this.environment = environment;
+        this.session = session;
+        this.takesTokenTypes = session.getInputNames().contains("token_type_ids");
+    }
+
+    static BertEncoder open(ModelFiles files) throws IOException, OrtException {
+        BertTokenizer tokenizer = BertTokenizer.read(files.tokenizerJson());
+        OrtEnvironment environment = OrtEnvironment.getEnvironment();
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            return new BertEncoder(tokenizer, environment, environment.createSession(files.onnx().toString(), options));
+        }
+    }
+
+    /** The mean of the token vectors of {@code text}. */
+    float[] embed(String text) {
+        long[] ids = tokenizer.encode(text);
+        long[] mask = new long[ids.length];
+        Arrays.fill(mask, 1);
+        long[] shape = {1, ids.length};
+        lock.readLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("the encoder is closed");
+            }
+            try (OnnxTensor inputIds = OnnxTensor.createTensor(environment, LongBuffer.wrap(ids), shape);
+                 OnnxTensor attentionMask = OnnxTensor.createTensor(environment, LongBuffer.wrap(mask), shape);
+                 OnnxTensor tokenTypes = OnnxTensor.createTensor(environment, LongBuffer.wrap(new long[ids.length]), shape)) {
+                Map<String, OnnxTensor> inputs = new HashMap<>();
+                inputs.put("input_ids", inputIds);
+                inputs.put("attention_mask", attentionMask);
+                if (takesTokenTypes) {
+                    inputs.put("token_type_ids", tokenTypes);
+                }
+                try (OrtSession.Result result = session.run(inputs)) {
+                    OnnxTensor hidden = (OnnxTensor) result.get(0);
+                    long[] dims = hidden.getInfo().getShape(); // [1, tokens, dimensions]
+                    return meanPool(hidden.getFloatBuffer(), mask, (int) dims[2]);
+                }
+            } catch (OrtException e) {
+                throw new IllegalStateException("the embedding model failed: " + e.getMessage(), e);
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private static float[] meanPool(FloatBuffer hidden, long[] mask, int dimensions) {
+        float[] sum = new float[dimensions];
+        int counted = 0;
+        for (int token = 0; token < mask.length; token++) {
+            if (mask[token] == 0) {
+                continue;
+            }
+            counted++;
+            int offset = token * dimensions;
+            for (int j = 0; j < dimensions; j++) {
+                sum[j] += hidden.get(offset + j);
+            }
+        }
+        for (int j = 0; j < dimensions; j++) {
+            sum[j] /= counted;
+        }
+        return sum;
+    }
+
+    @Override
+    public void close() {
+        lock.writeLock().lock();
+        try {
+            if (!closed) {
+                closed = true;
+                session.close();
+            }
+        } catch (OrtException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+}
