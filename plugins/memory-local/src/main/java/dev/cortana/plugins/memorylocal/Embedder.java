@@ -1,9 +1,11 @@
 package dev.cortana.plugins.memorylocal;
 
 import dev.langchain4j.model.embedding.EmbeddingModel;
-import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.OnnxEmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.PoolingMode;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -11,8 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sentence embeddings from all-MiniLM-L6-v2 (quantized, 384 dimensions), run in process by ONNX Runtime: no service,
- * no key. The model loads in the background when the plugin starts (about a second); until it has loaded, or if it
- * cannot load on this machine, retrieval is lexical only.
+ * no key. The model's files come from {@link ModelFetch} and load in the background when the plugin starts (about a
+ * second when they are at hand); until it has loaded, or if it cannot load on this machine, retrieval is lexical only.
  */
 final class Embedder implements AutoCloseable {
 
@@ -24,15 +26,17 @@ final class Embedder implements AutoCloseable {
         this.model = model;
     }
 
-    /** Starts loading the model on its own thread. */
-    static Embedder loading() {
+    /** Starts loading the model from {@code files} (which may take long: a download) on its own thread. */
+    static Embedder loading(Callable<ModelFiles> files) {
         CompletableFuture<EmbeddingModel> model = new CompletableFuture<>();
         Thread thread = new Thread(() -> {
             try {
                 ClassLoader previous = Thread.currentThread().getContextClassLoader();
                 Thread.currentThread().setContextClassLoader(Embedder.class.getClassLoader());
                 try {
-                    model.complete(new AllMiniLmL6V2QuantizedEmbeddingModel());
+                    ModelFiles found = files.call();
+                    model.complete(new OnnxEmbeddingModel(found.onnx(), found.tokenizerJson(), PoolingMode.MEAN));
+                    log.info("memory-local: embedding model loaded; semantic recall on");
                 } finally {
                     Thread.currentThread().setContextClassLoader(previous);
                 }
@@ -49,6 +53,16 @@ final class Embedder implements AutoCloseable {
     /** No embeddings (lexical retrieval only). */
     static Embedder none() {
         return new Embedder(CompletableFuture.failedFuture(new IllegalStateException("embeddings off")));
+    }
+
+    /** Whether the model has loaded. */
+    boolean ready() {
+        return model.isDone() && !model.isCompletedExceptionally();
+    }
+
+    /** Whether the model will not load (or embeddings are off). */
+    boolean failed() {
+        return model.isCompletedExceptionally();
     }
 
     /** The unit-length embedding of {@code text}, waiting up to {@code wait} for the model to load; empty without it. */
