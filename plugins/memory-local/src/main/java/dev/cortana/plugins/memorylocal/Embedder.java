@@ -40,6 +40,8 @@ final class Embedder implements AutoCloseable {
                 } finally {
                     Thread.currentThread().setContextClassLoader(previous);
                 }
+            } catch (java.util.concurrent.CancellationException | InterruptedException e) {
+                model.completeExceptionally(e); // the plugin stopped while the model was being fetched
             } catch (Throwable e) {
                 log.warn("The embedding model could not load; memory retrieval is lexical only: {}", e.toString());
                 model.completeExceptionally(e);

@@ -156,7 +156,13 @@ final class ModelFetch implements Callable<ModelFiles> {
                         e.getMessage(), retry.toMinutes(), jarName(), repository);
             }
             // The plugin's scheduler does the waiting: stopping the plugin cancels it, and this thread ends.
-            scheduler.after(retry, () -> { }).get();
+            ScheduledFuture<?> wait;
+            try {
+                wait = scheduler.after(retry, () -> { });
+            } catch (IllegalStateException e) {
+                throw new java.util.concurrent.CancellationException("the plugin stopped");
+            }
+            wait.get();
             retry = retry.multipliedBy(2).compareTo(LAST_RETRY) > 0 ? LAST_RETRY : retry.multipliedBy(2);
         }
     }
