@@ -180,7 +180,8 @@ final class ModelFetch implements Callable<ModelFiles> {
     /** The status note's words about semantic recall while the model is not loaded. */
     String note() {
         State now = state;
-        String configuredWords = configuredProblem == null ? "" : "MEMORY_EMBEDDING_MODEL " + configuredProblem + "; ";
+        String problem = configuredProblem;
+        String configuredWords = problem == null ? "" : "MEMORY_EMBEDDING_MODEL: " + problem + "; ";
         if (now instanceof Downloading d) {
             String progress = d.total() > 0 ? ", " + Math.min(99, d.received() * 100 / d.total()) + "%" : "";
             return configuredWords + "semantic recall off until the embedding model is fetched (downloading "
@@ -188,7 +189,11 @@ final class ModelFetch implements Callable<ModelFiles> {
         }
         if (now instanceof Failed f) {
             long minutes = Math.max(1, Duration.ofNanos(f.retryAtNanos() - System.nanoTime()).toSeconds() / 60 + 1);
-            return configuredWords + "semantic recall off: the embedding model could not be fetched: " + f.reason()
+            if (problem != null) {
+                return "semantic recall off: MEMORY_EMBEDDING_MODEL: " + problem + ", and the embedding model could "
+                        + "not be fetched: " + f.reason() + "; next try in " + minutes + " min";
+            }
+            return "semantic recall off: the embedding model could not be fetched: " + f.reason()
                     + "; next try in " + minutes + " min; set MEMORY_EMBEDDING_MODEL to a local copy or allow "
                     + repository;
         }
@@ -219,7 +224,7 @@ final class ModelFetch implements Callable<ModelFiles> {
             return found(extracted(path), "MEMORY_EMBEDDING_MODEL " + path);
         } catch (IOException | FetchFailed e) {
             String reason = e instanceof FetchFailed ? e.getMessage() : "cannot be read: " + e.getMessage();
-            configuredProblem = "is not usable (" + reason + ")";
+            configuredProblem = reason;
             log.warn("memory-local: MEMORY_EMBEDDING_MODEL is not usable: {}; it should name {} or a folder with {}"
                     + " and {}. Looking elsewhere", reason, jarName(), ONNX, TOKENIZER);
             return Optional.empty();

