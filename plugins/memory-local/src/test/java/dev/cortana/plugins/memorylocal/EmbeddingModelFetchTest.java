@@ -248,6 +248,20 @@ class EmbeddingModelFetchTest {
         assertThat(repository.requests()).hasValue(0);
     }
 
+    @Test
+    void thePluginCarriesNoModel() throws IOException {
+        // The libraries the plugin JAR is made of (and the test host loads it with): no .onnx in any.
+        Path libs = Path.of(System.getProperty("cortana.plugin.libs"));
+        List<String> jars = files(libs);
+        assertThat(jars).contains("onnxruntime-1.20.0.jar").noneMatch(name -> name.contains("minilm"));
+        for (String jar : jars) {
+            try (ZipFile zip = new ZipFile(libs.resolve(jar).toFile())) {
+                assertThat(zip.stream().map(java.util.zip.ZipEntry::getName)).as(jar)
+                        .noneMatch(name -> name.endsWith(".onnx"));
+            }
+        }
+    }
+
     /** memory-local on a context with {@code settings}; the local Maven repository is off unless a test names one. */
     private LocalMemory start(Path workspace, Map<String, String> settings) {
         TestContextBuilder builder = TestContext.builder().database(database).workspace(workspace)
