@@ -10,8 +10,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sentence embeddings from all-MiniLM-L6-v2 (quantized, 384 dimensions), run in process by ONNX Runtime
- * ({@link BertEncoder}): no service, no key. The model loads in the background when the plugin starts (about a
- * second); until it has loaded, or if it cannot load on this machine, retrieval is lexical only.
+ * ({@link BertEncoder}): no service, no key. The model's files come from {@link ModelFetch} and load in the background
+ * when the plugin starts (about a second when they are at hand); until it has loaded, or if it cannot load on this
+ * machine, retrieval is lexical only.
  */
 final class Embedder implements AutoCloseable {
 
@@ -24,7 +25,7 @@ final class Embedder implements AutoCloseable {
         this.model = model;
     }
 
-    /** Gets the model's files from {@code files} and opens the model, on its own thread. */
+    /** Gets the model's files from {@code files} (which may take long: a download) and opens it, on its own thread. */
     static Embedder loading(Callable<ModelFiles> files) {
         CompletableFuture<BertEncoder> model = new CompletableFuture<>();
         Thread thread = new Thread(() -> {
@@ -32,7 +33,11 @@ final class Embedder implements AutoCloseable {
                 BertEncoder encoder = BertEncoder.open(files.call());
                 if (!model.complete(encoder)) {
                     encoder.close(); // closed while loading
+                } else {
+                    log.info("memory-local: embedding model loaded; semantic recall on");
                 }
+            } catch (java.util.concurrent.CancellationException | InterruptedException e) {
+                model.completeExceptionally(e); // the plugin stopped while the model was being fetched
             } catch (Throwable e) {
                 log.warn("The embedding model could not load; memory retrieval is lexical only: {}", e.toString());
                 model.completeExceptionally(e);
@@ -46,6 +51,16 @@ final class Embedder implements AutoCloseable {
     /** No embeddings (lexical retrieval only). */
     static Embedder none() {
         return new Embedder(CompletableFuture.failedFuture(new IllegalStateException("embeddings off")));
+    }
+
+    /** Whether the model has loaded. */
+    boolean ready() {
+        return model.isDone() && !model.isCompletedExceptionally();
+    }
+
+    /** Whether the model will not load (or embeddings are off). */
+    boolean failed() {
+        return model.isCompletedExceptionally();
     }
 
     /** The unit-length embedding of {@code text}, waiting up to {@code wait} for the model to load; empty without it. */

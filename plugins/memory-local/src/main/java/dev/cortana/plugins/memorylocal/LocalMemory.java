@@ -53,6 +53,8 @@ public final class LocalMemory implements MemoryProvider, StatusNote {
     enum Extraction { EVERY_TURN, COMPACTION, OFF }
 
     private final FactStore store;
+    private final ModelFetch fetch; // null with MEMORY_EMBEDDINGS=false
+    private final Embedder embedder;
     private final Retriever retriever;
     private final Supplier<ModelAccess> model;
     private final Supplier<ZoneId> zone;
@@ -63,9 +65,12 @@ public final class LocalMemory implements MemoryProvider, StatusNote {
     public LocalMemory(CortanaContext context) {
         this.store = new FactStore(context.dataSource(), context.clock());
         boolean embeddings = context.settings().getBoolean("MEMORY_EMBEDDINGS", true);
-        Embedder embedder = embeddings ? Embedder.loading(ModelFiles::fromClasspath) : Embedder.none();
+        this.fetch = embeddings ? ModelFetch.from(context) : null;
+        this.embedder = embeddings ? Embedder.loading(fetch) : Embedder.none();
         MemoryLocalPlugin.closeOnStop(embedder);
-        this.retriever = new Retriever(store, embedder, Duration.ofSeconds(5));
+        // A moment's wait for a model loading from disk; none while it is downloaded (lexical until then).
+        this.retriever = new Retriever(store, embedder,
+                () -> fetch != null && fetch.local() ? Duration.ofSeconds(5) : Duration.ZERO);
         this.model = context::model;
         this.zone = context::userZone;
         this.extraction = extraction(context.settings().get("MEMORY_EXTRACTION", "every_turn"));
@@ -93,8 +98,13 @@ public final class LocalMemory implements MemoryProvider, StatusNote {
 
     @Override
     public Optional<String> statusNote() {
+        // Semantic recall is what the user expects: said only when it is off, or waits for a download.
+        String semantic = fetch == null ? "; lexical recall only (MEMORY_EMBEDDINGS=false)"
+                : embedder.ready() ? ""
+                : embedder.failed() ? "; semantic recall off: the embedding model could not load (see the log)"
+                : fetch.local() ? "" : "; " + fetch.note();
         return Optional.of("extraction " + extraction.name().toLowerCase(Locale.ROOT)
-                + memoryModel.map(m -> ", model " + m).orElse(""));
+                + memoryModel.map(m -> ", model " + m).orElse("") + semantic);
     }
 
     @Override

@@ -6,12 +6,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
-/** The two files of a BERT sentence-embedding model: the ONNX graph and its HuggingFace {@code tokenizer.json}. */
+/** The embedding model's two files on disk: the ONNX graph and the tokenizer (Hugging Face {@code tokenizer.json}). */
 record ModelFiles(Path onnx, Path tokenizerJson) {
 
     /**
-     * all-MiniLM-L6-v2 (quantized) from the LangChain4j model JAR on this plugin's class path, copied to a temporary
-     * folder (removed when the JVM exits) because ONNX Runtime and the tokenizer read files.
+     * all-MiniLM-L6-v2 (quantized) from the LangChain4j model JAR on the class path — the tests' and the benchmark's
+     * (the plugin itself gets its files from {@link ModelFetch}) — copied to a temporary folder removed when the JVM
+     * exits, because ONNX Runtime and the tokenizer read files.
      */
     static ModelFiles fromClasspath() throws IOException {
         Path folder = Files.createTempDirectory("cortana-memory-local-model");

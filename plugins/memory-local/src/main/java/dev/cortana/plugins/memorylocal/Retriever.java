@@ -29,7 +29,8 @@ final class Retriever {
 
     private final FactStore store;
     private final Embedder embedder;
-    private final Duration embedderWait;
+    /** How long a search or write waits for the model still loading (nothing while it is being downloaded). */
+    private final java.util.function.Supplier<Duration> embedderWait;
     private final Map<String, UserIndex> indexes = new ConcurrentHashMap<>();
     private final java.util.concurrent.ExecutorService lexicalThreads = java.util.concurrent.Executors.newCachedThreadPool(r -> {
         Thread thread = new Thread(r, "memory-local-search");
@@ -37,7 +38,7 @@ final class Retriever {
         return thread;
     });
 
-    Retriever(FactStore store, Embedder embedder, Duration embedderWait) {
+    Retriever(FactStore store, Embedder embedder, java.util.function.Supplier<Duration> embedderWait) {
         this.store = store;
         this.embedder = embedder;
         this.embedderWait = embedderWait;
@@ -62,7 +63,7 @@ final class Retriever {
                         throw new java.util.concurrent.CompletionException(e);
                     }
                 }, lexicalThreads);
-        Optional<float[]> vector = embedder.embed(forEmbedding(query), embedderWait);
+        Optional<float[]> vector = embedder.embed(forEmbedding(query), embedderWait.get());
         List<Long> lexical;
         try {
             lexical = searching.join();
@@ -76,6 +77,7 @@ final class Retriever {
             return lexical.stream().limit(limit).toList();
         }
         UserIndex index = index(userId);
+        embedMissing(index);
         Map<Long, Double> scores = new HashMap<>();
         for (Map.Entry<Long, Float> near : index.nearest(vector.get(), CANDIDATES).entrySet()) {
             scores.put(near.getKey(), (double) near.getValue());
@@ -102,7 +104,7 @@ final class Retriever {
 
     /** The embedding of a fact about to be stored, if the model is loaded. */
     Optional<float[]> embed(String text) {
-        return embedder.embed(forEmbedding(text), embedderWait);
+        return embedder.embed(forEmbedding(text), embedderWait.get());
     }
 
     /** A fact was stored. */
@@ -121,6 +123,22 @@ final class Retriever {
         }
     }
 
+    /**
+     * Facts stored while the model was not loaded yet (it was being downloaded) get their vectors at the first
+     * search that has the model, and keep them (saved).
+     */
+    private void embedMissing(UserIndex index) throws SQLException {
+        for (IndexedFact fact : index.withoutVectors()) {
+            Optional<float[]> computed = embedder.embed(forEmbedding(fact.text()), Duration.ZERO);
+            if (computed.isEmpty()) {
+                return;
+            }
+            if (index.fill(fact.id(), computed.get())) {
+                store.saveEmbedding(fact.id(), computed.get());
+            }
+        }
+    }
+
     private UserIndex index(String userId) {
         return indexes.computeIfAbsent(userId, id -> {
             try {
@@ -128,7 +146,7 @@ final class Retriever {
                 for (IndexedFact fact : store.embeddings(id)) {
                     float[] vector = fact.embedding();
                     if (vector == null) { // stored while the model was not loaded: computed once, saved
-                        Optional<float[]> computed = embedder.embed(forEmbedding(fact.text()), embedderWait);
+                        Optional<float[]> computed = embedder.embed(forEmbedding(fact.text()), embedderWait.get());
                         if (computed.isPresent()) {
                             vector = computed.get();
                             store.saveEmbedding(fact.id(), vector);
@@ -153,15 +171,35 @@ final class Retriever {
         private int dimensions;
         private boolean dirty;
 
+        /** Facts without a vector. */
+        private int missing;
+
         synchronized void put(IndexedFact fact) {
-            facts.put(fact.id(), fact);
+            IndexedFact old = facts.put(fact.id(), fact);
+            missing += (fact.embedding() == null ? 1 : 0) - (old != null && old.embedding() == null ? 1 : 0);
             dirty = true;
         }
 
         synchronized void remove(long id) {
-            if (facts.remove(id) != null) {
+            IndexedFact old = facts.remove(id);
+            if (old != null) {
+                missing -= old.embedding() == null ? 1 : 0;
                 dirty = true;
             }
+        }
+
+        synchronized List<IndexedFact> withoutVectors() {
+            return missing == 0 ? List.of() : facts.values().stream().filter(f -> f.embedding() == null).toList();
+        }
+
+        /** Gives a fact still without a vector its vector; false if it is gone or has one meanwhile. */
+        synchronized boolean fill(long id, float[] vector) {
+            IndexedFact fact = facts.get(id);
+            if (fact == null || fact.embedding() != null) {
+                return false;
+            }
+            put(new IndexedFact(id, fact.text(), vector));
+            return true;
         }
 
         synchronized float cosine(long id, float[] query) {
