@@ -32,7 +32,7 @@ public final class HostWorkspace implements Workspace {
     private static final List<String> READ_ONLY = List.of("IDENTITY.md", "TOOLS.md");
     /** Cortana's own state inside the workspace, private whatever the configuration says. */
     public static final List<String> PRIVATE_IN_WORKSPACE =
-            List.of(".postgres", ".conversation_cache", "logs", "key_usage.json");
+            List.of(".postgres", ".conversation_cache", "logs", "key_usage.json", "cache");
     /** Files visited when looking for a hard link's other names in the private folders before giving up (as private). */
     private static final int MAX_WALK = 200_000;
 

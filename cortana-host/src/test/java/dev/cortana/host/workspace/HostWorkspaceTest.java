@@ -78,6 +78,8 @@ class HostWorkspaceTest {
         assertThat(workspace.isPrivate(Path.of(".postgres/cortana-superuser-password"))).isTrue();
         assertThat(workspace.isPrivate(Path.of(".postgres/not-yet"))).isTrue();
         assertThat(workspace.isPrivate(Path.of("logs/cortana.log"))).isTrue();
+        assertThat(workspace.isPrivate(Path.of("cache/memory-local/1.19.0-beta29/all-minilm-l6-v2-q.onnx")))
+                .as("plugins' caches: the embedding model memory-local loads").isTrue();
         assertThat(workspace.isPrivate(env)).isTrue();
         assertThat(workspace.isPrivate(Path.of("ledger.json"))).as("hard link to the ledger").isTrue();
         assertThat(workspace.isPrivate(Path.of("pw.txt"))).as("hard link into .postgres").isTrue();
