@@ -83,8 +83,10 @@ class ConsoleStreamingTest {
         assertThat(printed.writes()).as("pieces printed before the model finished")
                 .filteredOn(write -> write.nanoTime() < modelFinished).hasSizeGreaterThan(5);
         assertThat(printed.writes().get(0).text()).isEqualTo(sent.get(0).text());
-        assertThat(printed.writes().get(0).nanoTime() - sent.get(0).nanoTime())
-                .as("first text on the console after the model's first text token").isLessThan(50_000_000L);
+        // the order, not a time limit (the 50 ms target is measured by a benchmark, see docs/benchmarks.md)
+        assertThat(printed.writes().get(0).nanoTime())
+                .as("the first text is on the console before the model has written two more pieces")
+                .isLessThan(sent.get(2).nanoTime());
     }
 
     @Test
