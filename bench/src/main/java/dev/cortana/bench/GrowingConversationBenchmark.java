@@ -93,22 +93,39 @@ public final class GrowingConversationBenchmark {
                 bare.reset();
                 double[] host = new double[turns];
                 double[] baseline = new double[turns];
+                double[] hostCpu = new double[turns];
+                double[] bareCpu = new double[turns];
+                CpuOutsideFake cpu = new CpuOutsideFake();
+                double[] reading = new double[50]; // what a mark and a read cost themselves, charged to both sides alike
+                for (int i = 0; i < reading.length; i++) {
+                    cpu.mark();
+                    reading[i] = cpu.sinceMark() / 1e6;
+                }
                 for (int i = 0; i < turns; i++) {
                     if (i % 10 == 0) { // the fake records every request: forget them outside the timed part
                         openAi.reset();
                         openAi.respondWith(script);
                     }
+                    cpu.mark();
                     long start = System.nanoTime();
                     hostTurn(cortana, USER, i);
                     host[i] = (System.nanoTime() - start) / 1e6;
+                    hostCpu[i] = cpu.sinceMark() / 1e6; // read outside the timed part, like the mark
+                    cpu.mark();
                     start = System.nanoTime();
                     bare.turn(i);
                     baseline[i] = (System.nanoTime() - start) / 1e6;
+                    bareCpu[i] = cpu.sinceMark() / 1e6;
                 }
                 int half = turns / 2;
                 report("turns 1-" + half, Arrays.copyOfRange(host, 0, half), Arrays.copyOfRange(baseline, 0, half));
                 report("turns " + (half + 1) + "-" + turns, Arrays.copyOfRange(host, half, turns),
                         Arrays.copyOfRange(baseline, half, turns));
+                System.out.printf("CPU time of one mark and read of the thread clocks (in both sides' figures): "
+                        + "median %.2f ms%n", Stats.of(reading).median());
+                reportCpu("turns 1-" + half, Arrays.copyOfRange(hostCpu, 0, half), Arrays.copyOfRange(bareCpu, 0, half));
+                reportCpu("turns " + (half + 1) + "-" + turns, Arrays.copyOfRange(hostCpu, half, turns),
+                        Arrays.copyOfRange(bareCpu, half, turns));
                 double hostGrowth = mean(Arrays.copyOfRange(host, half, turns)) - mean(Arrays.copyOfRange(host, 0, half));
                 double bareGrowth = mean(Arrays.copyOfRange(baseline, half, turns)) - mean(Arrays.copyOfRange(baseline, 0, half));
                 System.out.printf("growth of the mean per turn from the first to the second half: host %+.2f ms, "
@@ -124,6 +141,52 @@ public final class GrowingConversationBenchmark {
         System.out.printf("%s: host mean %.2f ms (%s); bare loop mean %.2f ms (%s); ratio of means %.2f, of medians %.2f%n",
                 range, mean(host), Stats.of(host).format("ms"), mean(bare), Stats.of(bare).format("ms"),
                 mean(host) / mean(bare), Stats.of(host).median() / Stats.of(bare).median());
+    }
+
+    private static void reportCpu(String range, double[] host, double[] bare) {
+        System.out.printf("%s, CPU time outside the fake: host mean %.2f ms (median %.2f); bare loop mean %.2f ms "
+                        + "(median %.2f); ratio of means %.2f, of medians %.2f%n", range, mean(host),
+                Stats.of(host).median(), mean(bare), Stats.of(bare).median(), mean(host) / mean(bare),
+                Stats.of(host).median() / Stats.of(bare).median());
+    }
+
+    /**
+     * CPU time spent by every thread of this JVM except the fake model server's ({@code fake-openai-N} and its
+     * {@code HTTP-Dispatcher}) since {@link #mark()}: the host's or the bare loop's own work in one turn, on all their
+     * threads (the caller, model calls, tools, HTTP client). Less disturbed by a busy machine than wall time, which
+     * also counts waiting for a core; it leaves out what a thread hand-off costs in waiting, and GC and JIT threads.
+     */
+    private static final class CpuOutsideFake {
+
+        private final java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        private Map<Long, Long> marked = Map.of();
+
+        void mark() {
+            marked = snapshot();
+        }
+
+        long sinceMark() {
+            long total = 0;
+            for (Map.Entry<Long, Long> thread : snapshot().entrySet()) {
+                total += Math.max(0, thread.getValue() - marked.getOrDefault(thread.getKey(), 0L));
+            }
+            return total;
+        }
+
+        private Map<Long, Long> snapshot() {
+            Map<Long, Long> cpu = new HashMap<>();
+            for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+                if (info == null || info.getThreadName().startsWith("fake-openai-")
+                        || info.getThreadName().equals("HTTP-Dispatcher")) {
+                    continue;
+                }
+                long time = threads.getThreadCpuTime(info.getThreadId());
+                if (time > 0) {
+                    cpu.put(info.getThreadId(), time);
+                }
+            }
+            return cpu;
+        }
     }
 
     private static double mean(double[] samples) {

@@ -58,11 +58,14 @@ public final class ConversationCompactor {
     /** Merging catalogs and listings for every turn is wasted work: windows change only with a listing or a plugin. */
     private final com.github.benmanes.caffeine.cache.Cache<String, Integer> windows =
             com.github.benmanes.caffeine.cache.Caffeine.newBuilder().expireAfterWrite(java.time.Duration.ofMinutes(1))
-                    .maximumSize(256).build();
+                    .maximumSize(256).executor(Runnable::run).build();
 
-    /** Weak keys compare by identity: a tool list no longer offered drops out. */
+    /**
+     * Weak keys compare by identity: a tool list no longer offered drops out. Upkeep on the caller, as for
+     * {@link TokenCounter}'s caches.
+     */
     private final com.github.benmanes.caffeine.cache.Cache<List<ToolSpecification>, Map<String, Integer>> toolCounts =
-            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().weakKeys().build();
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().weakKeys().executor(Runnable::run).build();
 
     public ConversationCompactor(ConversationCache conversations, ModelRouter models, TokenCounter tokens,
                                  ActiveMemory memory, ConversationSettings settings) {

@@ -47,13 +47,19 @@ public final class TokenCounter {
     private static final int ESTIMATE_SLOT = ENCODINGS.size();
 
     private final EncodingRegistry registry = Encodings.newLazyEncodingRegistry();
-    /** Weak keys compare by identity: a message dropped from every conversation drops out of the cache. One slot per encoding, then the estimate. */
-    private final Cache<ChatMessage, int[]> exactCounts = Caffeine.newBuilder().weakKeys().build();
+    /**
+     * Weak keys compare by identity: a message dropped from every conversation drops out of the cache. One slot per
+     * encoding, then the estimate. The caches' upkeep after a write runs on the writing thread ({@code
+     * executor(Runnable::run)}), not as a task on the common pool: a turn writes a few counts, and waking a pool thread
+     * for each cost more than the upkeep itself.
+     */
+    private final Cache<ChatMessage, int[]> exactCounts = Caffeine.newBuilder().weakKeys().executor(Runnable::run).build();
     /**
      * The system prompt is a new message every turn but its text changes rarely (the files, the minute of "Now"):
      * counting it by text keeps ~2,000 characters of tokenising off every turn.
      */
-    private final Cache<String, Integer> systemPromptCounts = Caffeine.newBuilder().maximumSize(64).build();
+    private final Cache<String, Integer> systemPromptCounts =
+            Caffeine.newBuilder().maximumSize(64).executor(Runnable::run).build();
 
     /**
      * Reads the tables of {@code modelName}'s encoding now (about half a second for o200k), so the first count does

@@ -19,7 +19,13 @@ final class CompactJsonBodies {
     private CompactJsonBodies() {
     }
 
-    /** {@code json} without the whitespace between its tokens; anything that does not start like JSON is returned as is. */
+    /**
+     * {@code json} without the whitespace between its tokens; anything that does not start like JSON is returned as
+     * is. Runs once or twice per model request over the whole request (hundreds of KB in a long conversation), so it
+     * copies in bulk: the text of each string, where almost all of a long request's characters are, is found with
+     * {@link String#indexOf(int, int)} and moved with {@link System#arraycopy}, and only the characters between
+     * strings are looked at one by one.
+     */
     static String compact(String json) {
         if (json == null || json.isEmpty()) {
             return json;
@@ -28,25 +34,47 @@ final class CompactJsonBodies {
         if (first != '{' && first != '[') {
             return json;
         }
-        StringBuilder out = new StringBuilder(json.length());
-        boolean inString = false;
-        for (int i = 0; i < json.length(); i++) {
-            char c = json.charAt(i);
-            if (inString) {
-                out.append(c);
-                if (c == '\\' && i + 1 < json.length()) {
-                    out.append(json.charAt(++i)); // an escaped character, a quote included
-                } else if (c == '"') {
-                    inString = false;
+        int length = json.length();
+        char[] chars = json.toCharArray(); // compacted in place: what is kept never runs ahead of what is read
+        int n = 0;
+        int i = 0;
+        while (i < length) {
+            char c = chars[i];
+            if (c == '"') {
+                int end = closingQuote(json, i + 1); // index after the string's closing quote
+                if (n != i) {
+                    System.arraycopy(chars, i, chars, n, end - i);
                 }
-            } else if (c == '"') {
-                inString = true;
-                out.append(c);
-            } else if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
-                out.append(c);
+                n += end - i;
+                i = end;
+            } else {
+                if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+                    chars[n++] = c;
+                }
+                i++;
             }
         }
-        return out.length() == json.length() ? json : out.toString();
+        return n == length ? json : new String(chars, 0, n);
+    }
+
+    /**
+     * The index just after the quote that closes the string whose text starts at {@code from} (the end of
+     * {@code json} if nothing closes it). A quote closes the string unless an odd number of backslashes precedes it
+     * (each pair is an escaped backslash; an odd one out escapes the quote).
+     */
+    private static int closingQuote(String json, int from) {
+        int quote = json.indexOf('"', from);
+        while (quote >= 0) {
+            int backslashes = 0;
+            while (quote - backslashes - 1 >= from && json.charAt(quote - backslashes - 1) == '\\') {
+                backslashes++;
+            }
+            if (backslashes % 2 == 0) {
+                return quote + 1;
+            }
+            quote = json.indexOf('"', quote + 1);
+        }
+        return json.length();
     }
 
     /** A builder whose clients send {@link #compact} bodies through the clients {@code delegate} builds. */

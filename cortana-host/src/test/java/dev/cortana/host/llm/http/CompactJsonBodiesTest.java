@@ -37,6 +37,17 @@ class CompactJsonBodiesTest {
     }
 
     @Test
+    void aQuoteAfterEscapedBackslashesClosesTheStringOnlyWhenItIsNotEscapedItself() throws Exception {
+        // JSON text: "x\\\" y" is x, a backslash, a quote, " y" (the quote is escaped); "z\\" ends after z\
+        String json = "{ \"a\" : \"x\\\\\\\" y \" , \"b\" : \"z\\\\\" , \"c\" : [ 1 , \"—  ünïcode  ✓\" ] }";
+
+        String compact = CompactJsonBodies.compact(json);
+
+        assertThat(compact).isEqualTo("{\"a\":\"x\\\\\\\" y \",\"b\":\"z\\\\\",\"c\":[1,\"—  ünïcode  ✓\"]}");
+        assertThat(new ObjectMapper().readTree(compact)).isEqualTo(new ObjectMapper().readTree(json));
+    }
+
+    @Test
     void aBodyThatIsNotJsonIsSentAsItIs() {
         assertThat(CompactJsonBodies.compact("grant_type=client_credentials &x=1")).isEqualTo("grant_type=client_credentials &x=1");
         assertThat(CompactJsonBodies.compact("")).isEmpty();
