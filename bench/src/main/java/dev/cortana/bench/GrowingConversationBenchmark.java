@@ -40,11 +40,14 @@ import java.util.stream.Stream;
  * <p>The bare loop sends what the host sends: the host's system prompt and its tool definitions (all bundled
  * plugins' tools), the time as its own user message before each user message, and for the tool the todos plugin's
  * own SQL (the number allocation and the insert, in one transaction). So the difference is the host's own work, not
- * a smaller request or a cheaper tool. {@code padded} as the third argument runs the earlier bare loop instead: one
- * tool definition with the system prompt padded to the host's first request size, no time message, one plain insert.
+ * a smaller request or a cheaper tool. By default the bare loop is what the issue names, a LangChain4j AiServices
+ * assistant (its chat memory holding the whole conversation, the tools from a tool provider whose add_todo reads its
+ * arguments and runs the plugin's SQL); {@code same} runs a hand-written loop on {@code ChatModel.chat} instead (less
+ * work than AiServices: a stricter baseline), and {@code padded} the earlier one: one tool definition with the system
+ * prompt padded to the host's first request size, no time message, one plain insert.
  *
  * <p>Run from the repository root after {@code mvn -B -q -DskipTests package}:
- * {@code java -cp bench/target/cortana-bench.jar dev.cortana.bench.GrowingConversationBenchmark [warmup=100] [turns=400] [same|padded]}
+ * {@code java -cp bench/target/cortana-bench.jar dev.cortana.bench.GrowingConversationBenchmark [warmup=100] [turns=400] [same|padded] [NAME=value ...]}
  */
 public final class GrowingConversationBenchmark {
 
@@ -53,7 +56,8 @@ public final class GrowingConversationBenchmark {
     public static void main(String[] args) throws Exception {
         int warmup = args.length > 0 ? Integer.parseInt(args[0]) : 100;
         int turns = args.length > 1 ? Integer.parseInt(args[1]) : 400;
-        boolean padded = args.length > 2 && args[2].equals("padded");
+        boolean padded = Arrays.asList(args).contains("padded");
+        boolean aiServices = !padded && !Arrays.asList(args).contains("same");
         Path workspace = Files.createTempDirectory("cortana-bench-growing");
         Function<FakeOpenAi.RecordedRequest, Reply> script = request -> request.lastToolResult() != null
                 ? Reply.text(request.lastToolResult())
@@ -77,9 +81,11 @@ public final class GrowingConversationBenchmark {
                 FakeOpenAi.RecordedRequest first = openAi.chatRequests().get(0);
                 Bare bare = padded ? new Bare(openAi, database, first.systemPrompt(), first.rawBody().length())
                         : new Bare(openAi, database, first.systemPrompt(), cortana.tools().current().specifications(),
-                                cortana.config().timeZone());
+                                cortana.config().timeZone(), aiServices);
                 System.out.println("bare loop: " + (padded ? "padded (one tool, padded system prompt, plain insert)"
-                        : "same request as the host (system prompt, tools, time message, the plugin's SQL)"));
+                        : (aiServices ? "LangChain4j AiServices, chat memory and tool provider" : "a hand-written loop on"
+                                + " ChatModel.chat") + ", same request as the host (system prompt, tools, time message,"
+                                + " the plugin's SQL)"));
                 // Warm-up: short conversations on another user and the bare loop, reset every 20 turns.
                 for (int i = 1; i < warmup; i++) {
                     if (i % 20 == 0) {
@@ -247,8 +253,36 @@ public final class GrowingConversationBenchmark {
 
         /** The host's request: its system prompt, its tool definitions, a time message before each user message. */
         Bare(FakeOpenAi openAi, TestDatabase database, String hostPrompt, List<ToolSpecification> hostTools,
-             java.time.ZoneId zone) {
+             java.time.ZoneId zone, boolean aiServices) {
             this(openAi, database, hostTools, hostPrompt, zone);
+            if (aiServices) {
+                this.memory = dev.langchain4j.memory.chat.MessageWindowChatMemory.withMaxMessages(Integer.MAX_VALUE);
+                dev.langchain4j.service.tool.ToolProviderResult.Builder offered =
+                        dev.langchain4j.service.tool.ToolProviderResult.builder();
+                for (ToolSpecification tool : tools) {
+                    offered.add(tool, (request, memoryId) -> {
+                        if (!request.name().equals("add_todo")) {
+                            throw new IllegalStateException("unexpected tool " + request.name());
+                        }
+                        try { // the arguments read as a tool reads them, then the plugin's SQL
+                            com.fasterxml.jackson.databind.JsonNode arguments = JSON.readTree(request.arguments());
+                            if (!arguments.path("title").asText().equals("benchmark todo")) {
+                                throw new IllegalStateException("unexpected arguments " + arguments);
+                            }
+                            return pluginInsert();
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    });
+                }
+                dev.langchain4j.service.tool.ToolProviderResult result = offered.build();
+                this.assistant = dev.langchain4j.service.AiServices.builder(Assistant.class)
+                        .chatModel(model)
+                        .chatMemory(memory)
+                        .systemMessageProvider(memoryId -> prompt)
+                        .toolProvider(request -> result)
+                        .build();
+            }
         }
 
         private Bare(FakeOpenAi openAi, TestDatabase database, List<ToolSpecification> tools, String prompt,
@@ -262,16 +296,41 @@ public final class GrowingConversationBenchmark {
             reset();
         }
 
+        /** The AiServices loop: one method, the conversation in its chat memory. */
+        interface Assistant {
+            String chat(String message);
+        }
+
+        private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+                new com.fasterxml.jackson.databind.ObjectMapper();
+        private dev.langchain4j.memory.chat.MessageWindowChatMemory memory; // null: the hand-written loop
+        private Assistant assistant;
+
         void reset() {
             history.clear();
             history.add(SystemMessage.from(prompt));
+            if (memory != null) {
+                memory.clear();
+            }
         }
 
         void turn(int i) throws Exception {
             if (zone != null) {
                 java.time.ZonedDateTime now = java.time.ZonedDateTime.now(zone);
-                history.add(UserMessage.from("Now: " + NOW.format(now) + " (" + zone.getId() + ", UTC"
-                        + (now.getOffset().getId().equals("Z") ? "+00:00" : now.getOffset().getId()) + ")"));
+                UserMessage time = UserMessage.from("Now: " + NOW.format(now) + " (" + zone.getId() + ", UTC"
+                        + (now.getOffset().getId().equals("Z") ? "+00:00" : now.getOffset().getId()) + ")");
+                if (assistant != null) {
+                    if (memory.messages().isEmpty()) {
+                        memory.add(SystemMessage.from(prompt)); // so the time message follows the system prompt
+                    }
+                    memory.add(time);
+                    String reply = assistant.chat("add benchmark todo " + i);
+                    if (!reply.startsWith("Added \"benchmark todo\"")) {
+                        throw new IllegalStateException("unexpected reply: " + reply);
+                    }
+                    return;
+                }
+                history.add(time);
             }
             history.add(UserMessage.from("add benchmark todo " + i));
             AiMessage call = model.chat(ChatRequest.builder().messages(history).toolSpecifications(tools).build()).aiMessage();

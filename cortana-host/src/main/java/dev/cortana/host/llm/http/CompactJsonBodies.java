@@ -21,7 +21,7 @@ final class CompactJsonBodies {
 
     /**
      * {@code json} without the whitespace between its tokens; anything that does not start like JSON is returned as
-     * is. Runs once or twice per model request over the whole request (hundreds of KB in a long conversation), so it
+     * is, and so is a body written compact ({@code {"} and no line break: a raw one is never inside a JSON string). Runs once or twice per model request over the whole request (hundreds of KB in a long conversation), so it
      * copies in bulk: the text of each string, where almost all of a long request's characters are, is found with
      * {@link String#indexOf(int, int)} and moved with {@link System#arraycopy}, and only the characters between
      * strings are looked at one by one.
@@ -33,6 +33,9 @@ final class CompactJsonBodies {
         char first = json.charAt(0);
         if (first != '{' && first != '[') {
             return json;
+        }
+        if (json.length() > 1 && !Character.isWhitespace(json.charAt(1)) && json.indexOf('\n') < 0) {
+            return json; // compact already: Jackson writes no whitespace between tokens unless it indents (line breaks)
         }
         int length = json.length();
         char[] chars = json.toCharArray(); // compacted in place: what is kept never runs ahead of what is read

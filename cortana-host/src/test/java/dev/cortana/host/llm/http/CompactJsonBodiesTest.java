@@ -48,6 +48,13 @@ class CompactJsonBodiesTest {
     }
 
     @Test
+    void aBodyWrittenCompactIsSentAsItIsNotCopied() {
+        String compact = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"two  spaces\\nand a break\"}]}";
+
+        assertThat(CompactJsonBodies.compact(compact)).isSameAs(compact);
+    }
+
+    @Test
     void aBodyThatIsNotJsonIsSentAsItIs() {
         assertThat(CompactJsonBodies.compact("grant_type=client_credentials &x=1")).isEqualTo("grant_type=client_credentials &x=1");
         assertThat(CompactJsonBodies.compact("")).isEmpty();

@@ -63,6 +63,7 @@ public final class OpenAiCompatibleProvider implements LlmProvider {
     }
 
     OpenAiCompatibleProvider(PluginSettings settings) {
+        CompactRequests.apply();
         this.settings = settings;
     }
 

@@ -44,6 +44,7 @@ public final class OpenAiProvider implements LlmProvider {
 
     /** For PF4J: the host hands every client what it needs in a {@link ModelSetup}. */
     public OpenAiProvider() {
+        CompactRequests.apply();
     }
 
     @Override
