@@ -31,6 +31,7 @@ final class Embedder implements AutoCloseable {
         Thread thread = new Thread(() -> {
             try {
                 BertEncoder encoder = BertEncoder.open(files.call());
+                encoder.embed("Warm-up: the first message should not pay for ONNX Runtime's first run.");
                 if (!model.complete(encoder)) {
                     encoder.close(); // closed while loading
                 } else {
