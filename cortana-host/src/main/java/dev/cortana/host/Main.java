@@ -104,8 +104,8 @@ public final class Main {
         }
         StopSignal signal = StopSignal.install(); // SIGTERM: stop as at the end of input (the console's; Discord's own)
         try {
-            return runStarted(args, raw, config, stdin, stdout, stderr, interactive, inputIsTerminal, approvalTerminal,
-                    health, signal);
+            return signal.exitCode(runStarted(args, raw, config, stdin, stdout, stderr, interactive, inputIsTerminal,
+                    approvalTerminal, health, signal));
         } finally {
             health.ifPresent(HealthEndpoint::close);
             signal.release();

@@ -60,8 +60,13 @@ class OperateEndToEndTest {
             assertThat(body.get("plugins").findValuesAsText("id")).contains("todos", "provider-openai");
             assertThat(health.body()).doesNotContain("sk-test-operate-0005").doesNotContain(TestPostgres.PASSWORD);
 
-            process.destroy(); // SIGTERM
+            process.destroy(); // SIGTERM, typically while memory-local is still loading its model
             assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("stops within 30 s of SIGTERM").isTrue();
+            assertThat(process.exitValue()).as("exit code after SIGTERM (134: the JVM crashed)").isEqualTo(143);
+            try (var files = Files.list(workspace)) {
+                assertThat(files.map(f -> f.getFileName().toString())).as("no JVM crash report")
+                        .noneMatch(name -> name.startsWith("hs_err"));
+            }
             String stderr = Files.readString(workspace.resolve("stderr.txt"));
             List<String> lines = stderr.lines().filter(l -> !l.isBlank()).toList();
             assertThat(lines).as("LOG_FORMAT=json: every line of standard error is one JSON object").allSatisfy(line -> {

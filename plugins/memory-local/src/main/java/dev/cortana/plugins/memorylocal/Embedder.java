@@ -21,6 +21,9 @@ final class Embedder implements AutoCloseable {
     private final CompletableFuture<BertEncoder> model;
     private volatile boolean closed;
 
+    /** The thread loading the model (null: none); {@link #close()} waits for it, so no ONNX Runtime call outlives it. */
+    private volatile Thread loader;
+
     private Embedder(CompletableFuture<BertEncoder> model) {
         this.model = model;
     }
@@ -45,8 +48,10 @@ final class Embedder implements AutoCloseable {
             }
         }, "memory-local-embeddings");
         thread.setDaemon(true);
+        Embedder embedder = new Embedder(model);
+        embedder.loader = thread;
         thread.start();
-        return new Embedder(model);
+        return embedder;
     }
 
     /** No embeddings (lexical retrieval only). */
@@ -117,6 +122,17 @@ final class Embedder implements AutoCloseable {
         closed = true;
         if (!model.cancel(true) && !model.isCompletedExceptionally()) {
             model.join().close();
+        }
+        // A model still loading finishes (and closes itself: its future is cancelled) before this returns: ONNX
+        // Runtime's own shutdown hook releases its native environment at exit, and a session being created then
+        // crashes the JVM. Bounded: a download in progress is cancelled by the plugin's scheduler stopping.
+        Thread loading = loader;
+        if (loading != null && loading != Thread.currentThread()) {
+            try {
+                loading.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }
