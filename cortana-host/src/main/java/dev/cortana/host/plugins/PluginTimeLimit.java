@@ -1,5 +1,6 @@
 package dev.cortana.host.plugins;
 
+import dev.cortana.host.config.Durations;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -52,7 +53,7 @@ final class PluginTimeLimit {
             return task.get(limit.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             thread.interrupt(); // a polite request; the thread is abandoned whatever it does with it
-            throw new PluginTimeoutException(what + " did not return within " + describe(limit));
+            throw new PluginTimeoutException(what + " did not return within " + Durations.describe(limit));
         } catch (InterruptedException e) {
             thread.interrupt();
             Thread.currentThread().interrupt();
@@ -75,11 +76,6 @@ final class PluginTimeLimit {
             work.run();
             return null;
         });
-    }
-
-    /** {@code 10 s}, or {@code 250 ms} for a limit under a second (tests). */
-    static String describe(Duration duration) {
-        return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + " s" : duration.toMillis() + " ms";
     }
 
     /** Plugin code to run under the limit. */

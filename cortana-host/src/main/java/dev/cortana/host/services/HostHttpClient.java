@@ -1,6 +1,7 @@
 package dev.cortana.host.services;
 
 import dev.cortana.api.HostHttp;
+import dev.cortana.host.config.Durations;
 import dev.cortana.host.llm.SecretRedactor;
 import dev.cortana.host.llm.http.ModelAnswerRefused;
 import dev.cortana.host.llm.http.ModelHttpClient;
@@ -85,11 +86,6 @@ public final class HostHttpClient implements HostHttp {
         return copy.build();
     }
 
-    /** "30 s", or "250 ms" for a timeout that is not whole seconds (never "within 0 s"). */
-    static String limit(Duration timeout) {
-        return timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + " s" : timeout.toMillis() + " ms";
-    }
-
     private String describe(HttpRequest request, IOException e) {
         String target = request.method() + " " + request.uri();
         String what;
@@ -98,7 +94,7 @@ public final class HostHttpClient implements HostHttp {
             what = "the answer was larger than " + ModelHttpClient.maxBodyBytes() / (1024 * 1024)
                     + " MB, so it was dropped";
         } else if (refused.isPresent() || e instanceof HttpTimeoutException) {
-            what = "no complete answer within " + limit(request.timeout().orElse(DEFAULT_TIMEOUT));
+            what = "no complete answer within " + Durations.describe(request.timeout().orElse(DEFAULT_TIMEOUT));
         } else if (e instanceof java.net.ConnectException) {
             what = "could not connect (" + (e.getMessage() == null ? "refused" : e.getMessage()) + ")";
         } else {

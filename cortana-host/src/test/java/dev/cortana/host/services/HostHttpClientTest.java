@@ -29,7 +29,7 @@ class HostHttpClientTest {
 
     @Test
     void wholeSecondsStayInSeconds() {
-        assertThat(HostHttpClient.limit(Duration.ofSeconds(30))).isEqualTo("30 s");
-        assertThat(HostHttpClient.limit(Duration.ofMillis(1500))).isEqualTo("1500 ms");
+        assertThat(dev.cortana.host.config.Durations.describe(Duration.ofSeconds(30))).isEqualTo("30 s");
+        assertThat(dev.cortana.host.config.Durations.describe(Duration.ofMillis(1500))).isEqualTo("1500 ms");
     }
 }
