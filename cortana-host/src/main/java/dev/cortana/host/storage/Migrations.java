@@ -36,6 +36,9 @@ import org.slf4j.LoggerFactory;
  * it works through Supabase's transaction pooler too) around reading and writing the history table, so two hosts
  * starting on one database apply each migration once, one after the other.
  *
+ * <p>Most start-ups find every migration applied already: {@code MigrationsUpToDate} tells that from one query of the
+ * history table, and Flyway then does not run at all. Whatever that check is unsure of goes to Flyway.
+ *
  * <p>Databases made before migrations existed (by {@code schema.sql}: an existing install, a Supabase project where
  * someone pasted it) have the tables but no history table. For those the owner is <em>baselined</em>: the leading
  * migrations whose {@code CREATE TABLE}s all name tables that already exist count as applied (Flyway's baseline at
@@ -100,6 +103,9 @@ public final class Migrations {
      * @throws MigrationException when one fails (the database's error as one line) or the files are invalid
      */
     public static int apply(DataSource dataSource, String owner, ClassLoader loader) {
+        if (MigrationsUpToDate.check(dataSource, owner, loader)) {
+            return 0; // every shipped migration is recorded as shipped: nothing for Flyway to do (most start-ups)
+        }
         String table = historyTable(owner);
         try {
             FluentConfiguration config = configure(dataSource, owner, loader);

@@ -52,7 +52,7 @@ public final class PluginChecks {
 
     /** Every problem of the plugin at {@code plugin}, whose classes {@code loader} loads (with what they need). */
     public static List<PluginProblem> check(Path plugin, ClassLoader loader) {
-        Contents contents = Contents.read(plugin);
+        Contents contents = Contents.read(plugin, true);
         List<PluginProblem> problems = new ArrayList<>(archiveProblems(contents));
         problems.addAll(toolProblems(contents, loader));
         return problems;
@@ -60,12 +60,12 @@ public final class PluginChecks {
 
     /** No extensions and bundled copies of host packages: the problems that fail the plugin at load time. */
     public static List<PluginProblem> checkArchive(Path plugin) {
-        return archiveProblems(Contents.read(plugin));
+        return archiveProblems(Contents.read(plugin, false)); // names only: the host runs this for every plugin it loads
     }
 
     /** The problems of the plugin's {@code @Tool} methods, including duplicate tool names within the plugin. */
     public static List<PluginProblem> checkTools(Path plugin, ClassLoader loader) {
-        return toolProblems(Contents.read(plugin), loader);
+        return toolProblems(Contents.read(plugin, true), loader);
     }
 
     /**
@@ -209,9 +209,15 @@ public final class PluginChecks {
         final Set<String> allEntries = new TreeSet<>();
         final Set<String> toolClasses = new TreeSet<>();
         String extensionsIndex;
+        /** Whether class files are read to find {@link #toolClasses}; without it only entry names and the index are. */
+        private final boolean withTools;
 
-        static Contents read(Path plugin) {
-            Contents contents = new Contents();
+        private Contents(boolean withTools) {
+            this.withTools = withTools;
+        }
+
+        static Contents read(Path plugin, boolean withTools) {
+            Contents contents = new Contents(withTools);
             try {
                 if (Files.isDirectory(plugin)) {
                     try (Stream<Path> walk = Files.walk(plugin)) {
@@ -256,7 +262,7 @@ public final class PluginChecks {
             allEntries.add(name);
             if (name.equals(EXTENSIONS_INDEX)) {
                 extensionsIndex = new String(bytes.read(), StandardCharsets.UTF_8);
-            } else if (name.endsWith(".class") && !name.endsWith("module-info.class") && !name.startsWith("META-INF/")
+            } else if (withTools && name.endsWith(".class") && !name.endsWith("module-info.class") && !name.startsWith("META-INF/")
                     && contains(bytes.read(), TOOL_DESCRIPTOR)) {
                 toolClasses.add(name.substring(0, name.length() - ".class".length()).replace('/', '.'));
             }
