@@ -9,6 +9,7 @@ import dev.cortana.host.config.Secrets;
 import dev.cortana.host.llm.SecretRedactor;
 import dev.cortana.host.plugins.PluginsCommand;
 import dev.cortana.host.storage.DatabaseUnavailableException;
+import dev.cortana.host.storage.EmbeddedPostgresServer;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -79,6 +80,9 @@ public final class Main {
                 stderr.println("Unknown option " + arg + "\n" + USAGE);
                 return 2;
             }
+        }
+        if (!environment.containsKey("DATABASE_URL")) {
+            EmbeddedPostgresServer.detectPlatformEarly(); // the embedded PostgreSQL is likely: its set-up starts now
         }
         CortanaConfig config;
         LayeredConfig raw;

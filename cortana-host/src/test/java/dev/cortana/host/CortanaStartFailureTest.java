@@ -16,7 +16,10 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A start-up that fails after the plugins started leaves nothing running: no plugin, no thread, no PostgreSQL. */
+/**
+ * A start-up that fails leaves nothing running: no plugin, no thread, no PostgreSQL, whether it fails after the plugins
+ * started or while the embedded PostgreSQL is still starting (it starts on its own thread while the rest is made).
+ */
 class CortanaStartFailureTest {
 
     @TempDir
@@ -46,6 +49,27 @@ class CortanaStartFailureTest {
                 .as("the embedded PostgreSQL (pid %d) is shut down", postmaster).isFalse());
         Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(cortanaThreads())
                 .as("no thread of that Cortana is left").isEmpty());
+    }
+
+    @Test
+    void aFailureWhileTheEmbeddedPostgresIsStillStartingStopsItOnceStarted() throws Exception {
+        Path workspace = Files.createDirectories(dir.resolve("ws"));
+        // MODEL_LIMITS is read when the model router is made, which happens while the database starts.
+        Config config = Config.of(Map.of("WORKSPACE_DIR", workspace.toString(),
+                "PLUGINS_DIR", Files.createDirectories(dir.resolve("plugins")).toString(), "MODEL_LIMITS", "nonsense"));
+
+        assertThatThrownBy(() -> Cortana.start(config, CortanaConfig.from(config, dir), Clock.systemUTC()))
+                .hasMessageContaining("MODEL_LIMITS");
+
+        assertThat(workspace.resolve(".postgres/PG_VERSION")).as("the database had begun to start").exists();
+        String dataDir = workspace.resolve(".postgres").toString();
+        Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
+                ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains(dataDir)).toList())
+                .as("no PostgreSQL process of that workspace is left").isEmpty());
+        assertThat(Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(name -> name.equals("cortana-database-start") || name.equals("cortana-postgres-supervisor")))
+                .as("no database thread is left").isEmpty();
+        assertThat(workspace.resolve(".postgres/postmaster.pid")).as("PostgreSQL was shut down cleanly").doesNotExist();
     }
 
     private static List<String> cortanaThreads() {

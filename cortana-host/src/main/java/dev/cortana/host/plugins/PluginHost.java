@@ -14,9 +14,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -185,11 +187,9 @@ public final class PluginHost implements AutoCloseable {
             CortanaPluginManager manager = new CortanaPluginManager(pluginsDir, checkedHostVersion(), extensionFactory,
                     timeLimit);
             plugins.open(new PluginLoader(manager, pluginsDir, hostVersion, services, extensionFactory, timeLimit,
-                    plugins::runningPlugin, this::servedByLlmProvider));
+                    plugins::fileOfLoaded, this::servedByLlmProvider));
             started = true;
-            for (Map.Entry<Path, FileStamp> file : found.entrySet()) {
-                plugins.applyFile(file.getKey(), file.getValue());
-            }
+            applyTogether(found);
             plugins.retryWaiting();
             publish();
             if (plugins.fileCount() == 0) {
@@ -202,6 +202,21 @@ public final class PluginHost implements AutoCloseable {
             lock.unlock();
         }
         fireIfChanged(before);
+    }
+
+    /** Starts the folder's files, their extensions' constructors several at a time ({@code PluginRegistry.applyFiles}). */
+    private void applyTogether(Map<Path, FileStamp> found) {
+        AtomicInteger count = new AtomicInteger();
+        ExecutorService threads = Executors.newFixedThreadPool(Math.max(1, Math.min(8, found.size())), task -> {
+            Thread thread = new Thread(task, "cortana-plugin-start-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            plugins.applyFiles(found, threads);
+        } finally {
+            threads.shutdown(); // every task has ended: applyFiles waited for each
+        }
     }
 
     /** {@link #watch(Duration)} with {@link #DEFAULT_POLL_INTERVAL}. */

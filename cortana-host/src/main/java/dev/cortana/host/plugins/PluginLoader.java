@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * Turns one plugin file into a started plugin with its extensions created, or into a {@link LoadFailure} that says
  * why not and what the user can do; and takes a plugin out of PF4J again ({@link #discard}).
  *
- * <p>Not thread-safe, like PF4J itself: {@link PluginHost} calls it under its lock only.
+ * <p>Not thread-safe, like PF4J itself: {@link PluginHost} calls it under its lock only, except
+ * {@link #createExtensions(Started)}, which touches nothing of PF4J and runs for several plugins at once.
  */
 final class PluginLoader {
 
@@ -59,14 +60,14 @@ final class PluginLoader {
     private final HostServices services;
     private final ContextExtensionFactory extensionFactory;
     private final PluginTimeLimit timeLimit;
-    /** The started plugins by id, as {@link PluginHost} keeps them; only read here. */
-    private final Function<String, Running> runningById;
+    /** The file a plugin id is loaded from (started, or being started with others), or null; only read here. */
+    private final Function<String, Path> fileOfLoaded;
     /** Whether a started LLM provider plugin serves a provider name: its keys are never a plugin setting. */
     private final Predicate<String> llmProvider;
 
     PluginLoader(CortanaPluginManager manager, Path pluginsDir, String hostVersion, HostServices services,
                  ContextExtensionFactory extensionFactory, PluginTimeLimit timeLimit,
-                 Function<String, Running> runningById, Predicate<String> llmProvider) {
+                 Function<String, Path> fileOfLoaded, Predicate<String> llmProvider) {
         this.llmProvider = llmProvider;
         this.manager = manager;
         this.timeLimit = timeLimit;
@@ -74,7 +75,7 @@ final class PluginLoader {
         this.hostVersion = hostVersion;
         this.services = services;
         this.extensionFactory = extensionFactory;
-        this.runningById = runningById;
+        this.fileOfLoaded = fileOfLoaded;
     }
 
     /** The plugin PF4J holds under {@code id}, or {@code null}. */
@@ -84,6 +85,31 @@ final class PluginLoader {
 
     /** Loads and starts {@code file} and creates its extensions; on failure, leaves nothing of it in PF4J. */
     Running load(Path file) throws LoadFailure {
+        Started started = start(file);
+        try {
+            return createExtensions(started);
+        } catch (LoadFailure failure) {
+            discard(started, failure);
+            throw failure;
+        }
+    }
+
+    /** Whether {@code file}'s descriptor names plugins it needs ({@code Plugin-Dependencies}); false if unreadable. */
+    boolean needsOtherPlugins(Path file) {
+        try {
+            checkArchive(file);
+            return !manager.findDescriptor(file).getDependencies().isEmpty();
+        } catch (LoadFailure | RuntimeException e) {
+            return false; // start() says what is wrong with it
+        }
+    }
+
+    /**
+     * Loads and starts {@code file} in PF4J, with its migrations applied and its extension classes found; on failure,
+     * leaves nothing of it in PF4J. Its extensions are made by {@link #createExtensions(Started)}, which may run on
+     * another thread (alongside other plugins' constructors); if that fails, {@link #discard(Started, LoadFailure)}.
+     */
+    Started start(Path file) throws LoadFailure {
         checkArchive(file);
         PluginDescriptor descriptor;
         try {
@@ -101,10 +127,10 @@ final class PluginLoader {
                     "Rebuild the plugin with a version", null);
         }
 
-        Running sameId = runningById.apply(id);
+        Path sameId = fileOfLoaded.apply(id);
         if (sameId != null) {
             throw new LoadFailure(id, version, "duplicate plugin id '" + id + "' (already loaded from "
-                    + sameId.file().getFileName() + ")", "Remove one of the two files", null).waitingForOthers();
+                    + sameId.getFileName() + ")", "Remove one of the two files", null).waitingForOthers();
         }
 
         String requires = manager.effectiveRequires(descriptor.getRequires());
@@ -167,8 +193,7 @@ final class PluginLoader {
                 throw new LoadFailure(id, version, reason,
                         "Check the plugin's settings, or report the error to its author", cause);
             }
-            List<Object> extensions = createExtensions(id, version, wrapper);
-            return new Running(id, version, file, wrapper, context, List.copyOf(extensions));
+            return new Started(id, version, file, wrapper, context, extensionClasses(id, version, wrapper));
         } catch (LoadFailure failure) {
             if (failure.getCause() instanceof PluginTimeoutException) {
                 // Its code may still run on an abandoned thread: nothing from this class loader is ever offered.
@@ -213,6 +238,15 @@ final class PluginLoader {
             throw new LoadFailure(id, version, "database migration failed: " + describe(e),
                     "Report the error to the plugin's author, or remove the plugin", e);
         }
+    }
+
+    /** Takes a plugin whose extensions could not be made ({@code failure}) out of PF4J again. */
+    void discard(Started started, LoadFailure failure) {
+        ClassLoader loader = started.wrapper().getPluginClassLoader();
+        if (failure.getCause() instanceof PluginTimeoutException) {
+            extensionFactory.abandon(loader); // as above: its constructor may still run on an abandoned thread
+        }
+        discard(started.id(), loader, started.context());
     }
 
     /** Cancels the plugin's tasks, drops its extensions, and has PF4J stop and unload it (closing its class loader). */
@@ -282,11 +316,8 @@ final class PluginLoader {
         return "If it is a library, remove it from the plugins folder (bundle it inside the plugin that needs it)";
     }
 
-    /**
-     * Creates every extension of a just-started plugin, so a class that cannot load or a constructor that throws fails
-     * the plugin now, with a reason, instead of a tool silently missing later.
-     */
-    private List<Object> createExtensions(String id, String version, PluginWrapper wrapper) throws LoadFailure {
+    /** The extension classes of a just-started plugin, in creation order (PF4J ordinal, then name). */
+    private List<Class<?>> extensionClasses(String id, String version, PluginWrapper wrapper) throws LoadFailure {
         ClassLoader loader = wrapper.getPluginClassLoader();
         checkSharedClasses(id, version, loader);
         if (loader instanceof URLClassLoader own && own.findResource(IndexedExtensionFinder.EXTENSIONS_RESOURCE) == null) {
@@ -306,8 +337,19 @@ final class PluginLoader {
             }
         }
         classes.sort(Comparator.<Class<?>>comparingInt(PluginLoader::ordinal).thenComparing(Class::getName));
-        List<Object> extensions = new ArrayList<>(classes.size());
-        for (Class<?> type : classes) {
+        return List.copyOf(classes);
+    }
+
+    /**
+     * Creates every extension of a started plugin, so a constructor that throws fails the plugin now, with a reason,
+     * instead of a tool silently missing later. Touches nothing of PF4J: several plugins' run at once.
+     * Whatever goes wrong is a {@link LoadFailure}; the caller then {@link #discard(Started, LoadFailure) discards} it.
+     */
+    Running createExtensions(Started started) throws LoadFailure {
+        String id = started.id();
+        String version = started.version();
+        List<Object> extensions = new ArrayList<>(started.extensionClasses().size());
+        for (Class<?> type : started.extensionClasses()) {
             try {
                 extensions.add(timeLimit.call("the constructor of extension " + type.getSimpleName(),
                         "cortana-plugin-" + id + "-extension", () -> extensionFactory.create(type)));
@@ -321,14 +363,15 @@ final class PluginLoader {
             } catch (PluginTimeoutException e) {
                 throw new LoadFailure(id, version, e.getMessage(),
                         "Report the error to the plugin's author, or remove the plugin", e);
-            } catch (RuntimeException e) {
-                throw e;
+            } catch (RuntimeException | LinkageError e) {
+                throw new LoadFailure(id, version, "cannot be started: " + describe(e),
+                        "Check the plugin's settings, or report the error to its author", e);
             } catch (Exception e) { // create() throws no checked exception; kept for the compiler
                 throw new LoadFailure(id, version, "extension " + type.getSimpleName() + " could not be created: "
                         + describe(e), "Report the error to the plugin's author", e);
             }
         }
-        return extensions;
+        return new Running(id, version, started.file(), started.wrapper(), started.context(), List.copyOf(extensions));
     }
 
     /**
@@ -388,6 +431,16 @@ final class PluginLoader {
     }
 
     // ------------------------------------------------------------------------------------------------- results
+
+    /** A plugin started in PF4J whose extensions are not made yet. */
+    record Started(String id, String version, Path file, PluginWrapper wrapper, HostPluginContext context,
+                   List<Class<?>> extensionClasses) {
+
+        /** Whether it contributes an LLM provider (whose provider names make those keys the host's). */
+        boolean providesModels() {
+            return extensionClasses.stream().anyMatch(dev.cortana.api.llm.LlmProvider.class::isAssignableFrom);
+        }
+    }
 
     /** A started plugin with its extensions, created once. */
     record Running(String id, String version, Path file, PluginWrapper wrapper, HostPluginContext context,

@@ -3,9 +3,12 @@ package dev.cortana.host.plugins;
 import dev.cortana.host.plugins.PluginFolderScan.FileStamp;
 import dev.cortana.host.plugins.PluginLoader.LoadFailure;
 import dev.cortana.host.plugins.PluginLoader.Running;
+import dev.cortana.host.plugins.PluginLoader.Started;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -13,6 +16,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import org.pf4j.PluginDependency;
 import org.pf4j.PluginState;
 import org.pf4j.PluginWrapper;
@@ -36,6 +42,8 @@ final class PluginRegistry {
     /** Every plugin file seen, with what became of it. */
     private final Map<Path, Tracked> files = new TreeMap<>();
     private final TreeMap<String, Running> running = new TreeMap<>();
+    /** The plugins of the batch {@link #applyFiles} is starting, by id, until their extensions are made. */
+    private final Map<String, Started> startingBatch = new HashMap<>();
     private PluginLoader loader;
 
     PluginRegistry(Runnable publish) {
@@ -50,6 +58,16 @@ final class PluginRegistry {
     /** The started plugin with this id, or {@code null}. */
     Running runningPlugin(String id) {
         return running.get(id);
+    }
+
+    /** The file of the plugin with this id, started or being started in a batch ({@link #applyFiles}), or null. */
+    Path fileOfLoaded(String id) {
+        Running plugin = running.get(id);
+        if (plugin != null) {
+            return plugin.file();
+        }
+        Started starting = startingBatch.get(id);
+        return starting == null ? null : starting.file();
     }
 
     /** The started plugins, by id. */
@@ -106,6 +124,77 @@ final class PluginRegistry {
         publish.run();
     }
 
+    /**
+     * Loads and starts the files of an empty folder (start-up) and publishes. Each file is started in PF4J in turn
+     * (PF4J is not thread-safe); then the extensions are made several plugins at a time, each plugin's constructors on
+     * a thread of {@code threads} (they spawn processes, open clients, read files: much of it waits). LLM provider
+     * plugins come first and are published before any other plugin's constructors run, so a provider's keys stay the
+     * host's whatever order the files list in; a plugin that needs other plugins ({@code Plugin-Dependencies}) is
+     * applied on its own afterwards, as a file added later would be. Outcomes, reasons and {@code /plugins} are those
+     * of applying the files one by one; the "started" log lines come providers first.
+     */
+    void applyFiles(Map<Path, FileStamp> found, Executor threads) {
+        Map<Path, FileStamp> dependents = new LinkedHashMap<>();
+        Map<Path, Started> providers = new LinkedHashMap<>();
+        Map<Path, Started> others = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<Path, FileStamp> file : found.entrySet()) {
+                if (loader.needsOtherPlugins(file.getKey())) {
+                    dependents.put(file.getKey(), file.getValue());
+                    continue;
+                }
+                try {
+                    Started plugin = loader.start(file.getKey());
+                    startingBatch.put(plugin.id(), plugin);
+                    (plugin.providesModels() ? providers : others).put(file.getKey(), plugin);
+                } catch (LoadFailure failure) {
+                    files.put(file.getKey(), failed(file.getKey(), file.getValue(), failure, null));
+                }
+            }
+            makeExtensions(providers, found, threads);
+            publish.run(); // the providers' names are known before the other plugins' code asks for settings
+            makeExtensions(others, found, threads);
+        } finally {
+            startingBatch.clear();
+            reconcile(); // a plugin discarded above may have taken plugins that need it out of PF4J with it
+            publish.run();
+        }
+        for (Map.Entry<Path, FileStamp> file : dependents.entrySet()) {
+            applyFile(file.getKey(), file.getValue());
+        }
+    }
+
+    /** Makes the extensions of {@code started} at once on {@code threads}, then records each outcome in file order. */
+    private void makeExtensions(Map<Path, Started> started, Map<Path, FileStamp> stamps, Executor threads) {
+        Map<Path, CompletableFuture<Running>> made = new LinkedHashMap<>();
+        for (Map.Entry<Path, Started> plugin : started.entrySet()) {
+            made.put(plugin.getKey(), CompletableFuture.supplyAsync(() -> {
+                try {
+                    return loader.createExtensions(plugin.getValue());
+                } catch (LoadFailure failure) {
+                    throw new CompletionException(failure);
+                }
+            }, threads));
+        }
+        for (Map.Entry<Path, CompletableFuture<Running>> outcome : made.entrySet()) {
+            Path file = outcome.getKey();
+            Started plugin = started.get(file);
+            try {
+                Running extended = outcome.getValue().join();
+                running.put(extended.id(), extended);
+                files.put(file, startedTracked(extended, stamps.get(file), null));
+            } catch (CompletionException e) {
+                LoadFailure failure = e.getCause() instanceof LoadFailure loadFailure ? loadFailure
+                        : new LoadFailure(plugin.id(), plugin.version(), "cannot be started: "
+                                + PluginHost.describe(e.getCause()), "Report the error to the plugin's author", e.getCause());
+                loader.discard(plugin, failure);
+                files.put(file, failed(file, stamps.get(file), failure, null));
+            } finally {
+                startingBatch.remove(plugin.id());
+            }
+        }
+    }
+
     /** Stops and unloads every plugin, the last id first, and forgets every file; returns how many were started. */
     int unloadAll() {
         int count = running.size();
@@ -121,48 +210,59 @@ final class PluginRegistry {
 
     /** Loads and starts {@code file}, logging the outcome; returns what to remember about the file. */
     private Tracked apply(Path file, FileStamp stamp, Running replaced) {
-        Tracked previous = files.get(file);
         try {
             Running plugin = loader.load(file);
             running.put(plugin.id(), plugin); // published by the caller, with the file's new status
-            if (replaced != null) {
-                log.info("Plugin {} {} started (from {}, replacing {})",
-                        plugin.id(), plugin.version(), file.getFileName(), replaced.version());
-            } else {
-                log.info("Plugin {} {} started (from {})", plugin.id(), plugin.version(), file.getFileName());
-            }
-            if (plugin.extensions().isEmpty()) {
-                log.warn("Plugin {} {} ({}) has no extensions, so it adds nothing. Was it built with @Extension classes "
-                        + "and PF4J's annotation processor (which writes META-INF/extensions.idx)?",
-                        plugin.id(), plugin.version(), file.getFileName());
-            }
-            return new Tracked(stamp, startedStatus(plugin), false, null);
+            return startedTracked(plugin, stamp, replaced);
         } catch (LoadFailure failure) {
-            String fileName = file.getFileName().toString();
-            PluginStatus status = new PluginStatus(failure.id != null ? failure.id : fileName,
-                    Optional.ofNullable(failure.version), failure.state, file, Optional.of(failure.reason));
-            boolean alreadyReported = previous != null && previous.pendingWarning() == null && previous.status().equals(status);
-            String what = failure.id == null ? fileName : fileName + " (" + status.label() + ")";
-            String warning = "Plugin file " + file + " skipped: " + failure.reason + ". " + failure.advice + ".";
-            String pendingWarning = null;
-            if (alreadyReported) {
-                log.debug("Plugin file {} still not started: {}", what, failure.reason);
-            } else if (failure.state == PluginState.DISABLED) {
-                log.info("Plugin file {} not started: {}", what, failure.reason);
-            } else if (failure.waitsForOthers) {
-                pendingWarning = warning; // other plugins may still unblock it: see reportStillWaiting()
-            } else {
-                log.warn(warning);
-            }
-            if (failure.getCause() != null) {
-                log.debug("Why plugin file {} was skipped", fileName, failure.getCause());
-            }
-            if (replaced != null) {
-                log.info("Plugin {} {} stopped and unloaded ({} was replaced by a file that does not start)",
-                        replaced.id(), replaced.version(), fileName);
-            }
-            return new Tracked(stamp, status, failure.waitsForOthers, pendingWarning);
+            return failed(file, stamp, failure, replaced);
         }
+    }
+
+    /** Logs that {@code plugin} started; returns what to remember about its file. */
+    private Tracked startedTracked(Running plugin, FileStamp stamp, Running replaced) {
+        Path file = plugin.file();
+        if (replaced != null) {
+            log.info("Plugin {} {} started (from {}, replacing {})",
+                    plugin.id(), plugin.version(), file.getFileName(), replaced.version());
+        } else {
+            log.info("Plugin {} {} started (from {})", plugin.id(), plugin.version(), file.getFileName());
+        }
+        if (plugin.extensions().isEmpty()) {
+            log.warn("Plugin {} {} ({}) has no extensions, so it adds nothing. Was it built with @Extension classes "
+                    + "and PF4J's annotation processor (which writes META-INF/extensions.idx)?",
+                    plugin.id(), plugin.version(), file.getFileName());
+        }
+        return new Tracked(stamp, startedStatus(plugin), false, null);
+    }
+
+    /** Logs why {@code file} did not start (once, or later for one that waits for others); returns what to remember. */
+    private Tracked failed(Path file, FileStamp stamp, LoadFailure failure, Running replaced) {
+        Tracked previous = files.get(file);
+        String fileName = file.getFileName().toString();
+        PluginStatus status = new PluginStatus(failure.id != null ? failure.id : fileName,
+                Optional.ofNullable(failure.version), failure.state, file, Optional.of(failure.reason));
+        boolean alreadyReported = previous != null && previous.pendingWarning() == null && previous.status().equals(status);
+        String what = failure.id == null ? fileName : fileName + " (" + status.label() + ")";
+        String warning = "Plugin file " + file + " skipped: " + failure.reason + ". " + failure.advice + ".";
+        String pendingWarning = null;
+        if (alreadyReported) {
+            log.debug("Plugin file {} still not started: {}", what, failure.reason);
+        } else if (failure.state == PluginState.DISABLED) {
+            log.info("Plugin file {} not started: {}", what, failure.reason);
+        } else if (failure.waitsForOthers) {
+            pendingWarning = warning; // other plugins may still unblock it: see reportStillWaiting()
+        } else {
+            log.warn(warning);
+        }
+        if (failure.getCause() != null) {
+            log.debug("Why plugin file {} was skipped", fileName, failure.getCause());
+        }
+        if (replaced != null) {
+            log.info("Plugin {} {} stopped and unloaded ({} was replaced by a file that does not start)",
+                    replaced.id(), replaced.version(), fileName);
+        }
+        return new Tracked(stamp, status, failure.waitsForOthers, pendingWarning);
     }
 
     /**

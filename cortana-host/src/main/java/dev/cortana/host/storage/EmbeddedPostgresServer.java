@@ -100,6 +100,24 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     }
 
     /**
+     * Begins zonky's platform detection on a daemon thread. The first server start of a process waits for it, and as
+     * root it runs three small processes (zonky's Linux distribution script, then {@code unshare -U id} twice, to run
+     * PostgreSQL in a user namespace), 0.1-0.2 s; begun first thing in {@code main}, it overlaps with reading the
+     * settings and opening the log. A failure here is ignored: the server's start meets it again and says so.
+     */
+    public static void detectPlatformEarly() {
+        Thread detection = new Thread(() -> {
+            try {
+                io.zonky.test.db.postgres.util.LinuxUtils.getDistributionName();
+            } catch (RuntimeException | LinkageError e) {
+                // reported by the start, which needs it
+            }
+        }, "cortana-postgres-platform");
+        detection.setDaemon(true);
+        detection.start();
+    }
+
+    /**
      * Starts (after the first time: restarts) the server whose data lives in {@code dataDirectory}, created with
      * {@code initdb} when the directory is missing or empty, and kept when the server stops.
      *

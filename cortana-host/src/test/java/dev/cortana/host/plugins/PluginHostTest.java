@@ -2,6 +2,7 @@ package dev.cortana.host.plugins;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cortana.api.StatusNote;
 import dev.cortana.api.commands.CommandProvider;
 import dev.cortana.api.tools.AgentTool;
 import dev.cortana.api.tools.ToolProvider;
@@ -144,6 +145,41 @@ class PluginHostTest {
         host.start();
 
         assertThat(host.statuses()).allMatch(PluginStatus::started).extracting(PluginStatus::id).containsExactly("addon", "base");
+    }
+
+    @Test
+    void pluginsAtStartMakeTheirExtensionsAtTheSameTimeSoOneThatWaitsHoldsUpNoOther() {
+        String meeting = "cortana.test.meeting." + System.nanoTime(); // each constructor waits for the other's arrival
+        TestPluginJars.plugin("first").source("test.first.Waiter", waiter("test.first", meeting, "first", "second")).writeTo(dir);
+        TestPluginJars.plugin("second").source("test.second.Waiter", waiter("test.second", meeting, "second", "first"))
+                .writeTo(dir);
+
+        host = new PluginHost(dir, "0.1.0", services.services);
+        host.start();
+
+        assertThat(host.extensions(StatusNote.class)).extracting(c -> c.extension().statusNote().orElseThrow())
+                .containsExactly("first met second", "second met first");
+    }
+
+    /** A status-note extension whose constructor announces {@code me} and waits (at most 3 s) for {@code other}. */
+    private static String waiter(String pkg, String meeting, String me, String other) {
+        return """
+                package %s;
+                @org.pf4j.Extension
+                public class Waiter implements dev.cortana.api.tools.ToolProvider, dev.cortana.api.StatusNote {
+                    private final String note;
+                    public Waiter() throws InterruptedException {
+                        System.setProperty("%s.%s", "here");
+                        long until = System.nanoTime() + 3_000_000_000L;
+                        while (System.getProperty("%s.%s") == null && System.nanoTime() < until) {
+                            Thread.sleep(5);
+                        }
+                        note = System.getProperty("%s.%s") != null ? "%s met %s" : "%s waited alone";
+                    }
+                    public java.util.Optional<String> statusNote() { return java.util.Optional.of(note); }
+                    public java.util.List<dev.cortana.api.tools.AgentTool> dynamicTools() { return java.util.List.of(); }
+                }
+                """.formatted(pkg, meeting, me, meeting, other, meeting, other, me, other, me);
     }
 
     @Test

@@ -116,6 +116,25 @@ class PluginSecretsTest {
     }
 
     @Test
+    void theKeysOfAStartedLlmPluginStayTheHostsEvenForAPluginListedBeforeItThatDoesNotNeedIt() {
+        TestPluginJars.plugin("provider-cohere").source("test.cohere.CohereProvider", """
+                package test.cohere;
+                @org.pf4j.Extension
+                public class CohereProvider implements dev.cortana.api.llm.LlmProvider {
+                    public String id() { return "cohere"; }
+                    public dev.cortana.api.llm.ModelClient model(dev.cortana.api.llm.ModelSetup setup) {
+                        throw new UnsupportedOperationException();
+                    }
+                }
+                """).writeTo(dir);
+        reader("another-reranker").settings("COHERE_*, EXA_API_KEY").writeTo(dir); // its file sorts first
+
+        Map<String, String> seen = start(Map.of()).get("another-reranker");
+
+        assertThat(seen).containsEntry("COHERE_API_KEY", "-").containsEntry("EXA_API_KEY", "exa-secret-0005");
+    }
+
+    @Test
     void theOwnSectionIsReadAndItsReferencesExpandOnlyToGrantedVariables() {
         reader("mcp").writeTo(dir);
 
