@@ -174,6 +174,7 @@ public final class Cortana implements AutoCloseable {
             ActiveMemory memory = new ActiveMemory(
                     () -> plugins.extensions(MemoryProvider.class).stream().map(Contribution::extension).toList(),
                     raw.get("MEMORY_PROVIDER"), memoryThreads, Duration.ofSeconds(10));
+            memory.provider(); // the provider in use hears it is (memory-local starts loading its model); no other does
             // The memory tools (remember, recall, forget) are the host's, offered while a memory plugin is active.
             MemoryTools memoryTools = new MemoryTools(memory);
             ToolRegistry tools = new ToolRegistry(() -> withFirst(new Contribution<>(MemoryTools.OWNER, memoryTools),
@@ -219,7 +220,7 @@ public final class Cortana implements AutoCloseable {
             CommandRouter commands = new CommandRouter(commandList::all);
             StartupWarmUp warmUp = new StartupWarmUp(models,
                     () -> modelOf(userSettings, config.consoleUserId(), config.modelName()), userSettings,
-                    config.consoleUserId(), prompt, tools, tokenCounter);
+                    config.consoleUserId(), prompt, tools, tokenCounter, memory);
             return new Cortana(config, database, plugins, notifier, models, agent, commands, userSettings, running, tools, jobs,
                     warmUp);
         } catch (RuntimeException | Error e) {

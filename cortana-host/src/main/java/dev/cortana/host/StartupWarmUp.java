@@ -2,6 +2,7 @@ package dev.cortana.host;
 
 import dev.cortana.host.conversation.TokenCounter;
 import dev.cortana.host.llm.ModelRouter;
+import dev.cortana.host.memory.ActiveMemory;
 import dev.cortana.host.prompt.SystemPrompt;
 import dev.cortana.host.storage.UserSettingsStore;
 import dev.cortana.host.tools.ToolRegistry;
@@ -31,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * a database round trip through the pool, the system prompt and tool list, the tokenizer tables of the model's
  * encoding, and the model's clients with one request built, prepared, serialised and its answer parsed by the real
  * client code. The request goes to a local sink ({@link StandInSink}) with a placeholder key: no model is asked, no
- * key is used, no money is spent. A step that fails is logged and skipped; the first message then does that work itself.
+ * key is used, no money is spent. Last, the memory provider in use (only that one) warms up its retrieval path
+ * ({@link dev.cortana.api.memory.MemoryProvider#warmUp()}, writing nothing). A step that fails is logged and skipped;
+ * the first message then does that work itself.
  */
 final class StartupWarmUp {
 
@@ -44,9 +47,10 @@ final class StartupWarmUp {
     private final SystemPrompt prompt;
     private final ToolRegistry tools;
     private final TokenCounter tokens;
+    private final ActiveMemory memory;
 
     StartupWarmUp(ModelRouter models, Supplier<String> modelName, UserSettingsStore userSettings, String userId,
-                  SystemPrompt prompt, ToolRegistry tools, TokenCounter tokens) {
+                  SystemPrompt prompt, ToolRegistry tools, TokenCounter tokens, ActiveMemory memory) {
         this.models = models;
         this.modelName = modelName;
         this.userSettings = userSettings;
@@ -54,6 +58,7 @@ final class StartupWarmUp {
         this.prompt = prompt;
         this.tools = tools;
         this.tokens = tokens;
+        this.memory = memory;
     }
 
     /** Starts the warm-up on a daemon thread; completes with the milliseconds each step took, by step. */
@@ -94,6 +99,9 @@ final class StartupWarmUp {
                 models.warmUp(model[0], request.build(), sink.baseUrl());
             }
         });
+        if (memory.provider().isPresent()) { // with no memory in use there is nothing to warm up (and no step)
+            step(steps, "memory", memory::warmUp);
+        }
         log.info("Warmed up for the first message in {} ms ({})", (System.nanoTime() - started) / 1_000_000,
                 steps.entrySet().stream().map(e -> e.getKey() + " " + e.getValue() + " ms")
                         .collect(java.util.stream.Collectors.joining(", ")));

@@ -79,7 +79,8 @@ class FirstMessageWarmUpEndToEndTest {
         String warmUpLine = Files.readAllLines(log).stream().filter(l -> l.contains("Warmed up for the first message"))
                 .findFirst().orElseThrow();
         assertThat(warmUpLine).as("every step ran, the model client's through the provider plugin")
-                .contains("database", "prompt and tools", "tokenizer", "model client");
+                .contains("database", "prompt and tools", "tokenizer", "model client")
+                .as("the memory in use (memory-local) warmed up last").containsPattern(", memory \\d+ ms\\)$");
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("is ready in");
         assertThat(openAi.requests()).as("the warm-up sent nothing to the model's server").isEmpty();
 

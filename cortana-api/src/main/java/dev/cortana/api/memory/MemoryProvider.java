@@ -66,6 +66,31 @@ public interface MemoryProvider extends ExtensionPoint {
     }
 
     /**
+     * Called when the host makes this provider the one in use: at start-up once every plugin has started, and again
+     * should it become the one in use later (a plugin added, replaced or reloaded). Never called for a provider that
+     * is loaded but not in use ({@code MEMORY_PROVIDER} names another, or another active provider comes first). The
+     * place to begin, in the background, what only the provider in use needs (memory-local starts loading its
+     * embedding model here); it must return at once. May be called more than once.
+     *
+     * @since 0.2.0
+     */
+    default void selected() {
+    }
+
+    /**
+     * Called once on a background thread shortly after start-up, for the provider in use only (after
+     * {@link #selected()}), so that the first message's {@link #context} costs about what a later one does: run the
+     * provider's own retrieval path (its queries, a query embedding) for a user id that has no data. It must not
+     * create, change or delete any user's data, and must not call a remote or paid service (memory-zep does nothing
+     * here). The host waits for it at most as long as for a message's context; a failure is logged and the first
+     * message then pays for the work itself.
+     *
+     * @since 0.2.0
+     */
+    default void warmUp() throws Exception {
+    }
+
+    /**
      * Up to {@code limit} facts about the user most relevant to {@code query}, best first (the {@code recall} tool).
      *
      * @since 0.2.0

@@ -27,6 +27,9 @@ public final class ActiveMemory {
     private final ExecutorService executor;
     private final Duration contextTimeout;
     private final java.util.Map<String, CompletableFuture<Void>> learning = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The provider last told it is the one in use. */
+    private final java.util.concurrent.atomic.AtomicReference<MemoryProvider> selected =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     public ActiveMemory(Supplier<List<MemoryProvider>> providers, Optional<String> preferred, ExecutorService executor,
                         Duration contextTimeout) {
@@ -117,7 +120,11 @@ public final class ActiveMemory {
         }
     }
 
-    /** The provider in use now, if any (the tools and {@code /memory} are offered only then). */
+    /**
+     * The provider in use now, if any (the tools and {@code /memory} are offered only then). A provider that becomes
+     * the one in use hears it ({@link MemoryProvider#selected()}) at the first call that picks it: Cortana makes that
+     * call right after the plugins start.
+     */
     public Optional<MemoryProvider> provider() {
         List<MemoryProvider> available;
         try {
@@ -126,10 +133,52 @@ public final class ActiveMemory {
             return Optional.empty();
         }
         List<MemoryProvider> active = available.stream().filter(ActiveMemory::isActive).toList();
-        if (preferred.isPresent()) {
-            return active.stream().filter(p -> preferred.get().equalsIgnoreCase(p.id())).findFirst();
+        Optional<MemoryProvider> chosen = preferred.isPresent()
+                ? active.stream().filter(p -> preferred.get().equalsIgnoreCase(p.id())).findFirst()
+                : active.stream().filter(p -> !isFallback(p)).findFirst().or(() -> active.stream().findFirst());
+        chosen.ifPresent(this::tellSelected);
+        return chosen;
+    }
+
+    /**
+     * Runs the warm-up of the provider in use ({@link MemoryProvider#warmUp()}) on the memory threads, as a message's
+     * context would run, waiting for it at most the context's time limit. Returns the provider's id; empty when no
+     * provider is in use (nothing ran). Throws what the warm-up threw, or on the time limit.
+     */
+    public Optional<String> warmUp() throws Exception {
+        Optional<MemoryProvider> provider = provider();
+        if (provider.isEmpty()) {
+            return Optional.empty();
         }
-        return active.stream().filter(p -> !isFallback(p)).findFirst().or(() -> active.stream().findFirst());
+        CompletableFuture<Void> call = CompletableFuture.runAsync(() -> {
+            try {
+                provider.get().warmUp();
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        }, executor);
+        try {
+            call.get(contextTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        } catch (java.util.concurrent.TimeoutException e) {
+            call.cancel(true);
+            throw e;
+        }
+        return Optional.of(provider.get().id());
+    }
+
+    /** Tells a provider once that it is now the one in use (again if another was in use meanwhile). */
+    private void tellSelected(MemoryProvider provider) {
+        MemoryProvider before = selected.get();
+        if (before == provider || !selected.compareAndSet(before, provider)) {
+            return;
+        }
+        try {
+            provider.selected();
+        } catch (RuntimeException | LinkageError e) {
+            log.warn("Memory provider {} failed when it was chosen: {}", provider.id(), e.toString());
+        }
     }
 
     /** The user's facts most relevant to {@code query}, best first. */

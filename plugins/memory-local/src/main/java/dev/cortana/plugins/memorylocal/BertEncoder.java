@@ -40,10 +40,27 @@ final class BertEncoder implements AutoCloseable {
         this.takesTokenTypes = session.getInputNames().contains("token_type_ids");
     }
 
+    /**
+     * The encoder as memory-local runs it: one intra-op thread that does not spin. ONNX Runtime's default (a pool as
+     * large as the machine's cores, spinning after each run) embeds a message 0.6 ms faster on 2 cores but burns ~17 ms
+     * of CPU after it, just when the turn goes on; the first reply 2 s after ready came sooner without it (see
+     * docs/benchmarks.md, issue 12, EmbeddingThreadsBenchmark).
+     */
     static BertEncoder open(ModelFiles files) throws IOException, OrtException {
+        return open(files, Threads.ONE_NO_SPINNING);
+    }
+
+    /** How ONNX Runtime runs one embedding: its default intra-op thread pool, or the calling thread alone. */
+    enum Threads { DEFAULT, ONE_NO_SPINNING }
+
+    static BertEncoder open(ModelFiles files, Threads threads) throws IOException, OrtException {
         BertTokenizer tokenizer = BertTokenizer.read(files.tokenizerJson());
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            if (threads == Threads.ONE_NO_SPINNING) {
+                options.setIntraOpNumThreads(1);
+                options.addConfigEntry("session.intra_op.allow_spinning", "0");
+            }
             return new BertEncoder(tokenizer, environment, environment.createSession(files.onnx().toString(), options));
         }
     }

@@ -11,29 +11,52 @@ import org.slf4j.LoggerFactory;
 /**
  * Sentence embeddings from all-MiniLM-L6-v2 (quantized, 384 dimensions), run in process by ONNX Runtime
  * ({@link BertEncoder}): no service, no key. The model's files come from {@link ModelFetch} and load in the background
- * when the plugin starts (about a second when they are at hand); until it has loaded, or if it cannot load on this
- * machine, retrieval is lexical only.
+ * once {@link #start()} is called (memory-local calls it when the host makes it the memory in use) or at the first
+ * embedding asked for, whichever comes first: about a second when the files are at hand. Until it has loaded, or if it
+ * cannot load on this machine, retrieval is lexical only. A memory-local that is not in use loads (and fetches) nothing.
  */
 final class Embedder implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Embedder.class);
 
     private final CompletableFuture<BertEncoder> model;
+    /** Where the model's files come from; null once the load started (or for {@link #none()}). */
+    private Callable<ModelFiles> files;
     private volatile boolean closed;
 
     /** The thread loading the model (null: none); {@link #close()} waits for it, so no ONNX Runtime call outlives it. */
     private volatile Thread loader;
 
-    private Embedder(CompletableFuture<BertEncoder> model) {
+    private Embedder(CompletableFuture<BertEncoder> model, Callable<ModelFiles> files) {
         this.model = model;
+        this.files = files;
     }
 
-    /** Gets the model's files from {@code files} (which may take long: a download) and opens it, on its own thread. */
+    /**
+     * An embedder whose model is got from {@code files} (which may take long: a download) and opened on its own
+     * thread once {@link #start()} is called or an embedding is first asked for.
+     */
+    static Embedder deferred(Callable<ModelFiles> files) {
+        return new Embedder(new CompletableFuture<>(), files);
+    }
+
+    /** An embedder that starts loading its model now. */
     static Embedder loading(Callable<ModelFiles> files) {
-        CompletableFuture<BertEncoder> model = new CompletableFuture<>();
+        Embedder embedder = deferred(files);
+        embedder.start();
+        return embedder;
+    }
+
+    /** Starts loading the model in the background, unless it started already or the embedder is closed. */
+    synchronized void start() {
+        if (files == null || closed) {
+            return;
+        }
+        Callable<ModelFiles> source = files;
+        files = null;
         Thread thread = new Thread(() -> {
             try {
-                BertEncoder encoder = BertEncoder.open(files.call());
+                BertEncoder encoder = BertEncoder.open(source.call());
                 encoder.embed("Warm-up: the first message should not pay for ONNX Runtime's first run.");
                 if (!model.complete(encoder)) {
                     encoder.close(); // closed while loading
@@ -48,15 +71,18 @@ final class Embedder implements AutoCloseable {
             }
         }, "memory-local-embeddings");
         thread.setDaemon(true);
-        Embedder embedder = new Embedder(model);
-        embedder.loader = thread;
+        loader = thread;
         thread.start();
-        return embedder;
+    }
+
+    /** Whether the model's load has begun (or is over); false for a memory-local not in use and not asked yet. */
+    synchronized boolean started() {
+        return files == null;
     }
 
     /** No embeddings (lexical retrieval only). */
     static Embedder none() {
-        return new Embedder(CompletableFuture.failedFuture(new IllegalStateException("embeddings off")));
+        return new Embedder(CompletableFuture.failedFuture(new IllegalStateException("embeddings off")), null);
     }
 
     /** Whether the model has loaded. */
@@ -74,6 +100,7 @@ final class Embedder implements AutoCloseable {
         if (closed) {
             return Optional.empty();
         }
+        start(); // the first embedding asked for, before the host said this memory is in use
         BertEncoder loaded;
         try {
             loaded = model.get(wait.toMillis(), TimeUnit.MILLISECONDS);
@@ -119,7 +146,9 @@ final class Embedder implements AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
+        synchronized (this) {
+            closed = true; // no load starts from now on
+        }
         if (!model.cancel(true) && !model.isCompletedExceptionally()) {
             model.join().close();
         }

@@ -49,6 +49,11 @@ public final class LocalMemory implements MemoryProvider, StatusNote {
     private static final int MAX_CONVERSATION = 8_000;
     private static final String HOST_CONTEXT_PREFIX = "Now: ";
     private static final DateTimeFormatter DAY = DateTimeFormatter.ISO_LOCAL_DATE;
+    /** The user the warm-up retrieves for: no channel gives this id (Discord ids are digits, the console's "console"). */
+    static final String WARM_UP_USER = "memory-local warm-up (no such user)";
+    /** A message as a user writes it, and a short one (up to four words: trigrams are searched too). */
+    private static final List<String> WARM_UP_MESSAGES = List.of(
+            "What did I tell you about my sister's new flat in Lisbon last week?", "my dog's name?");
 
     enum Extraction { EVERY_TURN, COMPACTION, OFF }
 
@@ -66,7 +71,8 @@ public final class LocalMemory implements MemoryProvider, StatusNote {
         this.store = new FactStore(context.dataSource(), context.clock());
         boolean embeddings = context.settings().getBoolean("MEMORY_EMBEDDINGS", true);
         this.fetch = embeddings ? ModelFetch.from(context) : null;
-        this.embedder = embeddings ? Embedder.loading(fetch) : Embedder.none();
+        // Loaded once the host makes this memory the one in use (selected()): a memory-local not in use fetches nothing.
+        this.embedder = embeddings ? Embedder.deferred(fetch) : Embedder.none();
         MemoryLocalPlugin.closeOnStop(embedder);
         // A moment's wait for a model loading from disk; none while it is downloaded (lexical until then).
         this.retriever = new Retriever(store, embedder,
@@ -94,6 +100,33 @@ public final class LocalMemory implements MemoryProvider, StatusNote {
     @Override
     public boolean fallback() {
         return true;
+    }
+
+    /** The host made this the memory in use: the embedding model starts loading (in the background). */
+    @Override
+    public void selected() {
+        embedder.start();
+    }
+
+    /**
+     * The retrieval path of a message's context, run for {@link #WARM_UP_USER}, who has no facts: the full-text and
+     * trigram queries, the user's facts and vectors read, the query embedded (waiting for a model still loading from
+     * disk, as a message would) and the facts looked up by id; and one vector row made up by the database parsed as
+     * a user's are (the driver's array parsing is slow the first time). Reads only; nothing is stored for anyone,
+     * and the empty index it built is dropped.
+     */
+    @Override
+    public void warmUp() throws Exception {
+        embedder.start();
+        try {
+            for (String message : WARM_UP_MESSAGES) {
+                context(WARM_UP_USER, message);
+            }
+            store.byIds(WARM_UP_USER, List.of(0L)); // what a message that found facts runs next (ids are >= 1)
+            store.madeUpRow();
+        } finally {
+            retriever.drop(WARM_UP_USER);
+        }
     }
 
     @Override

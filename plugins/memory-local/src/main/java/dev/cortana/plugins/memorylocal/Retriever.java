@@ -115,6 +115,11 @@ final class Retriever {
         }
     }
 
+    /** Forgets the in-memory index of the user (the warm-up's, for a user without facts). */
+    void drop(String userId) {
+        indexes.remove(userId);
+    }
+
     /** A fact ended or was deleted. */
     void removed(String userId, long id) {
         UserIndex index = indexes.get(userId);

@@ -269,7 +269,9 @@ class EmbeddingModelFetchTest {
         settings.forEach(builder::setting);
         TestContext context = builder.build();
         contexts.add(context);
-        return new LocalMemory(context);
+        LocalMemory memory = new LocalMemory(context);
+        memory.selected(); // as the host does for the memory in use: the model's fetch and load begin
+        return memory;
     }
 
     /** What a paraphrase of {@link #FACT} recalls, once recall finds anything (60 s at most). */
