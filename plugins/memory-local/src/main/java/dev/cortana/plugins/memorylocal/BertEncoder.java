@@ -10,6 +10,8 @@ import java.nio.LongBuffer;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -54,14 +56,56 @@ final class BertEncoder implements AutoCloseable {
     enum Threads { DEFAULT, ONE_NO_SPINNING }
 
     static BertEncoder open(ModelFiles files, Threads threads) throws IOException, OrtException {
-        BertTokenizer tokenizer = BertTokenizer.read(files.tokenizerJson());
+        // The tokenizer's vocabulary is read on a thread of its own while ONNX Runtime loads its native library and
+        // the model: each takes 0.1-0.3 s at start-up, and the first message may be waiting for both.
+        FutureTask<BertTokenizer> tokenizer = new FutureTask<>(() -> BertTokenizer.read(files.tokenizerJson()));
+        Thread reading = new Thread(tokenizer, "memory-local-tokenizer");
+        reading.setDaemon(true);
+        reading.start();
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
+        OrtSession session;
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             if (threads == Threads.ONE_NO_SPINNING) {
                 options.setIntraOpNumThreads(1);
                 options.addConfigEntry("session.intra_op.allow_spinning", "0");
             }
-            return new BertEncoder(tokenizer, environment, environment.createSession(files.onnx().toString(), options));
+            session = environment.createSession(files.onnx().toString(), options);
+        } catch (OrtException | RuntimeException e) {
+            awaitQuietly(tokenizer);
+            throw e;
+        }
+        try {
+            return new BertEncoder(awaitTokenizer(tokenizer), environment, session);
+        } catch (IOException | RuntimeException e) {
+            session.close();
+            throw e;
+        }
+    }
+
+    private static BertTokenizer awaitTokenizer(FutureTask<BertTokenizer> tokenizer) throws IOException {
+        try {
+            return tokenizer.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while reading the tokenizer", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IOException("the tokenizer could not be read: " + e.getCause(), e.getCause());
+        }
+    }
+
+    private static void awaitQuietly(FutureTask<BertTokenizer> tokenizer) {
+        try {
+            tokenizer.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            // the session's failure is the one reported
         }
     }
 

@@ -1,7 +1,10 @@
 package dev.cortana.plugins.memorylocal;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -9,7 +12,6 @@ import java.nio.file.Path;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -47,16 +49,13 @@ final class BertTokenizer {
     private final int sep;
     private final int maxLength;
 
-    private BertTokenizer(JsonNode json) {
+    /** {@code json} is the file without {@code model.vocab}, which is {@code vocab}. */
+    private BertTokenizer(JsonNode json, Map<String, Integer> vocab) {
         JsonNode model = json.path("model");
         if (!"WordPiece".equals(model.path("type").asText())) {
             throw new IllegalArgumentException("not a WordPiece tokenizer: " + model.path("type").asText());
         }
-        vocab = new HashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = model.path("vocab").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
-            vocab.put(entry.getKey(), entry.getValue().asInt());
-        }
+        this.vocab = vocab;
         specialTokens = new HashMap<>();
         for (JsonNode added : json.path("added_tokens")) {
             specialTokens.put(added.path("content").asText(), added.path("id").asInt());
@@ -77,9 +76,38 @@ final class BertTokenizer {
     }
 
     static BertTokenizer read(Path tokenizerJson) throws IOException {
-        try (InputStream in = Files.newInputStream(tokenizerJson)) {
-            return new BertTokenizer(JSON.readTree(in));
+        // The vocabulary (30,522 entries of 711 KB) is streamed into the map: a tree of it took twice as long cold.
+        Map<String, Integer> vocab = new HashMap<>(65_536);
+        ObjectNode rest = JSON.createObjectNode();
+        try (InputStream in = Files.newInputStream(tokenizerJson); JsonParser parser = JSON.createParser(in)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new IOException(tokenizerJson + " is not a JSON object");
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (!field.equals("model") || value != JsonToken.START_OBJECT) {
+                    rest.set(field, JSON.readTree(parser));
+                    continue;
+                }
+                ObjectNode model = rest.putObject("model");
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    String modelField = parser.currentName();
+                    if (parser.nextToken() == JsonToken.START_OBJECT && modelField.equals("vocab")) {
+                        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                            String token = parser.currentName();
+                            parser.nextToken();
+                            vocab.put(token, parser.getValueAsInt());
+                        }
+                    } else {
+                        model.set(modelField, JSON.readTree(parser));
+                    }
+                }
+            }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IOException(tokenizerJson + " is not valid JSON: " + e.getOriginalMessage(), e);
         }
+        return new BertTokenizer(rest, vocab);
     }
 
     private int id(String token) {
