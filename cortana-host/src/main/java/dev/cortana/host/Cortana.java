@@ -165,9 +165,6 @@ public final class Cortana implements AutoCloseable {
                                     || zoneChosen(userSettings, config.consoleUserId())), notifier, notifier, scheduler,
                     Optional.of(platform), jobs);
             plugins.start(services);
-            jobs.start();
-            plugins.watch();
-
             ExecutorService memoryThreads = Executors.newCachedThreadPool(daemonThreads("memory"));
             // Stopped before the model router and the plugins: a memory write in flight may still need either.
             running.add("the memory writes", memoryThreads, () -> stopMemoryThreads(memoryThreads));
@@ -175,6 +172,9 @@ public final class Cortana implements AutoCloseable {
                     () -> plugins.extensions(MemoryProvider.class).stream().map(Contribution::extension).toList(),
                     raw.get("MEMORY_PROVIDER"), memoryThreads, Duration.ofSeconds(10));
             memory.provider(); // the provider in use hears it is (memory-local starts loading its model); no other does
+            jobs.start();
+            plugins.watch();
+
             // The memory tools (remember, recall, forget) are the host's, offered while a memory plugin is active.
             MemoryTools memoryTools = new MemoryTools(memory);
             ToolRegistry tools = new ToolRegistry(() -> withFirst(new Contribution<>(MemoryTools.OWNER, memoryTools),
