@@ -104,6 +104,33 @@ class LauncherEndToEndTest {
                 + " not found; build it first: mvn -B -q -DskipTests package");
     }
 
+    @Test
+    void theJvmCompilesWithC1AloneUnlessCortanaJitIsFull() throws Exception {
+        Map<String, String> env = environment();
+        env.put("CORTANA_CDS", "off");
+        env.put("JAVA_OPTS", "-XX:+PrintCommandLineFlags"); // the JVM prints the flags it was given, first thing
+
+        String byDefault = version(env);
+        env.put("CORTANA_JIT", "full");
+        String full = version(env);
+
+        assertThat(byDefault).contains("-XX:TieredStopAtLevel=1").contains("Cortana ");
+        assertThat(full).doesNotContain("TieredStopAtLevel").contains("Cortana ");
+    }
+
+    /** Standard output of {@code bin/cortana --version}. */
+    private String version(Map<String, String> env) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(launcher().toString(), "--version").directory(workingDir.toFile())
+                .redirectError(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().clear();
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("bin/cortana --version exits").isTrue();
+        assertThat(process.exitValue()).isZero();
+        return out;
+    }
+
     private ConsoleSession.Result launch(Map<String, String> env, String line) throws Exception {
         Path stderr = Files.createTempFile(workingDir, "stderr", ".txt");
         ProcessBuilder builder = new ProcessBuilder(launcher().toString()).directory(workingDir.toFile())
