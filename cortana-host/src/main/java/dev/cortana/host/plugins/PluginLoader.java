@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * why not and what the user can do; and takes a plugin out of PF4J again ({@link #discard}).
  *
  * <p>Not thread-safe, like PF4J itself: {@link PluginHost} calls it under its lock only, except
- * {@link #createExtensions(Started)}, which touches nothing of PF4J and runs for several plugins at once.
+ * {@link #createExtensions(Loaded)}, which touches nothing of PF4J and runs for several plugins at once.
  */
 final class PluginLoader {
 
@@ -85,7 +85,7 @@ final class PluginLoader {
 
     /** Loads and starts {@code file} and creates its extensions; on failure, leaves nothing of it in PF4J. */
     Running load(Path file) throws LoadFailure {
-        Started started = start(file);
+        Loaded started = start(prepare(file));
         try {
             return createExtensions(started);
         } catch (LoadFailure failure) {
@@ -105,11 +105,12 @@ final class PluginLoader {
     }
 
     /**
-     * Loads and starts {@code file} in PF4J, with its migrations applied and its extension classes found; on failure,
-     * leaves nothing of it in PF4J. Its extensions are made by {@link #createExtensions(Started)}, which may run on
-     * another thread (alongside other plugins' constructors); if that fails, {@link #discard(Started, LoadFailure)}.
+     * Loads {@code file} into PF4J, with its migrations applied and its extension classes found, but none of its code
+     * run yet; on failure, leaves nothing of it in PF4J. Then {@link #start(Loaded)} runs its {@code Plugin-Class}, and
+     * {@link #createExtensions(Loaded)}, which may run on another thread (alongside other plugins' constructors), makes
+     * its extensions; if either fails, nothing of it stays either ({@link #discard(Loaded, LoadFailure)}).
      */
-    Started start(Path file) throws LoadFailure {
+    Loaded prepare(Path file) throws LoadFailure {
         checkArchive(file);
         PluginDescriptor descriptor;
         try {
@@ -184,6 +185,24 @@ final class PluginLoader {
                 llmProvider, services);
         extensionFactory.register(loader, context);
         try {
+            return new Loaded(id, version, file, wrapper, context, extensionClasses(id, version, wrapper));
+        } catch (LoadFailure failure) {
+            discard(id, loader, context);
+            throw failure;
+        } catch (RuntimeException | LinkageError e) {
+            discard(id, loader, context);
+            throw new LoadFailure(id, version, "cannot be loaded: " + describe(e), "Rebuild or reinstall the plugin", e);
+        }
+    }
+
+    /** Starts a {@link #prepare prepared} plugin in PF4J (its {@code Plugin-Class}); on failure, discards it. */
+    Loaded start(Loaded plugin) throws LoadFailure {
+        String id = plugin.id();
+        String version = plugin.version();
+        PluginWrapper wrapper = plugin.wrapper();
+        ClassLoader loader = wrapper.getPluginClassLoader();
+        HostPluginContext context = plugin.context();
+        try {
             PluginState state = manager.startQuietly(wrapper);
             if (!state.isStarted()) {
                 Throwable cause = wrapper.getFailedException();
@@ -193,7 +212,7 @@ final class PluginLoader {
                 throw new LoadFailure(id, version, reason,
                         "Check the plugin's settings, or report the error to its author", cause);
             }
-            return new Started(id, version, file, wrapper, context, extensionClasses(id, version, wrapper));
+            return plugin;
         } catch (LoadFailure failure) {
             if (failure.getCause() instanceof PluginTimeoutException) {
                 // Its code may still run on an abandoned thread: nothing from this class loader is ever offered.
@@ -241,7 +260,7 @@ final class PluginLoader {
     }
 
     /** Takes a plugin whose extensions could not be made ({@code failure}) out of PF4J again. */
-    void discard(Started started, LoadFailure failure) {
+    void discard(Loaded started, LoadFailure failure) {
         ClassLoader loader = started.wrapper().getPluginClassLoader();
         if (failure.getCause() instanceof PluginTimeoutException) {
             extensionFactory.abandon(loader); // as above: its constructor may still run on an abandoned thread
@@ -343,9 +362,9 @@ final class PluginLoader {
     /**
      * Creates every extension of a started plugin, so a constructor that throws fails the plugin now, with a reason,
      * instead of a tool silently missing later. Touches nothing of PF4J: several plugins' run at once.
-     * Whatever goes wrong is a {@link LoadFailure}; the caller then {@link #discard(Started, LoadFailure) discards} it.
+     * Whatever goes wrong is a {@link LoadFailure}; the caller then {@link #discard(Loaded, LoadFailure) discards} it.
      */
-    Running createExtensions(Started started) throws LoadFailure {
+    Running createExtensions(Loaded started) throws LoadFailure {
         String id = started.id();
         String version = started.version();
         List<Object> extensions = new ArrayList<>(started.extensionClasses().size());
@@ -432,8 +451,8 @@ final class PluginLoader {
 
     // ------------------------------------------------------------------------------------------------- results
 
-    /** A plugin started in PF4J whose extensions are not made yet. */
-    record Started(String id, String version, Path file, PluginWrapper wrapper, HostPluginContext context,
+    /** A plugin loaded in PF4J (then started) whose extensions are not made yet. */
+    record Loaded(String id, String version, Path file, PluginWrapper wrapper, HostPluginContext context,
                    List<Class<?>> extensionClasses) {
 
         /** Whether it contributes an LLM provider (whose provider names make those keys the host's). */

@@ -3,7 +3,7 @@ package dev.cortana.host.plugins;
 import dev.cortana.host.plugins.PluginFolderScan.FileStamp;
 import dev.cortana.host.plugins.PluginLoader.LoadFailure;
 import dev.cortana.host.plugins.PluginLoader.Running;
-import dev.cortana.host.plugins.PluginLoader.Started;
+import dev.cortana.host.plugins.PluginLoader.Loaded;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -43,7 +43,7 @@ final class PluginRegistry {
     private final Map<Path, Tracked> files = new TreeMap<>();
     private final TreeMap<String, Running> running = new TreeMap<>();
     /** The plugins of the batch {@link #applyFiles} is starting, by id, until their extensions are made. */
-    private final Map<String, Started> startingBatch = new HashMap<>();
+    private final Map<String, Loaded> startingBatch = new HashMap<>();
     private PluginLoader loader;
 
     PluginRegistry(Runnable publish) {
@@ -66,7 +66,7 @@ final class PluginRegistry {
         if (plugin != null) {
             return plugin.file();
         }
-        Started starting = startingBatch.get(id);
+        Loaded starting = startingBatch.get(id);
         return starting == null ? null : starting.file();
     }
 
@@ -125,18 +125,18 @@ final class PluginRegistry {
     }
 
     /**
-     * Loads and starts the files of an empty folder (start-up) and publishes. Each file is started in PF4J in turn
-     * (PF4J is not thread-safe); then the extensions are made several plugins at a time, each plugin's constructors on
-     * a thread of {@code threads} (they spawn processes, open clients, read files: much of it waits). LLM provider
-     * plugins come first and are published before any other plugin's constructors run, so a provider's keys stay the
-     * host's whatever order the files list in; a plugin that needs other plugins ({@code Plugin-Dependencies}) is
+     * Loads and starts the files of an empty folder (start-up) and publishes. Each file is loaded and started in PF4J
+     * in turn (PF4J is not thread-safe); the extensions are made several plugins at a time, each plugin's constructors
+     * on a thread of {@code threads} (they spawn processes, open clients, read files: much of it waits). LLM provider
+     * plugins are started and their extensions made and published before any other plugin's code runs
+     * ({@code Plugin-Class} or constructors), so a provider's keys stay the host's whatever order the files list in; a plugin that needs other plugins ({@code Plugin-Dependencies}) is
      * applied on its own afterwards, as a file added later would be. Outcomes, reasons and {@code /plugins} are those
      * of applying the files one by one; the "started" log lines come providers first.
      */
     void applyFiles(Map<Path, FileStamp> found, Executor threads) {
         Map<Path, FileStamp> dependents = new LinkedHashMap<>();
-        Map<Path, Started> providers = new LinkedHashMap<>();
-        Map<Path, Started> others = new LinkedHashMap<>();
+        Map<Path, Loaded> providers = new LinkedHashMap<>();
+        Map<Path, Loaded> others = new LinkedHashMap<>();
         try {
             for (Map.Entry<Path, FileStamp> file : found.entrySet()) {
                 if (loader.needsOtherPlugins(file.getKey())) {
@@ -144,16 +144,16 @@ final class PluginRegistry {
                     continue;
                 }
                 try {
-                    Started plugin = loader.start(file.getKey());
+                    Loaded plugin = loader.prepare(file.getKey());
                     startingBatch.put(plugin.id(), plugin);
                     (plugin.providesModels() ? providers : others).put(file.getKey(), plugin);
                 } catch (LoadFailure failure) {
                     files.put(file.getKey(), failed(file.getKey(), file.getValue(), failure, null));
                 }
             }
-            makeExtensions(providers, found, threads);
-            publish.run(); // the providers' names are known before the other plugins' code asks for settings
-            makeExtensions(others, found, threads);
+            makeExtensions(startEach(providers, found), found, threads);
+            publish.run(); // the providers' names are known before any other plugin's code asks for settings
+            makeExtensions(startEach(others, found), found, threads);
         } finally {
             startingBatch.clear();
             reconcile(); // a plugin discarded above may have taken plugins that need it out of PF4J with it
@@ -164,10 +164,24 @@ final class PluginRegistry {
         }
     }
 
+    /** Starts each prepared plugin in PF4J, in file order; returns the ones that started (the others are recorded). */
+    private Map<Path, Loaded> startEach(Map<Path, Loaded> prepared, Map<Path, FileStamp> stamps) {
+        Map<Path, Loaded> started = new LinkedHashMap<>();
+        for (Map.Entry<Path, Loaded> plugin : prepared.entrySet()) {
+            try {
+                started.put(plugin.getKey(), loader.start(plugin.getValue()));
+            } catch (LoadFailure failure) {
+                startingBatch.remove(plugin.getValue().id());
+                files.put(plugin.getKey(), failed(plugin.getKey(), stamps.get(plugin.getKey()), failure, null));
+            }
+        }
+        return started;
+    }
+
     /** Makes the extensions of {@code started} at once on {@code threads}, then records each outcome in file order. */
-    private void makeExtensions(Map<Path, Started> started, Map<Path, FileStamp> stamps, Executor threads) {
+    private void makeExtensions(Map<Path, Loaded> started, Map<Path, FileStamp> stamps, Executor threads) {
         Map<Path, CompletableFuture<Running>> made = new LinkedHashMap<>();
-        for (Map.Entry<Path, Started> plugin : started.entrySet()) {
+        for (Map.Entry<Path, Loaded> plugin : started.entrySet()) {
             made.put(plugin.getKey(), CompletableFuture.supplyAsync(() -> {
                 try {
                     return loader.createExtensions(plugin.getValue());
@@ -178,7 +192,7 @@ final class PluginRegistry {
         }
         for (Map.Entry<Path, CompletableFuture<Running>> outcome : made.entrySet()) {
             Path file = outcome.getKey();
-            Started plugin = started.get(file);
+            Loaded plugin = started.get(file);
             try {
                 Running extended = outcome.getValue().join();
                 running.put(extended.id(), extended);
