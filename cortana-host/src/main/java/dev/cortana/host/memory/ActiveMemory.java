@@ -6,9 +6,13 @@ import dev.langchain4j.data.message.ChatMessage;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,21 +54,13 @@ public final class ActiveMemory {
         if (provider.isEmpty()) {
             return "";
         }
-        CompletableFuture<String> call = CompletableFuture.supplyAsync(() -> {
-            try {
-                return provider.get().context(userId, message);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, executor);
         try {
-            String context = call.get(contextTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            String context = withinContextTime(() -> provider.get().context(userId, message));
             return context == null ? "" : context.strip();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "";
         } catch (Exception | LinkageError e) {
-            call.cancel(true);
             log.warn("Memory provider {} gave no context: {}", provider.get().id(), rootCause(e));
             return "";
         }
@@ -150,22 +146,34 @@ public final class ActiveMemory {
         if (provider.isEmpty()) {
             return Optional.empty();
         }
-        CompletableFuture<Void> call = CompletableFuture.runAsync(() -> {
+        withinContextTime(() -> {
+            provider.get().warmUp();
+            return null;
+        });
+        return Optional.of(provider.get().id());
+    }
+
+    /**
+     * Runs {@code work} on the memory threads and waits for it at most the context's time limit, cancelling it past
+     * that ({@link TimeoutException}); throws what it threw (an {@link Error} comes wrapped in an
+     * {@link ExecutionException}).
+     */
+    private <T> T withinContextTime(Callable<T> work) throws Exception {
+        CompletableFuture<T> call = CompletableFuture.supplyAsync(() -> {
             try {
-                provider.get().warmUp();
+                return work.call();
             } catch (Exception e) {
-                throw new java.util.concurrent.CompletionException(e);
+                throw new CompletionException(e);
             }
         }, executor);
         try {
-            call.get(contextTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
+            return call.get(contextTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception cause ? cause : e;
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             call.cancel(true);
             throw e;
         }
-        return Optional.of(provider.get().id());
     }
 
     /** Tells a provider once that it is now the one in use (again if another was in use meanwhile). */

@@ -75,11 +75,6 @@ final class Embedder implements AutoCloseable {
         thread.start();
     }
 
-    /** Whether the model's load has begun (or is over); false for a memory-local not in use and not asked yet. */
-    synchronized boolean started() {
-        return files == null;
-    }
-
     /** No embeddings (lexical retrieval only). */
     static Embedder none() {
         return new Embedder(CompletableFuture.failedFuture(new IllegalStateException("embeddings off")), null);
