@@ -94,16 +94,6 @@ final class PluginLoader {
         }
     }
 
-    /** Whether {@code file}'s descriptor names plugins it needs ({@code Plugin-Dependencies}); false if unreadable. */
-    boolean needsOtherPlugins(Path file) {
-        try {
-            checkArchive(file);
-            return !manager.findDescriptor(file).getDependencies().isEmpty();
-        } catch (LoadFailure | RuntimeException e) {
-            return false; // start() says what is wrong with it
-        }
-    }
-
     /**
      * Loads {@code file} into PF4J, with its migrations applied and its extension classes found, but none of its code
      * run yet; on failure, leaves nothing of it in PF4J. Then {@link #start(Loaded)} runs its {@code Plugin-Class}, and
@@ -454,6 +444,11 @@ final class PluginLoader {
     /** A plugin loaded in PF4J (then started) whose extensions are not made yet. */
     record Loaded(String id, String version, Path file, PluginWrapper wrapper, HostPluginContext context,
                    List<Class<?>> extensionClasses) {
+
+        /** Whether its descriptor names plugins it needs ({@code Plugin-Dependencies}). */
+        boolean needsOtherPlugins() {
+            return !wrapper.getDescriptor().getDependencies().isEmpty();
+        }
 
         /** Whether it contributes an LLM provider (whose provider names make those keys the host's). */
         boolean providesModels() {

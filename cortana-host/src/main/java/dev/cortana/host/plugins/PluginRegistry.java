@@ -129,38 +129,38 @@ final class PluginRegistry {
      * in turn (PF4J is not thread-safe); the extensions are made several plugins at a time, each plugin's constructors
      * on a thread of {@code threads} (they spawn processes, open clients, read files: much of it waits). LLM provider
      * plugins are started and their extensions made and published before any other plugin's code runs
-     * ({@code Plugin-Class} or constructors), so a provider's keys stay the host's whatever order the files list in; a plugin that needs other plugins ({@code Plugin-Dependencies}) is
-     * applied on its own afterwards, as a file added later would be. Outcomes, reasons and {@code /plugins} are those
-     * of applying the files one by one; the "started" log lines come providers first.
+     * ({@code Plugin-Class} or constructors), so a provider's keys stay the host's whatever order the files list in.
+     * A plugin that needs other plugins ({@code Plugin-Dependencies}) is started and extended last, one at a time (one
+     * listed before a plugin it needs waits, and is retried after the batch). Outcomes, reasons and {@code /plugins}
+     * are those of applying the files one by one; the "started" log lines come providers first.
      */
     void applyFiles(Map<Path, FileStamp> found, Executor threads) {
-        Map<Path, FileStamp> dependents = new LinkedHashMap<>();
         Map<Path, Loaded> providers = new LinkedHashMap<>();
         Map<Path, Loaded> others = new LinkedHashMap<>();
+        Map<Path, Loaded> dependents = new LinkedHashMap<>();
         try {
             for (Map.Entry<Path, FileStamp> file : found.entrySet()) {
-                if (loader.needsOtherPlugins(file.getKey())) {
-                    dependents.put(file.getKey(), file.getValue());
-                    continue;
-                }
                 try {
                     Loaded plugin = loader.prepare(file.getKey());
                     startingBatch.put(plugin.id(), plugin);
-                    (plugin.providesModels() ? providers : others).put(file.getKey(), plugin);
-                } catch (LoadFailure failure) {
+                    (plugin.needsOtherPlugins() ? dependents : plugin.providesModels() ? providers : others)
+                            .put(file.getKey(), plugin);
+                } catch (LoadFailure failure) { // one that needs a plugin listed after it is retried after the batch
                     files.put(file.getKey(), failed(file.getKey(), file.getValue(), failure, null));
                 }
             }
             makeExtensions(startEach(providers, found), found, threads);
             publish.run(); // the providers' names are known before any other plugin's code asks for settings
             makeExtensions(startEach(others, found), found, threads);
+            publish.run();
+            for (Map.Entry<Path, Loaded> dependent : dependents.entrySet()) { // each after what it needs, one by one
+                makeExtensions(startEach(Map.of(dependent.getKey(), dependent.getValue()), found), found, Runnable::run);
+                publish.run();
+            }
         } finally {
             startingBatch.clear();
             reconcile(); // a plugin discarded above may have taken plugins that need it out of PF4J with it
             publish.run();
-        }
-        for (Map.Entry<Path, FileStamp> file : dependents.entrySet()) {
-            applyFile(file.getKey(), file.getValue());
         }
     }
 
