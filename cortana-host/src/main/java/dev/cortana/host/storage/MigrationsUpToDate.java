@@ -16,7 +16,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
@@ -149,51 +148,33 @@ final class MigrationsUpToDate {
         return (int) crc.getValue();
     }
 
+    /** Whether {@code table}'s rows are the baseline (optional) and one successful row per later shipped script. */
     private static boolean recordedExactly(DataSource dataSource, String table, Map<MigrationVersion, Script> shipped)
             throws SQLException {
-        List<Object[]> rows = new ArrayList<>();
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-            // table is sanitised ([a-z0-9_]); a missing table throws, which answers "not up to date"
-            try (ResultSet result = statement.executeQuery(
-                    "SELECT version, description, type, checksum, success FROM " + table + " ORDER BY installed_rank")) {
-                while (result.next()) {
-                    int checksum = result.getInt(4);
-                    rows.add(new Object[] {result.getString(1), result.getString(2), result.getString(3),
-                            result.wasNull() ? null : checksum, result.getBoolean(5)});
-                }
-            }
-        } catch (SQLException e) {
-            return false;
-        }
         MigrationVersion baseline = null;
         Map<MigrationVersion, Script> recorded = new TreeMap<>();
-        for (Object[] row : rows) {
-            if (!(Boolean) row[4] || row[0] == null) {
-                return false;
-            }
-            MigrationVersion version = MigrationVersion.fromVersion((String) row[0]);
-            switch ((String) row[2]) {
-                case "BASELINE" -> {
-                    if (baseline != null || !recorded.isEmpty()) {
-                        return false;
-                    }
-                    baseline = version;
+        // table is sanitised ([a-z0-9_]); a missing table throws, which check() answers with "not up to date"
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+             ResultSet row = statement.executeQuery(
+                     "SELECT version, description, type, checksum, success FROM " + table + " ORDER BY installed_rank")) {
+            while (row.next()) {
+                String version = row.getString(1);
+                int checksum = row.getInt(4);
+                boolean noChecksum = row.wasNull();
+                if (!row.getBoolean(5) || version == null) {
+                    return false;
                 }
-                case "SQL" -> {
-                    if (row[3] == null || recorded.put(version, new Script((String) row[1], (Integer) row[3])) != null) {
-                        return false;
-                    }
-                }
-                default -> {
+                if ("BASELINE".equals(row.getString(3)) && baseline == null && recorded.isEmpty()) {
+                    baseline = MigrationVersion.fromVersion(version);
+                } else if (!"SQL".equals(row.getString(3)) || noChecksum || recorded.put(
+                        MigrationVersion.fromVersion(version), new Script(row.getString(2), checksum)) != null) {
                     return false;
                 }
             }
         }
-        Map<MigrationVersion, Script> expected = new TreeMap<>();
-        for (Map.Entry<MigrationVersion, Script> script : shipped.entrySet()) {
-            if (baseline == null || script.getKey().isNewerThan(baseline)) {
-                expected.put(script.getKey(), script.getValue());
-            }
+        TreeMap<MigrationVersion, Script> expected = new TreeMap<>(shipped);
+        if (baseline != null) {
+            expected.headMap(baseline, true).clear(); // at or below the baseline: applied by schema.sql, no rows
         }
         return expected.equals(recorded);
     }

@@ -96,16 +96,7 @@ class PluginSecretsTest {
 
     @Test
     void theKeysOfAProviderThatAStartedLlmPluginServesStayTheHosts() {
-        TestPluginJars.plugin("provider-cohere").source("test.cohere.CohereProvider", """
-                package test.cohere;
-                @org.pf4j.Extension
-                public class CohereProvider implements dev.cortana.api.llm.LlmProvider {
-                    public String id() { return "cohere"; }
-                    public dev.cortana.api.llm.ModelClient model(dev.cortana.api.llm.ModelSetup setup) {
-                        throw new UnsupportedOperationException();
-                    }
-                }
-                """).writeTo(dir);
+        cohereProvider().writeTo(dir);
         // Depends on the provider, so it starts after it: the order the folder happens to list them in is no hole.
         reader("rerank").settings("COHERE_*, EXA_API_KEY").manifest("Plugin-Dependencies", "provider-cohere")
                 .writeTo(dir);
@@ -117,16 +108,7 @@ class PluginSecretsTest {
 
     @Test
     void theKeysOfAStartedLlmPluginStayTheHostsEvenForAPluginListedBeforeItThatDoesNotNeedIt() {
-        TestPluginJars.plugin("provider-cohere").source("test.cohere.CohereProvider", """
-                package test.cohere;
-                @org.pf4j.Extension
-                public class CohereProvider implements dev.cortana.api.llm.LlmProvider {
-                    public String id() { return "cohere"; }
-                    public dev.cortana.api.llm.ModelClient model(dev.cortana.api.llm.ModelSetup setup) {
-                        throw new UnsupportedOperationException();
-                    }
-                }
-                """).writeTo(dir);
+        cohereProvider().writeTo(dir);
         reader("another-reranker").settings("COHERE_*, EXA_API_KEY").writeTo(dir); // its file sorts first
 
         Map<String, String> seen = start(Map.of()).get("another-reranker");
@@ -185,6 +167,20 @@ class PluginSecretsTest {
     }
 
     // ------------------------------------------------------------------------------------------------ helpers
+
+    /** An LLM provider plugin serving the provider name {@code cohere}. */
+    private static TestPluginJars.Builder cohereProvider() {
+        return TestPluginJars.plugin("provider-cohere").source("test.cohere.CohereProvider", """
+                package test.cohere;
+                @org.pf4j.Extension
+                public class CohereProvider implements dev.cortana.api.llm.LlmProvider {
+                    public String id() { return "cohere"; }
+                    public dev.cortana.api.llm.ModelClient model(dev.cortana.api.llm.ModelSetup setup) {
+                        throw new UnsupportedOperationException();
+                    }
+                }
+                """);
+    }
 
     /** A plugin whose status note is {@code KEY=value} (or {@code KEY=-}) for every key in {@link #ASKED}. */
     private static TestPluginJars.Builder reader(String pluginId) {

@@ -59,17 +59,16 @@ class MigrationsUpToDateTest {
 
     @Test
     void aNewMigrationIsNotUpToDateAndFlywayAppliesIt() throws Exception {
-        Path resources = temp.resolve("grow");
-        Path folder = Files.createDirectories(resources.resolve("cortana/migrations/grow"));
+        Path folder = migrationsFolder("grow");
         Files.writeString(folder.resolve("V1__grow.sql"), "CREATE TABLE grow_items (id INT PRIMARY KEY);");
         try (TestDatabase db = TestPostgres.newDatabase()) {
-            try (URLClassLoader loader = folderLoader(resources)) {
+            try (URLClassLoader loader = folderLoader("grow")) {
                 Migrations.apply(db.dataSource(), "grow", loader);
                 assertThat(MigrationsUpToDate.check(db.dataSource(), "grow", loader)).isTrue();
             }
             Files.writeString(folder.resolve("V2__grow_text.sql"), "ALTER TABLE grow_items ADD COLUMN text TEXT;");
 
-            try (URLClassLoader loader = folderLoader(resources)) {
+            try (URLClassLoader loader = folderLoader("grow")) {
                 assertThat(MigrationsUpToDate.check(db.dataSource(), "grow", loader)).isFalse();
                 assertThat(Migrations.apply(db.dataSource(), "grow", loader)).isEqualTo(1);
                 assertThat(MigrationsUpToDate.check(db.dataSource(), "grow", loader)).isTrue();
@@ -79,16 +78,15 @@ class MigrationsUpToDateTest {
 
     @Test
     void anEditedMigrationIsNotUpToDateSoFlywayStillRefusesIt() throws Exception {
-        Path resources = temp.resolve("edit");
-        Path folder = Files.createDirectories(resources.resolve("cortana/migrations/edit"));
+        Path folder = migrationsFolder("edit");
         Files.writeString(folder.resolve("V1__edit.sql"), "CREATE TABLE edit_items (id INT PRIMARY KEY);");
         try (TestDatabase db = TestPostgres.newDatabase()) {
-            try (URLClassLoader loader = folderLoader(resources)) {
+            try (URLClassLoader loader = folderLoader("edit")) {
                 Migrations.apply(db.dataSource(), "edit", loader);
             }
             Files.writeString(folder.resolve("V1__edit.sql"), "CREATE TABLE edit_items (id BIGINT PRIMARY KEY);");
 
-            try (URLClassLoader loader = folderLoader(resources)) {
+            try (URLClassLoader loader = folderLoader("edit")) {
                 assertThat(MigrationsUpToDate.check(db.dataSource(), "edit", loader)).isFalse();
                 assertThatThrownBy(() -> Migrations.apply(db.dataSource(), "edit", loader))
                         .isInstanceOf(Migrations.MigrationException.class)
@@ -99,10 +97,9 @@ class MigrationsUpToDateTest {
 
     @Test
     void aFailedRowIsNotUpToDate() throws Exception {
-        Path resources = temp.resolve("failed");
-        Path folder = Files.createDirectories(resources.resolve("cortana/migrations/failed"));
+        Path folder = migrationsFolder("failed");
         Files.writeString(folder.resolve("V1__failed.sql"), "CREATE TABLE failed_items (id INT PRIMARY KEY);");
-        try (TestDatabase db = TestPostgres.newDatabase(); URLClassLoader loader = folderLoader(resources)) {
+        try (TestDatabase db = TestPostgres.newDatabase(); URLClassLoader loader = folderLoader("failed")) {
             Migrations.apply(db.dataSource(), "failed", loader);
             execute(db.dataSource(), "UPDATE flyway_history_failed SET success = false WHERE version = '1'");
 
@@ -112,11 +109,10 @@ class MigrationsUpToDateTest {
 
     @Test
     void aDatabaseBaselinedFromSchemaSqlIsUpToDateAfterItsLaterMigrations() throws Exception {
-        Path resources = temp.resolve("legacy");
-        Path folder = Files.createDirectories(resources.resolve("cortana/migrations/legacy"));
+        Path folder = migrationsFolder("legacy");
         Files.writeString(folder.resolve("V1__legacy.sql"), "CREATE TABLE legacy_items (id INT PRIMARY KEY);");
         Files.writeString(folder.resolve("V2__legacy_text.sql"), "ALTER TABLE legacy_items ADD COLUMN text TEXT;");
-        try (TestDatabase db = TestPostgres.newEmptyDatabase(); URLClassLoader loader = folderLoader(resources)) {
+        try (TestDatabase db = TestPostgres.newEmptyDatabase(); URLClassLoader loader = folderLoader("legacy")) {
             execute(db.dataSource(), "CREATE TABLE legacy_items (id INT PRIMARY KEY)");
             Migrations.apply(db.dataSource(), "legacy", loader);
             assertThat(rows(db.dataSource(), "SELECT version || ' ' || type FROM flyway_history_legacy "
@@ -128,11 +124,10 @@ class MigrationsUpToDateTest {
 
     @Test
     void aRepeatableOrMisnamedScriptIsLeftToFlyway() throws Exception {
-        Path resources = temp.resolve("other");
-        Path folder = Files.createDirectories(resources.resolve("cortana/migrations/other"));
+        Path folder = migrationsFolder("other");
         Files.writeString(folder.resolve("V1__other.sql"), "CREATE TABLE other_items (id INT PRIMARY KEY);");
         Files.writeString(folder.resolve("R__other_view.sql"), "CREATE OR REPLACE VIEW other_view AS SELECT id FROM other_items;");
-        try (TestDatabase db = TestPostgres.newDatabase(); URLClassLoader loader = folderLoader(resources)) {
+        try (TestDatabase db = TestPostgres.newDatabase(); URLClassLoader loader = folderLoader("other")) {
             Migrations.apply(db.dataSource(), "other", loader);
 
             assertThat(MigrationsUpToDate.check(db.dataSource(), "other", loader)).isFalse();
@@ -142,7 +137,7 @@ class MigrationsUpToDateTest {
 
     @Test
     void anOwnerWithoutHistoryOrMigrationsIsNotUpToDate() throws Exception {
-        try (TestDatabase db = TestPostgres.newDatabase(); URLClassLoader loader = folderLoader(temp)) {
+        try (TestDatabase db = TestPostgres.newDatabase(); URLClassLoader loader = folderLoader("nothing")) {
             assertThat(MigrationsUpToDate.check(db.dataSource(), "nothing", loader)).isFalse();
         }
     }
@@ -167,7 +162,14 @@ class MigrationsUpToDateTest {
         return new URLClassLoader(new URL[] {jar.toUri().toURL()}, MigrationsUpToDateTest.class.getClassLoader());
     }
 
-    private static URLClassLoader folderLoader(Path resources) throws IOException {
-        return new URLClassLoader(new URL[] {resources.toUri().toURL()}, MigrationsUpToDateTest.class.getClassLoader());
+    /** {@code <temp>/<owner>/cortana/migrations/<owner>}, made empty: the owner's migration folder on a class path. */
+    private Path migrationsFolder(String owner) throws IOException {
+        return Files.createDirectories(temp.resolve(owner).resolve(Migrations.location(owner)));
+    }
+
+    /** A class loader over {@code <temp>/<owner>}, the class path folder of {@link #migrationsFolder}. */
+    private URLClassLoader folderLoader(String owner) throws IOException {
+        return new URLClassLoader(new URL[] {temp.resolve(owner).toUri().toURL()},
+                MigrationsUpToDateTest.class.getClassLoader());
     }
 }
