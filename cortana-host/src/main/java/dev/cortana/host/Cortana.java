@@ -56,14 +56,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -128,10 +126,10 @@ public final class Cortana implements AutoCloseable {
         tables.start();
         // The database starts on its own thread (the embedded PostgreSQL is mostly waited for); what needs no database
         // is made meanwhile. From here on, each part is registered as soon as it runs: a failure stops what started.
-        CompletableFuture<Database> databaseStart = inBackground("cortana-database-start",
+        CompletableFuture<Database> databaseStart = BackgroundStart.begin("cortana-database-start",
                 () -> Database.open(config.databaseUrl(), workspace.root()));
         ShutdownSequence running = new ShutdownSequence();
-        running.add("the database", databaseStart, () -> closeWhenStarted(databaseStart));
+        running.add("the database", databaseStart, () -> BackgroundStart.closeOnceStarted(databaseStart, Database::close));
         try {
             ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, daemonThreads("scheduler"));
             running.add("the scheduler", scheduler, scheduler::shutdownNow);
@@ -146,10 +144,10 @@ public final class Cortana implements AutoCloseable {
             HostHttpClient http = new HostHttpClient(VERSION, secretsOf(raw));
             ConversationSettings conversationSettings = ConversationSettings.from(raw);
             // Read meanwhile too, awaited where it was needed (after the plugins): a failure still stops a started host.
-            CompletableFuture<ConversationCache> restore = inBackground("cortana-conversation-restore",
+            CompletableFuture<ConversationCache> restore = BackgroundStart.begin("cortana-conversation-restore",
                     () -> ConversationCache.open(new ConversationFiles(workspace.root().resolve(".conversation_cache"),
                             tokenCounter), clock, conversationSettings.ttl()));
-            Database database = awaitStart(databaseStart);
+            Database database = BackgroundStart.await(databaseStart);
             UserSettingsStore userSettings = new UserSettingsStore(database.dataSource());
             ToolChanges toolChanges = new ToolChanges();
             PluginPlatform platform = new PluginPlatform(http, models,
@@ -181,7 +179,7 @@ public final class Cortana implements AutoCloseable {
                     plugins.extensions(ToolProvider.class)), plugins::generation, toolChanges);
             ToolRunner toolRunner = new ToolRunner(config.toolTimeout());
             running.add("the tool runner", toolRunner, toolRunner::close);
-            ConversationCache conversations = awaitStart(restore);
+            ConversationCache conversations = BackgroundStart.await(restore);
             notifier.recordIn(conversations, new MasterDeliveries(database.dataSource())); // Notifier.send joins it
             // The console's data (todos, settings, conversation, skills) is the master's once MASTER_USER_ID is set.
             config.masterUserId().ifPresent(master -> new LocalUserMigration(database.dataSource(),
@@ -227,47 +225,6 @@ public final class Cortana implements AutoCloseable {
             running.close(); // plugins stopped, threads ended, the embedded PostgreSQL shut down: nothing left running
             throw e;
         }
-    }
-
-    /** Runs {@code start} on a daemon thread of its own; the future completes with its result or its exception. */
-    private static <T> CompletableFuture<T> inBackground(String threadName, Supplier<T> start) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        Thread thread = new Thread(() -> {
-            try {
-                result.complete(start.get());
-            } catch (Throwable e) {
-                result.completeExceptionally(e);
-            }
-        }, threadName);
-        thread.setDaemon(true);
-        thread.start();
-        return result;
-    }
-
-    /** The started part, or the exception that stopped its start, as thrown on the thread that started it. */
-    private static <T> T awaitStart(CompletableFuture<T> start) {
-        try {
-            return start.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw e;
-        }
-    }
-
-    /** Closes the database once its start ends (waiting for a start still under way); nothing if it failed. */
-    private static void closeWhenStarted(CompletableFuture<Database> start) {
-        Database database;
-        try {
-            database = start.join();
-        } catch (CompletionException | java.util.concurrent.CancellationException e) {
-            return; // it never started: its own failure handling stopped what it had begun
-        }
-        database.close();
     }
 
     private static <T> List<Contribution<T>> withFirst(Contribution<T> first, List<Contribution<T>> rest) {
